@@ -1,0 +1,57 @@
+"""Errors the command line turns into one clear message and an exit code.
+
+Exit codes follow pySHACL's convention: 0 success, 1 invalid data (validation violations), 2 any other error
+(unreadable input, unreachable server, bad query).
+"""
+
+from __future__ import annotations
+
+
+class DiasporaKGError(Exception):
+    """Base error: ``message`` says what is wrong, ``hint`` what to do about it."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
+
+
+class InputError(DiasporaKGError):
+    """An input file cannot be read: missing, empty, binary, a syntax error, a CSV without a required column."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None, hint: str | None = None):
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {message}", hint=hint)
+        self.path = str(path)
+        self.line = line
+
+
+class ValidationFailed(DiasporaKGError):
+    """The data break the SHACL shapes; ``report`` holds the validation report. Nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, report, message: str = "the data do not conform to the shapes; nothing was written"):
+        super().__init__(message, hint="fix the violations listed above, then run the command again")
+        self.report = report
+
+
+class Neo4jUnavailable(DiasporaKGError):
+    """No Neo4j answers at the configured URI."""
+
+
+class Neo4jAuthError(DiasporaKGError):
+    """Neo4j refused the credentials (the password is never shown)."""
+
+
+class ServerError(DiasporaKGError):
+    """The managed local Neo4j cannot be set up, started or stopped."""
+
+
+class QueryError(DiasporaKGError):
+    """A Cypher query failed or is not allowed (for instance a write in read mode)."""

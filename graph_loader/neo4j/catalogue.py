@@ -1,0 +1,152 @@
+"""The named Cypher queries in ``cypher/``: one query per file, each with a header.
+
+A header is a block of ``// key: value`` lines at the top of the file::
+
+    // name: federations_to_municipalities
+    // description: Each federation with the home communities of its member associations.
+    // params: $country (string, optional, default null): ISO code of the home country
+    // returns: federation, place, place_level, via
+    // mode: read
+
+``params`` may span several ``// params:`` lines or continuation lines (``//   $x ...``); ``none`` when there is
+no parameter. ``mode`` is ``read`` or ``write``; write queries run only when the caller allows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ..errors import QueryError
+from ..settings import PROJECT_ROOT
+
+CYPHER_DIR = PROJECT_ROOT / "cypher"
+REQUIRED_KEYS = ("name", "description", "params", "returns", "mode")
+_HEADER = re.compile(r"^//\s*(\w+):\s*(.*)$")
+_CONTINUATION = re.compile(r"^//\s{2,}(\S.*)$")
+_PARAM_DECL = re.compile(r"\$(\w+)\s*\(([^)]*)\)")
+_PARAM_USE = re.compile(r"\$(\w+)")
+_STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: its type, whether it may be omitted, and its default (as Cypher sees it)."""
+
+    name: str
+    type: str
+    optional: bool
+    default: object = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``.cypher`` file of the library."""
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    returns: tuple[str, ...]
+    mode: str
+    text: str
+    path: Path
+    header: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def theme(self) -> str:
+        return self.path.parent.name
+
+    def used_params(self) -> set[str]:
+        """Every ``$name`` used in the body (strings and comments excluded)."""
+        return set(_PARAM_USE.findall(_STRING_OR_COMMENT.sub("", self.text)))
+
+    def bind(self, given: dict) -> dict:
+        """Complete ``given`` with defaults; raise QueryError for unknown or missing parameters."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            raise QueryError(f"query {self.name}: unknown parameter(s) {', '.join(unknown)}",
+                             hint=f"it takes: {', '.join(declared) or 'no parameters'}")
+        bound = {}
+        for name, param in declared.items():
+            if name in given:
+                bound[name] = given[name]
+            elif param.optional:
+                bound[name] = param.default
+            else:
+                raise QueryError(f"query {self.name}: missing parameter ${name} ({param.type})",
+                                 hint=f"add --param {name}=VALUE")
+        return bound
+
+
+def _parse_default(text: str):
+    import json
+
+    text = text.strip()
+    if text in ("null", "none", ""):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text.strip("'\"")
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Parse one file; raise QueryError naming the file when its header is incomplete."""
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    last = None
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            if line.strip():
+                break
+            continue
+        cont = _CONTINUATION.match(line)
+        match = _HEADER.match(line)
+        if match and match.group(1) in (*REQUIRED_KEYS, "notes", "example"):
+            last = match.group(1)
+            header[last] = (header.get(last, "") + " " + match.group(2)).strip()
+        elif cont and last:
+            header[last] = (header[last] + " " + cont.group(1)).strip()
+    missing = [k for k in REQUIRED_KEYS if not header.get(k)]
+    if missing:
+        raise QueryError(f"{path}: header lacks {', '.join(missing)}",
+                         hint="start the file with // name:, // description:, // params:, // returns:, // mode:")
+    mode = header["mode"].strip().lower()
+    if mode not in ("read", "write"):
+        raise QueryError(f"{path}: mode must be read or write, not {mode!r}")
+    params = []
+    for name, spec in _PARAM_DECL.findall(header["params"]):
+        parts = [p.strip() for p in spec.split(",")]
+        optional = any(p.startswith("optional") or p.startswith("default") for p in parts[1:])
+        default = next((_parse_default(p.split("default", 1)[1]) for p in parts if p.startswith("default")), None)
+        params.append(Param(name, parts[0], optional, default))
+    returns = tuple(c.strip() for c in header["returns"].split(",") if c.strip())
+    return NamedQuery(header["name"].strip(), header["description"], tuple(params), returns, mode, text, path,
+                      header)
+
+
+@cache
+def catalogue(root: Path = CYPHER_DIR) -> dict[str, NamedQuery]:
+    """All named queries under ``root`` by name (schema files under ``cypher/schema`` included)."""
+    queries: dict[str, NamedQuery] = {}
+    for path in sorted(root.rglob("*.cypher")):
+        query = parse_query_file(path)
+        if query.name in queries:
+            raise QueryError(f"{path}: query name {query.name!r} is also used by {queries[query.name].path}")
+        queries[query.name] = query
+    return queries
+
+
+def get(name: str) -> NamedQuery:
+    """The named query, or a QueryError listing near names."""
+    queries = catalogue()
+    if name not in queries:
+        import difflib
+
+        near = difflib.get_close_matches(name, queries, n=3)
+        raise QueryError(f"no query named {name!r}",
+                         hint=f"did you mean {', '.join(near)}?" if near else "`diaspora-kg queries` lists them")
+    return queries[name]

@@ -1,0 +1,122 @@
+"""Connections to Neo4j: the configured server (``NEO4J_URI``) or the managed local instance.
+
+This is the one place that turns driver exceptions into :mod:`graph_loader.errors` with a hint; credentials are
+never part of any message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+
+from ..errors import Neo4jAuthError, Neo4jUnavailable, QueryError
+from ..settings import Settings, load_settings
+from .server import ManagedNeo4j
+
+
+def managed_instance(settings: Settings, *, port: int | None = None, data_dir=None) -> ManagedNeo4j:
+    """The managed local instance the settings (or explicit ``port``/``data_dir``) describe."""
+    return ManagedNeo4j(
+        data_dir=data_dir or settings.managed_data_dir,
+        port=port or settings.managed_port,
+        cache_dir=settings.cache_dir,
+        heap=settings.heap,
+    )
+
+
+@dataclass
+class Database:
+    """A driver bound to one database, with the retrying, parameterised calls the rest of the code uses."""
+
+    driver: neo4j.Driver
+    database: str
+    uri: str
+
+    def read(self, query: str, params: dict | None = None) -> list[dict]:
+        """Run a read query (routed to readers in a cluster) and return rows as dicts."""
+        return self._execute(query, params, RoutingControl.READ)
+
+    def write(self, query: str, params: dict | None = None) -> list[dict]:
+        """Run a write query in a managed transaction (retried on transient errors)."""
+        return self._execute(query, params, RoutingControl.WRITE)
+
+    def _execute(self, query: str, params: dict | None, routing: RoutingControl) -> list[dict]:
+        try:
+            records, _, _ = self.driver.execute_query(
+                query, params or {}, database_=self.database, routing_=routing
+            )
+        except ServiceUnavailable as exc:
+            raise Neo4jUnavailable(f"lost the connection to Neo4j at {self.uri}: {exc}") from exc
+        except Neo4jError as exc:
+            raise QueryError(f"Neo4j refused the query: {exc.message or exc}") from exc
+        return [record.data() for record in records]
+
+    @contextmanager
+    def session(self, *, read_only: bool = False) -> Iterator[neo4j.Session]:
+        """A driver session on this database (for streaming reads and explicit transactions)."""
+        mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
+        with self.driver.session(database=self.database, default_access_mode=mode) as session:
+            yield session
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def connect(settings: Settings | None = None, *, start_managed: bool = True, echo=print) -> Database:
+    """Open a verified connection.
+
+    With ``NEO4J_URI`` set, connect there with ``NEO4J_USER``/``NEO4J_PASSWORD``. Otherwise use the managed local
+    instance, starting it first when ``start_managed`` (the first start fetches Neo4j with Maven).
+    """
+    settings = settings or load_settings()
+    if settings.managed:
+        instance = managed_instance(settings)
+        if instance.running_pid() is None:
+            if not start_managed:
+                raise Neo4jUnavailable(f"the managed Neo4j is not running ({instance.uri})",
+                                       hint="run `diaspora-kg neo4j start`, or set NEO4J_URI")
+            echo(f"Starting the managed Neo4j on {instance.uri} ...")
+            instance.start(echo=echo)
+        return open_database(instance.uri, "neo4j", instance.password(), settings.database)
+    return open_database(settings.uri, settings.user, settings.password, settings.database)
+
+
+def open_database(uri: str, user: str, password: str | None, database: str) -> Database:
+    """Create and verify a driver; raise a clear error for an unreachable server or bad credentials."""
+    try:
+        driver = GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
+                                      max_transaction_retry_time=30)
+    except ValueError as exc:
+        raise Neo4jUnavailable(f"invalid Neo4j URI {uri!r}: {exc}",
+                               hint="use bolt://host:port, neo4j://host:port or neo4j+s://host") from exc
+    try:
+        driver.verify_connectivity()
+        driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ)
+    except AuthError as exc:
+        driver.close()
+        raise Neo4jAuthError(
+            f"Neo4j at {uri} refused the credentials of user {user!r}",
+            hint="check NEO4J_USER and NEO4J_PASSWORD (in the environment or .env)",
+        ) from exc
+    except (ServiceUnavailable, OSError) as exc:
+        driver.close()
+        raise Neo4jUnavailable(
+            f"cannot reach Neo4j at {uri}",
+            hint="start it (`diaspora-kg neo4j start`, or `docker compose up -d`), or fix NEO4J_URI",
+        ) from exc
+    except ClientError as exc:
+        driver.close()
+        raise Neo4jUnavailable(f"Neo4j at {uri} answered but database {database!r} is not usable: {exc.message}",
+                               hint="check NEO4J_DATABASE") from exc
+    return Database(driver, database, uri)

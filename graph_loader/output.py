@@ -1,0 +1,88 @@
+"""Printing result rows as a table, CSV or JSON (one object per row, keys as returned)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+FORMATS = ("table", "csv", "json")
+
+
+def to_jsonable(value):
+    """Plain JSON types for values the driver or analysis returns (dates, Decimals, NaN, tuples, sets)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date | datetime) or hasattr(value, "iso_format"):
+        return value.isoformat() if hasattr(value, "isoformat") else value.iso_format()
+    return value
+
+
+def to_json(rows: Iterable[dict]) -> str:
+    return json.dumps([to_jsonable(r) for r in rows], ensure_ascii=False)
+
+
+def _cell(value) -> str:
+    value = to_jsonable(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1000 else f"{value:.4g}"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def to_csv(rows: Sequence[dict]) -> str:
+    buf = io.StringIO()
+    columns = list(rows[0].keys()) if rows else []
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v := to_jsonable(row.get(c)), list | dict)
+                         else ("" if v is None else v) for c in columns])
+    return buf.getvalue()
+
+
+def print_rows(rows: Sequence[dict], fmt: str = "table", *, title: str | None = None, console=None) -> None:
+    """Print ``rows`` in ``fmt``; tables go through rich, CSV and JSON go to stdout unadorned (for pipes)."""
+    if fmt == "json":
+        print(to_json(rows))
+        return
+    if fmt == "csv":
+        print(to_csv(rows), end="")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    table = Table(title=title, show_lines=False)
+    columns = list(rows[0].keys()) if rows else []
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    console.print(table)
+    console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
+
+
+def parse_param(text: str) -> tuple[str, object]:
+    """``key=value`` with the value read as JSON where it parses (numbers, lists, booleans), else a string."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ValueError(f"--param expects key=value, got {text!r}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return key.strip(), value
