@@ -167,3 +167,147 @@ def queries(fmt):
         for q in catalogue().values()
     ]
     print_rows(rows, fmt, title="diaspora-kg query library")
+
+
+# -- validate / load / unload -------------------------------------------------------------------------------
+def _progress_factory():
+    """A rich progress bar per source (on stderr), shown for inputs large enough to take a while."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bars: list[Progress] = []
+
+    def make(description: str, total: int):
+        if total < 2000 or not console.is_terminal:
+            return lambda n: None
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=console, transient=True)
+        bars.append(bar)
+        bar.start()
+        task = bar.add_task(description, total=total)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            if bar.tasks[task].finished:
+                bar.stop()
+
+        return advance
+
+    return make
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def validate(paths, fmt):
+    """Validate RDF/CSV files against the SHACL shapes (default: the seed corpus).
+
+    Exit codes: 0 valid (warnings allowed), 1 invalid, 2 error (unreadable file, syntax error).
+    """
+    from .loading import DEFAULT_PATHS, context_from_files, prepare, referenced_uris, validate_prepared
+    from .output import to_json
+
+    prepared = prepare(paths or DEFAULT_PATHS)
+    report = validate_prepared(prepared, context_from_files(referenced_uris(prepared)))
+    if fmt == "json":
+        print(to_json(report.to_json()))
+    else:
+        print(report.to_text())
+        _echo(f"Validated {len(prepared)} file(s), {sum(p.mapped.triples for p in prepared)} triples: "
+              f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s).")
+    sys.exit(0 if report.conforms else 1)
+
+
+def _print_load_report(report) -> None:
+    from rich.table import Table
+
+    table = Table(title="Load report" + (" (dry run: nothing written)" if report.dry_run else ""))
+    for column in ("source", "status", "triples", "nodes", "relationships", "seconds"):
+        table.add_column(column)
+    for f in report.files:
+        table.add_row(f.key, f.status, str(f.triples),
+                      ", ".join(f"{k} {v}" for k, v in sorted(f.counts.nodes.items())) or "-",
+                      ", ".join(f"{k} {v}" for k, v in sorted(f.counts.relationships.items())) or "-",
+                      f"{f.seconds:.2f}")
+    console.print(table)
+    totals = report.totals
+    if totals.by_label:
+        by_label = Table(title="Nodes by label")
+        by_label.add_column("label")
+        states = sorted({s for c in totals.by_label.values() for s in c})
+        for state in states:
+            by_label.add_column(state, justify="right")
+        for label, counter in sorted(totals.by_label.items()):
+            by_label.add_row(label, *(str(counter.get(s, 0)) for s in states))
+        console.print(by_label)
+        by_type = Table(title="Relationships by type")
+        by_type.add_column("type")
+        states = sorted({s for c in totals.by_type.values() for s in c})
+        for state in states:
+            by_type.add_column(state, justify="right")
+        for rel_type, counter in sorted(totals.by_type.items()):
+            by_type.add_row(rel_type, *(str(counter.get(s, 0)) for s in states))
+        console.print(by_type)
+    if report.validation is not None and report.validation.warnings:
+        _echo(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
+              "see `diaspora-kg validate` for the list).")
+    for f in report.files:
+        for warning in f.warnings[:20]:
+            _echo(f"[yellow]warning[/yellow] {f.key}: {warning}")
+    if totals.dangling:
+        _echo(f"[yellow]{len(totals.dangling)} tie(s) point at resources that do not exist[/yellow]")
+    _echo(f"Done in {report.seconds:.1f} s.")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=5000, show_default=True,
+              help="Rows per transaction.")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Reload files even when they are unchanged.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@reports_errors
+def load(paths, batch_size, dry_run, force, fmt):
+    """Validate and load RDF (Turtle, N-Triples, JSON-LD, RDF/XML) and CSV templates into Neo4j.
+
+    With no PATH, loads the seed corpus (data/gazetteer and data/seed). Loading is idempotent: unchanged files
+    are skipped, changed files replace their previous facts. Violations stop the load (exit 1), nothing written.
+    """
+    from .loading import load as load_paths
+    from .neo4j.connection import connect
+    from .output import to_json
+
+    with connect(echo=_echo) as db:
+        report = load_paths(paths or None, db, batch_size=batch_size, dry_run=dry_run, force=force,
+                            progress=_progress_factory())
+    if fmt == "json":
+        print(to_json([report.to_dict()])[1:-1])
+    else:
+        _print_load_report(report)
+
+
+@main.command()
+@click.argument("source")
+@reports_errors
+def unload(source):
+    """Remove what only SOURCE asserted (a file path or a key from `diaspora-kg sources`)."""
+    from .loading import unload as unload_source
+    from .neo4j.connection import connect
+
+    with connect(echo=_echo) as db:
+        result = unload_source(db, source)
+    _echo(f"Unloaded {result['source']}: removed {result['nodes_removed']} nodes and "
+          f"{result['relationships_removed']} relationships; kept {result['nodes_kept']} nodes and "
+          f"{result['relationships_kept']} relationships that other sources also assert.")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@reports_errors
+def sources(fmt):
+    """List the loaded sources (files) with their counts."""
+    from .loading import loaded_sources
+    from .neo4j.connection import connect
+
+    with connect(echo=_echo) as db:
+        print_rows(loaded_sources(db), fmt, title="Loaded sources")

@@ -63,7 +63,7 @@ def wipe(database: Database) -> None:
     """Delete everything but the marker, and every constraint and index the tests made."""
     with database.session() as session:
         session.run(f"MATCH (n) WHERE NOT n:{MARKER_LABEL} "
-                    "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+                    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     for row in database.read("SHOW CONSTRAINTS YIELD name RETURN name"):
         database.write(f"DROP CONSTRAINT `{row['name']}` IF EXISTS")
     for row in database.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):

@@ -1,0 +1,324 @@
+"""From triples to property-graph rows, through the ontology (:mod:`graph_loader.schema`).
+
+* A subject typed with an ontology class becomes a node row ``{uri, labels, props, evidence}``; its labels are the
+  labels of its classes and their superclasses. A subject with properties but no ontology class still becomes a
+  node (label ``Resource`` only), so nothing is dropped; validation reports it.
+* An instance of an n-ary class (``dkg:asRelationship``) becomes one relationship row between the values of its
+  source and target properties, carrying its other properties and its own ``uri``.
+* An object property between two resources becomes a relationship row whose ``uri`` is a stable id of the triple
+  (``urn:dkg:tie:<hash>``); a symmetric property is stored once, endpoints in IRI order.
+* ``rdf:Statement`` reifications attach their ``dkg:evidence`` to the relationship of the triple they describe.
+* Literals keep their type (int, float, bool, date, str); several values make a list; a language-tagged value of
+  property ``p`` is stored under ``p_<lang>`` and ``p`` holds the untagged value(s) or, when there is none, the
+  display value (@en, else @es, else the first). ``name``, ``altNames``, ``acronyms`` and ``nameKeys`` are derived
+  from the labels by :func:`derive_names`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..schema import DERIVED_NAME_KEYS, DKG_NS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
+from .read import Lit, Triple
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF_NS + "type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+EVIDENCE = DKG_NS + "evidence"
+ACRONYM = DKG_NS + "acronym"
+TIE_PREFIX = "urn:dkg:tie:"
+GENID = "https://w3id.org/diaspora-kg/.well-known/genid/"
+REIFICATION = {RDF_NS + "subject": "s", RDF_NS + "predicate": "p", RDF_NS + "object": "o"}
+STATEMENT = RDF_NS + "Statement"
+INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                               "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt",
+                               "unsignedLong", "unsignedShort", "gYear")}
+FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
+EXTERNAL_NAMES = {str(k): v for k, v in EXTERNAL_PROPERTY_NAMES.items()}
+#: Prefixes for predicates outside our namespace, so ``schema:foo`` is stored as ``schema__foo`` (loses nothing).
+KNOWN_PREFIXES = {
+    "http://www.w3.org/2004/02/skos/core#": "skos",
+    "http://www.w3.org/ns/prov#": "prov",
+    "http://www.w3.org/ns/org#": "org",
+    "http://purl.org/linked-data/cube#": "qb",
+    "https://schema.org/": "schema",
+    "http://schema.org/": "schema",
+    "http://xmlns.com/foaf/0.1/": "foaf",
+    "http://purl.org/dc/terms/": "dcterms",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
+    "http://www.w3.org/2002/07/owl#": "owl",
+    RDF_NS: "rdf",
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced form of a name, for lookups that ignore case and accents.
+
+    >>> fold("  Federación de Clubes MICHOACANOS ")
+    'federacion de clubes michoacanos'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", stripped).strip().casefold()
+
+
+def tie_uri(subject: str, predicate: str, obj: str) -> str:
+    """The stable id of a direct tie (one object-property triple)."""
+    return TIE_PREFIX + hashlib.sha1(f"{subject}\n{predicate}\n{obj}".encode()).hexdigest()[:24]
+
+
+def python_value(lit: Lit):
+    """The Python value of a literal (int, float, bool, date, datetime or str); the lexical form if malformed."""
+    datatype = lit.datatype
+    try:
+        if datatype in INT_TYPES:
+            return int(lit.value[:4] if datatype == XSD + "gYear" else lit.value)
+        if datatype in FLOAT_TYPES:
+            return float(lit.value)
+        if datatype == XSD + "boolean":
+            return {"true": True, "1": True, "false": False, "0": False}[lit.value.strip()]
+        if datatype == XSD + "date":
+            return dt.date.fromisoformat(lit.value)
+        if datatype == XSD + "dateTime":
+            return dt.datetime.fromisoformat(lit.value)
+    except (ValueError, KeyError):
+        return lit.value
+    return lit.value
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def collapse(values: list):
+    """One value stays a scalar; several distinct values become a list (order kept)."""
+    unique = list(dict.fromkeys(values))
+    return unique[0] if len(unique) == 1 else unique
+
+
+def derive_names(props: dict, uri: str) -> dict:
+    """``name``, ``altNames``, ``acronyms`` and ``nameKeys`` from the label properties of a node.
+
+    ``name`` is the preferred label as the source gives it (untagged, else English, else Spanish, else any
+    language), falling back to ``rdfs:label``, an acronym, then the IRI's last segment.
+    """
+    def family(base: str) -> list[str]:
+        keys = [base, f"{base}_en", f"{base}_es"]
+        keys += sorted(k for k in props if k.startswith(base + "_") and k not in keys)
+        return [str(v) for k in keys for v in as_list(props.get(k))]
+
+    preferred = family("prefLabel") + family("label")
+    acronyms = [str(v) for v in as_list(props.get("acronym"))]
+    others = family("altLabel") + family("hiddenLabel")
+    names = list(dict.fromkeys(preferred + acronyms + others))
+    name = names[0] if names else local_name(uri)
+    alt = [n for n in names if n != name]
+    return {
+        "name": name,
+        "altNames": alt,
+        "acronyms": acronyms,
+        "nameKeys": list(dict.fromkeys(fold(n) for n in [name, *alt])),
+    }
+
+
+@dataclass
+class MappedGraph:
+    """The rows one input maps to: nodes and relationships keyed by URI, and what could not be mapped."""
+
+    nodes: dict[str, dict] = field(default_factory=dict)
+    relationships: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    triples: int = 0
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, other: MappedGraph) -> None:
+        """Add another input's rows (used when several files are mapped together)."""
+        for uri, row in other.nodes.items():
+            mine = self.nodes.setdefault(uri, {"uri": uri, "labels": (), "props": {}, "evidence": []})
+            mine["labels"] = tuple(dict.fromkeys((*mine["labels"], *row["labels"])))
+            mine["props"] = merge_props(mine["props"], row["props"])
+            mine["evidence"] = list(dict.fromkeys(mine["evidence"] + row["evidence"]))
+        for uri, row in other.relationships.items():
+            mine = self.relationships.setdefault(uri, {**row, "props": {}, "evidence": []})
+            mine["props"] = merge_props(mine["props"], row["props"])
+            mine["evidence"] = list(dict.fromkeys(mine["evidence"] + row["evidence"]))
+        self.warnings += other.warnings
+        self.triples += other.triples
+        self.prefixes.update(other.prefixes)
+
+
+def merge_props(old: dict, new: dict) -> dict:
+    """Union of two property maps: equal values stay, different values become a list (nothing overwritten).
+
+    >>> merge_props({"a": 1, "b": "x"}, {"b": "y", "c": [1, 2]})
+    {'a': 1, 'b': ['x', 'y'], 'c': [1, 2]}
+    """
+    merged = dict(old)
+    for key, value in new.items():
+        if key not in merged or merged[key] == value:
+            merged[key] = value
+        else:
+            merged[key] = collapse(as_list(merged[key]) + as_list(value))
+    return merged
+
+
+class Mapper:
+    """Collects the triples of one input, then maps them (:meth:`result`). Memory grows with the input."""
+
+    def __init__(self, schema: GraphSchema):
+        self.schema = schema
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.literals: dict[str, dict[str, list[Lit]]] = defaultdict(lambda: defaultdict(list))
+        self.links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.statements: dict[str, dict[str, str]] = defaultdict(dict)
+        self.statement_evidence: dict[str, list[str]] = defaultdict(list)
+        self.triples = 0
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        types, literals, links, statements = self.types, self.literals, self.links, self.statements
+        count = 0
+        for s, p, o in triples:
+            count += 1
+            if p == RDF_TYPE and not isinstance(o, Lit):
+                types[s].add(o)
+            elif p in REIFICATION and not isinstance(o, Lit):
+                statements[s][REIFICATION[p]] = o
+            elif isinstance(o, Lit):
+                literals[s][p].append(o)
+            else:
+                links[s][p].append(o)
+        self.triples += count
+
+    # -- mapping -------------------------------------------------------------------------------------------
+    def result(self) -> MappedGraph:
+        schema = self.schema
+        out = MappedGraph(triples=self.triples)
+        nary = schema.nary
+        reified = {s for s, t in self.types.items() if STATEMENT in t} | set(self.statements)
+        evidence_of_tie: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for stmt in reified:
+            parts = self.statements.get(stmt, {})
+            if {"s", "p", "o"} <= parts.keys():
+                key = (parts["s"], parts["p"], parts["o"])
+                evidence_of_tie[key] += self.links[stmt].get(EVIDENCE, [])
+            else:
+                out.warnings.append(f"reified statement {stmt} lacks rdf:subject, rdf:predicate or rdf:object")
+
+        subjects = (set(self.types) | set(self.literals) | set(self.links)) - reified
+        for subject in sorted(subjects):
+            classes = self.types.get(subject, set())
+            spec = next((nary[c] for c in classes if c in nary), None)
+            uri = self._uri(subject)
+            props = self._literal_props(subject, out)
+            if spec is not None:
+                self._nary_row(uri, subject, spec, props, out)
+                continue
+            labels = schema.labels_for(classes)
+            evidence = []
+            for predicate, objects in self.links.get(subject, {}).items():
+                prop = schema.object_properties.get(predicate)
+                if predicate == EVIDENCE:
+                    evidence += [self._uri(o) for o in objects]
+                elif prop is not None and prop.store_as == "relationship":
+                    for obj in objects:
+                        self._tie(uri, prop, self._uri(obj), evidence_of_tie.get((subject, predicate, obj), []),
+                                  out)
+                elif prop is not None:
+                    props[prop.name] = collapse(as_list(props.get(prop.name)) + [self._uri(o) for o in objects])
+                else:
+                    name = self._external_name(predicate, out)
+                    props[name] = collapse(as_list(props.get(name)) + [self._uri(o) for o in objects])
+            unknown = classes - set(schema.classes)
+            if unknown:
+                props["rdfType"] = collapse(sorted(unknown))
+            props.update(derive_names(props, uri))
+            out.nodes[uri] = {"uri": uri, "labels": labels, "props": props, "evidence": sorted(set(evidence))}
+        for s, p, o in evidence_of_tie:
+            if s not in subjects or p not in schema.object_properties:
+                out.warnings.append(f"a reified statement describes <{s}> <{p}> <{o}>, which is not a tie we load")
+        return out
+
+    def _uri(self, term: str) -> str:
+        return GENID + term[2:] if term.startswith("_:") else term
+
+    def _literal_props(self, subject: str, out: MappedGraph) -> dict:
+        props: dict = {}
+        for predicate, lits in self.literals.get(subject, {}).items():
+            dprop = self.schema.datatype_properties.get(predicate)
+            name = dprop.name if dprop else EXTERNAL_NAMES.get(predicate) or self._external_name(predicate, out)
+            if name in DERIVED_NAME_KEYS:
+                name = f"{name}Value"  # a user property called "name" must not clash with the derived one
+            plain = [python_value(lit) for lit in lits if not lit.lang]
+            tagged: dict[str, list[str]] = defaultdict(list)
+            for lit in lits:
+                if lit.lang:
+                    tagged[lit.lang.replace("-", "_")].append(lit.value)
+            for lang, values in tagged.items():
+                props[f"{name}_{lang}"] = collapse(values)
+            if plain:
+                props[name] = collapse(plain)
+            elif tagged:
+                order = ["en", "es", *sorted(tagged)]
+                props[name] = next(tagged[lang][0] for lang in order if lang in tagged)
+        return props
+
+    def _external_name(self, predicate: str, out: MappedGraph) -> str:
+        for namespace, prefix in KNOWN_PREFIXES.items():
+            if predicate.startswith(namespace):
+                out.prefixes[prefix] = namespace
+                return f"{prefix}__{re.sub(r'[^A-Za-z0-9_]', '_', predicate[len(namespace):])}"
+        if predicate.startswith(DKG_NS):
+            out.warnings.append(f"<{predicate}> is not a term of the ontology")
+        namespace, local = re.match(r"(.*[#/])([^#/]*)$", predicate).groups()
+        prefix = out.prefixes.get(namespace) or next(
+            (p for p, ns in out.prefixes.items() if ns == namespace), None)
+        if prefix is None:
+            prefix = f"ns{hashlib.sha1(namespace.encode()).hexdigest()[:6]}"
+            out.prefixes[prefix] = namespace
+        return f"{prefix}__{re.sub(r'[^A-Za-z0-9_]', '_', local)}"
+
+    def _tie(self, start: str, prop, end: str, evidence: list[str], out: MappedGraph) -> None:
+        if prop.symmetric and end < start:
+            start, end = end, start
+        uri = tie_uri(start, prop.iri, end)
+        row = out.relationships.setdefault(uri, {"uri": uri, "type": prop.type, "start": start, "end": end,
+                                                 "props": {}, "evidence": []})
+        row["evidence"] = sorted(set(row["evidence"]) | {self._uri(e) for e in evidence})
+
+    def _nary_row(self, uri: str, subject: str, spec, props: dict, out: MappedGraph) -> None:
+        links = self.links.get(subject, {})
+        start = links.get(spec.source_property, [])
+        end = links.get(spec.target_property, [])
+        if len(start) != 1 or len(end) != 1:
+            out.warnings.append(f"{uri}: a {local_name(spec.class_iri)} needs exactly one "
+                                f"{local_name(spec.source_property)} and one {local_name(spec.target_property)}; "
+                                "not loaded")
+            return
+        evidence = []
+        for predicate, objects in links.items():
+            if predicate in (spec.source_property, spec.target_property):
+                continue
+            if predicate == EVIDENCE:
+                evidence += [self._uri(o) for o in objects]
+            else:
+                prop = self.schema.object_properties.get(predicate)
+                name = prop.name if prop else self._external_name(predicate, out)
+                props[name] = collapse([self._uri(o) for o in objects])
+        out.relationships[uri] = {"uri": uri, "type": spec.type, "start": self._uri(start[0]),
+                                  "end": self._uri(end[0]), "props": props, "evidence": sorted(set(evidence))}
+
+
+def map_triples(triples: Iterable[Triple], schema: GraphSchema) -> MappedGraph:
+    """Map an iterable of triples in one go."""
+    mapper = Mapper(schema)
+    mapper.add(triples)
+    return mapper.result()
