@@ -1,0 +1,205 @@
+"""Terms of the diaspora-kg ontology as Python names.
+
+GENERATED from ontology/diaspora.ttl by ``python -m graph_loader.vocab_gen``: do not edit by hand.
+A misspelt term raises AttributeError instead of silently minting a new IRI.
+
+>>> DKG.memberOf
+rdflib.term.URIRef('https://w3id.org/diaspora-kg/ontology#memberOf')
+>>> DKGID['org/fisdl']
+rdflib.term.URIRef('https://w3id.org/diaspora-kg/id/org/fisdl')
+"""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class DKG(DefinedNamespace):
+    """Classes, properties and annotation properties of ``dkg:`` (<https://w3id.org/diaspora-kg/ontology#>)."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/diaspora-kg/ontology#")
+
+    # Classes
+    AdministrativeArea: URIRef  # Administrative area
+    AdvocacyTopic: URIRef  # Advocacy topic
+    Agent: URIRef  # Agent
+    Agreement: URIRef  # Agreement
+    Board: URIRef  # Board
+    Business: URIRef  # Business
+    City: URIRef  # City
+    Collective: URIRef  # Collective
+    Consulate: URIRef  # Consulate
+    Contribution: URIRef  # Contribution
+    Country: URIRef  # Country
+    Demand: URIRef  # Demand
+    Department: URIRef  # Department
+    DevelopmentProgramme: URIRef  # Development programme
+    DiasporaOrganisation: URIRef  # Diaspora organisation
+    Embassy: URIRef  # Embassy
+    Event: URIRef  # Event
+    Evidence: URIRef  # Evidence
+    Federation: URIRef  # Federation of hometown associations
+    FinancialInstitution: URIRef  # Financial institution
+    Government: URIRef  # Government
+    GovernmentAgency: URIRef  # Government agency
+    HomeCommunityCommittee: URIRef  # Home community committee
+    HometownAssociation: URIRef  # Hometown association
+    InternationalOrganisation: URIRef  # International organisation
+    Interview: URIRef  # Interview
+    InvestmentProgramme: URIRef  # Investment programme
+    Law: URIRef  # Law
+    Lobbying: URIRef  # Lobbying
+    Locality: URIRef  # Locality
+    MatchingFundProgramme: URIRef  # Matching-fund programme
+    Membership: URIRef  # Membership
+    Ministry: URIRef  # Ministry
+    Mobilisation: URIRef  # Mobilisation
+    MunicipalGovernment: URIRef  # Municipal government
+    Municipality: URIRef  # Municipality
+    NGO: URIRef  # Non-governmental organisation
+    NationalGovernment: URIRef  # National government
+    Observation: URIRef  # Observation
+    Organisation: URIRef  # Organisation
+    OutreachProgramme: URIRef  # Outreach programme
+    PartnerOrganisation: URIRef  # Partner organisation
+    Person: URIRef  # Person
+    Place: URIRef  # Place
+    Policy: URIRef  # Policy
+    PolicyTopic: URIRef  # Policy topic
+    Programme: URIRef  # Programme
+    ProgrammeRule: URIRef  # Programme rule
+    Project: URIRef  # Project
+    ProjectCategory: URIRef  # Project category
+    PublicBody: URIRef  # Public body
+    Publication: URIRef  # Publication
+    ReligiousOrganisation: URIRef  # Religious organisation
+    ResearchInstitute: URIRef  # Research institute
+    Source: URIRef  # Source
+    State: URIRef  # State
+    StateGovernment: URIRef  # State government
+    StatisticalTable: URIRef  # Statistical table
+    UmbrellaGroup: URIRef  # Umbrella group
+    WorldRegion: URIRef  # World region
+
+    # Object properties
+    about: URIRef  # about
+    actor: URIRef  # actor
+    adopts: URIRef  # adopts
+    advises: URIRef  # advises
+    appointedBy: URIRef  # appointed by
+    author: URIRef  # author
+    beneficiary: URIRef  # beneficiary
+    category: URIRef  # category
+    cites: URIRef  # cites
+    coRuns: URIRef  # co-runs
+    commissionedBy: URIRef  # commissioned by
+    concerns: URIRef  # concerns
+    contributor: URIRef  # contributor
+    counterpartOf: URIRef  # counterpart of
+    createdBy: URIRef  # created by
+    dataSet: URIRef  # data set
+    electedBy: URIRef  # elected by
+    evidence: URIRef  # evidence
+    executiveArmOf: URIRef  # executive arm of
+    formedInResponseTo: URIRef  # formed in response to
+    framedBy: URIRef  # framed by
+    funds: URIRef  # funds
+    governs: URIRef  # governs
+    hasRule: URIRef  # has rule
+    heads: URIRef  # heads
+    homeCountry: URIRef  # home country
+    implements: URIRef  # implements
+    inProgramme: URIRef  # in programme
+    interviewee: URIRef  # interviewee
+    jurisdiction: URIRef  # jurisdiction
+    locatedIn: URIRef  # located in
+    member: URIRef  # member
+    memberOf: URIRef  # member of
+    mergedInto: URIRef  # merged into
+    operatesIn: URIRef  # operates in
+    organisation: URIRef  # organisation
+    organises: URIRef  # organises
+    originatesFrom: URIRef  # originates from
+    partOf: URIRef  # part of
+    partnersWith: URIRef  # partners with
+    proposes: URIRef  # proposes
+    publishes: URIRef  # publishes
+    recipient: URIRef  # recipient
+    refArea: URIRef  # reference area
+    reportedBy: URIRef  # reported by
+    restates: URIRef  # restates
+    runs: URIRef  # runs
+    source: URIRef  # source
+    subOrganisationOf: URIRef  # sub-organisation of
+    succeededBy: URIRef  # succeeded by
+    supervises: URIRef  # supervises
+    supports: URIRef  # supports
+    target: URIRef  # target
+    topic: URIRef  # topic
+
+    # Datatype properties
+    acronym: URIRef  # acronym
+    amount: URIRef  # amount
+    amountUsd: URIRef  # amount (US$)
+    approximation: URIRef  # approximation
+    attendance: URIRef  # attendance
+    averageCostUsd: URIRef  # average cost per project (US$)
+    bibliographicCitation: URIRef  # bibliographic citation
+    conformsToMunicipalPlan: URIRef  # conforms to the municipal plan
+    constrainsMeasure: URIRef  # constrains measure
+    currency: URIRef  # currency
+    description: URIRef  # description
+    endYear: URIRef  # end year
+    foundedYear: URIRef  # founded year
+    governmentFundsUsd: URIRef  # government funds (US$)
+    governmentLevel: URIRef  # government level
+    governmentSharePercent: URIRef  # government share (%)
+    homepage: URIRef  # homepage
+    htaDonationUsd: URIRef  # HTA donation (US$)
+    htaSharePercent: URIRef  # HTA share (%)
+    inKind: URIRef  # in kind
+    isTotal: URIRef  # is total
+    isoCode: URIRef  # ISO code
+    locator: URIRef  # locator
+    maximumValue: URIRef  # maximum value
+    measure: URIRef  # measure
+    memberCount: URIRef  # member count
+    minimumValue: URIRef  # minimum value
+    municipalityCount: URIRef  # number of municipalities
+    note: URIRef  # note
+    peopleBenefited: URIRef  # people benefited
+    projectCount: URIRef  # number of projects
+    publicationDate: URIRef  # publication date
+    quantity: URIRef  # quantity
+    quote: URIRef  # quote
+    refYear: URIRef  # reference year
+    role: URIRef  # role
+    rowIndex: URIRef  # row index
+    rowLabel: URIRef  # row label
+    ruleLabel: URIRef  # rule label
+    ruleText: URIRef  # rule text
+    share: URIRef  # share
+    solvent: URIRef  # solvent
+    startYear: URIRef  # start year
+    stipend: URIRef  # stipend
+    title: URIRef  # title
+    totalCostUsd: URIRef  # total cost (US$)
+    unit: URIRef  # unit
+    unnamed: URIRef  # unnamed
+    url: URIRef  # URL
+    value: URIRef  # value
+    year: URIRef  # year
+
+    # Annotation properties (Neo4j mapping and styles)
+    asRelationship: URIRef  # stored as a relationship
+    neo4jLabel: URIRef  # Neo4j label
+    neo4jStoreAs: URIRef  # Neo4j storage
+    neo4jType: URIRef  # Neo4j relationship type
+    relationshipSource: URIRef  # relationship source
+    relationshipTarget: URIRef  # relationship target
+    vizColor: URIRef  # visualisation colour
+    vizShape: URIRef  # visualisation shape
+
+
+DKGID = Namespace("https://w3id.org/diaspora-kg/id/")
+"""Resources of the seed corpus and gazetteer, e.g. ``DKGID["place/SV-CU"]``."""
