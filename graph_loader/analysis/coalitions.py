@@ -1,0 +1,590 @@
+"""Coalitions: groups of actors more tied to each other than to the rest (communities, cores, co-funders).
+
+The article describes hometown associations that lobby their home governments through umbrella groups and
+federations, and programmes (3x1, *Unidos por la Solidaridad*) that bind associations, agencies and
+governments around shared projects. Four views of such coalitions:
+
+* :func:`louvain` and :func:`leiden`: modularity communities of the organisation network, with
+  :func:`stability` (adjusted Rand index between runs with different seeds) to tell a firm partition from
+  an accident of the random order;
+* :func:`k_cores` and :func:`main_core`: the densely tied centre of the network;
+* :func:`cofunding_groups`: actors that fund or run the same project or programme, straight from the ties;
+* :func:`describe`: each coalition's members, dominant home country and kind, the programmes and projects
+  binding it, and its internal ties, in plain data and one factual sentence.
+
+:func:`find_coalitions` puts them together for the command line. Edge weights are **strengths** throughout.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.barbell_graph(4, 0)
+>>> sorted(map(sorted, louvain(G, weight=None).communities))
+[[0, 1, 2, 3], [4, 5, 6, 7]]
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import networkx as nx
+import numpy as np
+from networkx.utils import not_implemented_for
+
+from .backends import LARGE_GRAPH_NODES, igraph_available, leidenalg_available, seeded_igraph, to_igraph
+from .groups import annotate_groups, is_agent, labels_of
+from .projections import (
+    AFFILIATION_LABELS,
+    UnknownProjection,
+    organisation_network,
+    shared_affiliation_network,
+)
+
+#: Ties through which members are bound to a programme or project (run, co-run, fund, support, belong to,
+#: partner in).
+BINDING_TIES = frozenset({"RUNS", "CO_RUNS", "FUNDS", "SUPPORTS", "MEMBER_OF", "PARTNERS_WITH"})
+#: Ties that make a co-funding (or co-running) group around a project or programme.
+COFUNDING_TIES = frozenset({"FUNDS", "RUNS", "CO_RUNS"})
+
+
+@dataclass
+class Partition:
+    """Communities found by one run of a community-detection method.
+
+    Attributes
+    ----------
+    communities : list of set
+        Disjoint sets of nodes covering the graph, largest first.
+    method : {"louvain", "leiden"}
+        The method that produced them (``"louvain"`` when Leiden was asked for but is unavailable).
+    backend : {"networkx", "igraph", "leidenalg"}
+    modularity : float
+        Newman–Girvan modularity of the partition at ``resolution`` (weighted by the strengths).
+    resolution : float
+    seed : int or None
+    note : str or None
+        Anything the reader should know, such as a fallback from Leiden to Louvain.
+    """
+
+    communities: list[set]
+    method: str
+    backend: str
+    modularity: float
+    resolution: float
+    seed: int | None
+    note: str | None = None
+
+    def metadata(self) -> dict:
+        """Everything but the communities, as plain data."""
+        return {
+            "method": self.method,
+            "backend": self.backend,
+            "modularity": self.modularity,
+            "resolution": self.resolution,
+            "seed": self.seed,
+            "note": self.note,
+        }
+
+
+def _sorted_communities(communities: Iterable[Iterable[Hashable]]) -> list[set]:
+    return sorted((set(c) for c in communities), key=lambda c: (-len(c), sorted(map(str, c))))
+
+
+def _membership_to_communities(nodes: Sequence, membership: Sequence[int]) -> list[set]:
+    groups: dict[int, set] = defaultdict(set)
+    for node, label in zip(nodes, membership, strict=True):
+        groups[label].add(node)
+    return _sorted_communities(groups.values())
+
+
+def _modularity(G: nx.Graph, communities: list[set], weight: str | None, resolution: float) -> float:
+    if G.number_of_edges() == 0:
+        return math.nan
+    return nx.community.modularity(G, communities, weight=weight, resolution=resolution)
+
+
+@not_implemented_for("directed")
+@not_implemented_for("multigraph")
+def louvain(
+    G: nx.Graph,
+    *,
+    weight: str | None = "strength",
+    resolution: float = 1.0,
+    seed: int | None = 0,
+    backend: str = "auto",
+) -> Partition:
+    """Louvain communities (Blondel et al. 2008): a partition that greedily maximises modularity.
+
+    Parameters
+    ----------
+    G : nx.Graph
+        Undirected graph (for instance ``organisation_network(G_full)``).
+    weight : str or None
+        Edge attribute holding a **strength** (bigger = closer); None: every tie 1; missing: 1.
+    resolution : float
+        Modularity resolution: below 1 favours larger communities, above 1 smaller ones.
+    seed : int or None
+        Seed of the random node order; the same seed gives the same partition.
+    backend : {"auto", "networkx", "igraph"}
+        ``"auto"``: NetworkX up to 5,000 nodes, igraph's ``community_multilevel`` (C) above.
+
+    Returns
+    -------
+    Partition
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> part = louvain(nx.barbell_graph(5, 0), weight=None, seed=1)
+    >>> [len(c) for c in part.communities], part.backend
+    ([5, 5], 'networkx')
+    """
+    if backend not in ("auto", "networkx", "igraph"):
+        raise ValueError(f"unknown backend {backend!r}; use 'auto', 'networkx' or 'igraph'")
+    if backend == "auto":
+        backend = "igraph" if len(G) > LARGE_GRAPH_NODES and igraph_available() else "networkx"
+    if backend == "networkx":
+        communities = _sorted_communities(
+            nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed)
+        )
+        return Partition(communities, "louvain", "networkx", _modularity(G, communities, weight, resolution),
+                         resolution, seed)
+    view = to_igraph(G, weight=weight)
+    with seeded_igraph(seed):
+        clustering = view.graph.community_multilevel(
+            weights="weight" if weight else None, resolution=resolution
+        )
+    communities = _membership_to_communities(view.nodes, clustering.membership)
+    modularity = view.graph.modularity(clustering.membership, weights="weight" if weight else None,
+                                       resolution=resolution) if view.graph.ecount() else math.nan
+    return Partition(communities, "louvain", "igraph", modularity, resolution, seed)
+
+
+@not_implemented_for("directed")
+@not_implemented_for("multigraph")
+def leiden(
+    G: nx.Graph, *, weight: str | None = "strength", resolution: float = 1.0, seed: int | None = 0
+) -> Partition:
+    """Leiden communities (Traag, Waltman & van Eck 2019): like Louvain, but every community is connected.
+
+    Runs leidenalg on igraph (C++) whatever the size, optimising modularity with the given resolution
+    (``RBConfigurationVertexPartition``). Without leidenalg it falls back to :func:`louvain` and says so in
+    ``note``.
+
+    Parameters
+    ----------
+    G : nx.Graph
+        Undirected graph.
+    weight : str or None
+        Edge attribute holding a **strength**; None: every tie 1.
+    resolution : float
+        Modularity resolution (1 = Newman–Girvan modularity).
+    seed : int or None
+        Seed of leidenalg's random choices.
+
+    Returns
+    -------
+    Partition
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> part = leiden(nx.barbell_graph(5, 0), weight=None)
+    >>> [len(c) for c in part.communities], part.method
+    ([5, 5], 'leiden')
+    """
+    if not leidenalg_available():
+        fallback = louvain(G, weight=weight, resolution=resolution, seed=seed)
+        fallback.note = "leidenalg is not installed: Louvain was used instead of Leiden"
+        return fallback
+    import leidenalg
+
+    view = to_igraph(G, weight=weight)
+    found = leidenalg.find_partition(
+        view.graph,
+        leidenalg.RBConfigurationVertexPartition,
+        weights="weight" if weight else None,
+        resolution_parameter=resolution,
+        seed=seed,
+    )
+    communities = _membership_to_communities(view.nodes, found.membership)
+    modularity = view.graph.modularity(found.membership, weights="weight" if weight else None,
+                                       resolution=resolution) if view.graph.ecount() else math.nan
+    return Partition(communities, "leiden", "leidenalg", modularity, resolution, seed)
+
+
+#: Community methods by name, for :func:`stability` and :func:`find_coalitions`.
+METHODS = {"louvain": louvain, "leiden": leiden}
+
+
+def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
+    """Adjusted Rand index of two labelings of the same items (Hubert & Arabie 1985).
+
+    1 when the two partitions are identical, about 0 for independent random partitions (it can be negative).
+    Two identical trivial partitions (everything together, or everything apart) score 1.
+
+    Examples
+    --------
+    >>> adjusted_rand_index([0, 0, 1, 1], [5, 5, 7, 7])
+    1.0
+    >>> round(adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]), 9)
+    -0.5
+    """
+    if len(first) != len(second):
+        raise ValueError("the two labelings must cover the same items")
+    a, b = _codes(first), _codes(second)
+    n = len(a)
+    if n < 2:
+        return 1.0
+    table = np.zeros((a.max() + 1, b.max() + 1), dtype=np.int64)
+    np.add.at(table, (a, b), 1)
+
+    def pairs(counts):
+        return float((counts * (counts - 1) // 2).sum())
+
+    together_both = pairs(table)
+    together_first, together_second = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = together_first * together_second / (n * (n - 1) / 2)
+    maximum = (together_first + together_second) / 2
+    if maximum == expected:  # only when both partitions are the same trivial one
+        return 1.0
+    return (together_both - expected) / (maximum - expected)
+
+
+def _codes(labels: Sequence[Hashable]) -> np.ndarray:
+    """Labels renumbered 0, 1, 2, ... in order of first appearance."""
+    code: dict[Hashable, int] = {}
+    return np.fromiter((code.setdefault(label, len(code)) for label in labels), np.int64, len(labels))
+
+
+def _labels(communities: list[set], nodes: Sequence) -> list[int]:
+    label = {node: i for i, community in enumerate(communities) for node in community}
+    return [label[node] for node in nodes]
+
+
+def stability(G: nx.Graph, *, method: str = "louvain", seeds: Iterable[int] = range(10), **options) -> dict:
+    """How much a community partition depends on the random seed: adjusted Rand index between runs.
+
+    Parameters
+    ----------
+    G : nx.Graph
+        Undirected graph.
+    method : {"louvain", "leiden"}
+    seeds : iterable of int
+        One run per seed (at least two).
+    **options
+        Passed to the method (``weight``, ``resolution``, ...).
+
+    Returns
+    -------
+    dict
+        ``mean_ari`` and ``min_ari`` over all pairs of runs (1 = every run found the same partition) and
+        ``partitions``, the :class:`Partition` of each run in seed order.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> stability(nx.barbell_graph(5, 0), weight=None, seeds=range(3))["min_ari"]
+    1.0
+    """
+    try:
+        detect = METHODS[method]
+    except KeyError:
+        raise ValueError(f"unknown method {method!r}; use one of {sorted(METHODS)}") from None
+    partitions = [detect(G, seed=seed, **options) for seed in seeds]
+    if len(partitions) < 2:
+        raise ValueError("stability needs at least two seeds")
+    nodes = list(G)
+    labelings = [_labels(p.communities, nodes) for p in partitions]
+    scores = [adjusted_rand_index(x, y) for x, y in combinations(labelings, 2)]
+    return {"mean_ari": float(np.mean(scores)), "min_ari": float(min(scores)), "partitions": partitions}
+
+
+def k_cores(G: nx.Graph) -> dict[Hashable, int]:
+    """The core number of every node: the largest k such that the node is in a subgraph of minimum degree k.
+
+    Self-loops are ignored (a tie to oneself adds no neighbour). On a directed graph a node's degree is its
+    in-degree plus out-degree, as in :func:`nx.core_number`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.complete_graph(4)
+    >>> G.add_edge(3, 4)
+    >>> k_cores(G)
+    {0: 3, 1: 3, 2: 3, 3: 3, 4: 1}
+    """
+    if G.is_multigraph():
+        G = nx.DiGraph(G) if G.is_directed() else nx.Graph(G)
+    if nx.number_of_selfloops(G):
+        G = G.copy()
+        G.remove_edges_from(list(nx.selfloop_edges(G)))
+    return nx.core_number(G)
+
+
+def main_core(G: nx.Graph) -> tuple[int, set]:
+    """The main core: the largest core number ``k`` and the nodes that have it (an empty graph: ``(0, set())``).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.complete_graph(4)
+    >>> G.add_edge(3, 4)
+    >>> main_core(G)
+    (3, {0, 1, 2, 3})
+    """
+    cores = k_cores(G)
+    if not cores:
+        return 0, set()
+    k = max(cores.values())
+    return k, {v for v, c in cores.items() if c == k}
+
+
+def _binding_targets(G_full: nx.MultiDiGraph, types: frozenset[str]) -> dict[Hashable, dict[Hashable, set[str]]]:
+    """``{project or programme: {agent: {relationship types}}}`` for agents tied to it by one of ``types``."""
+    tied: dict[Hashable, dict[Hashable, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for u, v, kind in G_full.edges(data="type"):
+        if kind not in types:
+            continue
+        if kind == "PARTNERS_WITH" and is_agent(G_full, v):  # symmetric: either end may be the agent
+            u, v = v, u
+        if is_agent(G_full, u) and not AFFILIATION_LABELS.isdisjoint(labels_of(G_full, v)):
+            tied[v][u].add(kind)
+    return tied
+
+
+def cofunding_groups(G_full: nx.MultiDiGraph) -> list[dict]:
+    """Groups of agents that fund the same project or programme, or run and co-run the same programme.
+
+    One group per project or programme with at least two such agents; projects and programmes with exactly the
+    same agents are merged into one group.
+
+    Returns
+    -------
+    list of dict
+        ``{"members": [agent URIs, sorted], "size": int, "binding": [project/programme URIs, sorted],
+        "ties": [relationship types involved, sorted]}``, largest groups first.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from(["hta", "agency"], labels=("Organisation", "Agent"))
+    >>> G.add_node("project", labels=("Project",))
+    >>> _ = G.add_edge("hta", "project", type="FUNDS")
+    >>> _ = G.add_edge("agency", "project", type="FUNDS")
+    >>> cofunding_groups(G)
+    [{'members': ['agency', 'hta'], 'size': 2, 'binding': ['project'], 'ties': ['FUNDS']}]
+    """
+    groups: dict[frozenset, dict] = {}
+    for target, agents in _binding_targets(G_full, COFUNDING_TIES).items():
+        if len(agents) < 2:
+            continue
+        group = groups.setdefault(frozenset(agents), {"binding": set(), "ties": set()})
+        group["binding"].add(target)
+        group["ties"].update(*agents.values())
+    rows = [
+        {
+            "members": sorted(members, key=str),
+            "size": len(members),
+            "binding": sorted(group["binding"], key=str),
+            "ties": sorted(group["ties"]),
+        }
+        for members, group in groups.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["size"], [str(m) for m in r["members"]]))
+
+
+def _dominant(counts: Counter) -> tuple[str | None, int]:
+    """The value more common than any other and its count; (None, top count) on a tie or with no values."""
+    ranked = counts.most_common(2)
+    if not ranked:
+        return None, 0
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        return None, ranked[0][1]
+    return ranked[0]
+
+
+def _member(G_full: nx.MultiDiGraph, node: Hashable, country: str | None) -> dict:
+    data = G_full.nodes[node] if node in G_full else {}
+    labels = data.get("labels") or (None,)
+    return {"uri": data.get("uri", node), "name": data.get("name"), "kind": data.get("kind") or labels[0],
+            "country": country}
+
+
+def _summary(coalition: dict) -> str:
+    """One sentence made only of the coalition's own counts and names."""
+    size = coalition["size"]
+    sentence = f"Coalition {coalition['id']} has {size} member{'s' if size != 1 else ''}"
+    if coalition["dominant_kind"]:
+        sentence += f"; most common kind {coalition['dominant_kind']} ({coalition['dominant_kind_count']} of {size})"
+    elif coalition["dominant_kind_group"]:
+        sentence += (f"; most common kind group {coalition['dominant_kind_group']} "
+                     f"({coalition['dominant_kind_group_count']} of {size})")
+    if coalition["dominant_country"]:
+        sentence += (f"; most common home country {coalition['dominant_country']} "
+                     f"({coalition['dominant_country_count']} of {size})")
+    if coalition["binding"]:
+        shown = coalition["binding"][:3]
+        sentence += "; shared " + ", ".join(f"{b['name'] or b['uri']} ({b['members']} members)" for b in shown)
+        if len(coalition["binding"]) > 3:
+            sentence += f" and {len(coalition['binding']) - 3} more programmes or projects"
+    ties = coalition["internal_ties"]
+    total = sum(ties.values())
+    if total:
+        listed = ", ".join(f"{kind} {count}" for kind, count in ties.items())
+        sentence += f"; {total} internal tie{'s' if total != 1 else ''} ({listed})"
+    else:
+        sentence += "; no direct internal ties"
+    return sentence + "."
+
+
+def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]]) -> list[dict]:
+    """Describe each coalition from the full graph's facts.
+
+    Parameters
+    ----------
+    G_full : nx.MultiDiGraph
+        The full graph.
+    communities : iterable of iterables of nodes
+        The coalitions, e.g. ``louvain(...).communities``; ids follow this order, from 1.
+
+    Returns
+    -------
+    list of dict
+        Per coalition: ``id`` (int), ``members`` (each ``uri``, ``name``, ``kind``, ``country``), ``size``,
+        ``dominant_country`` and ``dominant_country_count`` (the known home country, ISO alpha-2, more common
+        among members than any other, and its count; the country is None on a tie), ``dominant_kind`` and
+        ``dominant_kind_count`` (likewise for the most specific class), ``dominant_kind_group`` and
+        ``dominant_kind_group_count`` (likewise for diaspora / government / ... groups), ``binding`` (the
+        programmes and projects at least two members run, co-run, fund, support, belong to or partner in: ``uri``,
+        ``name``, ``kind``, ``members`` = how many, most first), ``internal_ties`` (``{relationship type:
+        count}`` of full-graph relationships between members) and ``summary`` (one sentence built from these).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", name="HTA A", labels=("HometownAssociation", "DiasporaOrganisation", "Organisation"))
+    >>> G.add_node("f", name="Federation F", labels=("Federation", "DiasporaOrganisation", "Organisation"))
+    >>> _ = G.add_edge("a", "f", type="MEMBER_OF")
+    >>> describe(G, [{"a", "f"}])[0]["summary"]
+    'Coalition 1 has 2 members; most common kind group diaspora (2 of 2); 1 internal tie (MEMBER_OF 1).'
+    """
+    groups = annotate_groups(G_full)
+    bound = _binding_targets(G_full, BINDING_TIES)
+    described = []
+    for number, community in enumerate(communities, start=1):
+        members = sorted(community, key=str)
+        member_set = set(members)
+        rows = [_member(G_full, v, groups.get(v, {}).get("country")) for v in members]
+        country, country_count = _dominant(Counter(r["country"] for r in rows if r["country"]))
+        kind, kind_count = _dominant(Counter(r["kind"] for r in rows if r["kind"]))
+        kind_group, kind_group_count = _dominant(
+            Counter(groups[v]["kind_group"] for v in members if v in groups and groups[v]["kind_group"])
+        )
+        binding = []
+        for target, agents in bound.items():
+            shared = len(member_set & agents.keys())
+            if shared >= 2:
+                data = G_full.nodes[target]
+                binding.append({"uri": data.get("uri", target), "name": data.get("name"),
+                                "kind": data.get("kind") or (data.get("labels") or (None,))[0], "members": shared})
+        binding.sort(key=lambda b: (-b["members"], str(b["name"]), str(b["uri"])))
+        ties = Counter(
+            kind_
+            for u in members
+            if u in G_full
+            for _, v, kind_ in G_full.out_edges(u, data="type")
+            if v in member_set and v != u
+        )
+        coalition = {
+            "id": number,
+            "members": rows,
+            "size": len(rows),
+            "dominant_country": country,
+            "dominant_country_count": country_count,
+            "dominant_kind": kind,
+            "dominant_kind_count": kind_count,
+            "dominant_kind_group": kind_group,
+            "dominant_kind_group_count": kind_group_count,
+            "binding": binding,
+            "internal_ties": dict(sorted(ties.items(), key=lambda item: (-item[1], str(item[0])))),
+        }
+        coalition["summary"] = _summary(coalition)
+        described.append(coalition)
+    return described
+
+
+def find_coalitions(
+    G_full: nx.MultiDiGraph,
+    *,
+    projection: str = "organisations",
+    method: str = "louvain",
+    seed: int = 0,
+    stability_runs: int = 10,
+) -> dict:
+    """Coalitions of the full graph, described, with their stability and how they were found.
+
+    Parameters
+    ----------
+    G_full : nx.MultiDiGraph
+        The full graph.
+    projection : {"organisations", "affiliation-projection"}
+        The agent network partitioned (ties weighted by strength).
+    method : {"louvain", "leiden"}
+    seed : int
+        Seed of the reported partition.
+    stability_runs : int
+        Number of seeded runs (seeds 0, 1, ...) compared for ``stability``; 0 skips the check (``stability``
+        is then None), which saves time on very large graphs.
+
+    Returns
+    -------
+    dict
+        ``coalitions`` (:func:`describe` of every community with at least two members, largest first),
+        ``singletons`` (how many agents are alone in their community), ``stability`` (``mean_ari``,
+        ``min_ari`` over ``stability_runs`` seeded runs, ``runs``), ``cofunding_groups`` (:func:`cofunding_groups`) and the
+        metadata ``projection``, ``nodes``, ``edges``, ``method``, ``backend``, ``modularity``, ``resolution``,
+        ``seed`` and ``note``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from(["a", "b", "c"], labels=("Organisation", "Agent"))
+    >>> _ = G.add_edge("a", "b", type="PARTNERS_WITH")
+    >>> result = find_coalitions(G)
+    >>> [c["size"] for c in result["coalitions"]], result["singletons"], result["stability"]["min_ari"]
+    ([2], 1, 1.0)
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {sorted(METHODS)}")
+    if projection == "organisations":
+        G = organisation_network(G_full)
+    elif projection == "affiliation-projection":
+        G = shared_affiliation_network(G_full)
+    else:
+        raise UnknownProjection(projection, allowed=("organisations", "affiliation-projection"))
+    if stability_runs == 1 or stability_runs < 0:
+        raise ValueError("stability_runs must be 0 (no check) or at least 2")
+    partition = METHODS[method](G, weight="strength", seed=seed)
+    if stability_runs:
+        runs = stability(G, method=method, seeds=range(stability_runs), weight="strength")
+        agreement = {"mean_ari": runs["mean_ari"], "min_ari": runs["min_ari"], "runs": stability_runs}
+    else:
+        agreement = None
+    groups = [c for c in partition.communities if len(c) >= 2]
+    return {
+        "projection": projection,
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        **partition.metadata(),
+        "coalitions": describe(G_full, groups),
+        "singletons": sum(1 for c in partition.communities if len(c) == 1),
+        "stability": agreement,
+        "cofunding_groups": cofunding_groups(G_full),
+    }
