@@ -1,0 +1,18 @@
+"""Drawing the network: interactive self-contained HTML pages, figures for papers, and group-level summaries.
+
+* :func:`write_html` / :func:`render_html` / :func:`to_notebook` — a vis-network page (from pyvis's copy) with
+  legend, accent-insensitive search, filter by kind and tooltips that cite the sources; nothing fetched
+  online.
+* :func:`write_figure` — a PNG/SVG/PDF figure with a seeded layout, drawn off-screen by matplotlib.
+* :func:`aggregate` — coalitions, areas or countries as super-nodes, for graphs too large to draw node by
+  node.
+
+Only this package imports pyvis and matplotlib (``docs/architecture.md``).
+"""
+
+from .aggregate import aggregate
+from .encoding import VizError
+from .html import HtmlSummary, render_html, to_notebook, write_html
+from .static import write_figure
+
+__all__ = ["HtmlSummary", "VizError", "aggregate", "render_html", "to_notebook", "write_figure", "write_html"]
