@@ -311,3 +311,49 @@ def sources(fmt):
 
     with connect(echo=_echo) as db:
         print_rows(loaded_sources(db), fmt, title="Loaded sources")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "graphml", "gexf", "csv"]),
+              required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output file (a folder for csv: nodes.csv and relationships.csv).")
+@reports_errors
+def export(fmt, out):
+    """Export the graph from Neo4j: RDF (round-trips through `load`), GraphML/GEXF for Gephi, or CSV."""
+    from .export import export as export_graph
+    from .loading import namespace_prefixes
+    from .neo4j.connection import connect
+    from .neo4j.read import read_property_graph
+    from .schema import load_schema
+
+    with connect(echo=_echo) as db:
+        graph = read_property_graph(db)
+        prefixes = namespace_prefixes(db)
+    paths = export_graph(graph, load_schema(), fmt, out, prefixes)
+    _echo(f"Exported {len(graph.nodes)} nodes and {len(graph.relationships)} relationships as {fmt}: "
+          + ", ".join(map(str, paths)))
+
+
+@main.command()
+@click.option("--write-cypher", is_flag=True, help="Rewrite cypher/schema/create_schema.cypher from the ontology.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@reports_errors
+def schema(write_cypher, fmt):
+    """Show the property-graph schema the ontology defines: labels, relationship types, n-ary relationships."""
+    from .schema import SCHEMA_CYPHER, load_schema, schema_cypher
+
+    graph_schema = load_schema()
+    if write_cypher:
+        SCHEMA_CYPHER.parent.mkdir(parents=True, exist_ok=True)
+        SCHEMA_CYPHER.write_text(schema_cypher(graph_schema), encoding="utf-8")
+        _echo(f"Wrote {SCHEMA_CYPHER}")
+        return
+    rows = [{"kind": "node label", "name": c.label, "superclasses": ", ".join(c.labels[1:]),
+             "maps": c.iri.split("#")[-1]} for c in graph_schema.classes.values() if c.relationship is None]
+    rows += [{"kind": "relationship", "name": p.type, "superclasses": "", "maps": p.name}
+             for p in graph_schema.object_properties.values() if p.store_as == "relationship"]
+    rows += [{"kind": "n-ary relationship", "name": n.type, "superclasses": "",
+              "maps": f"{n.class_iri.split('#')[-1]} ({n.source_property.split('#')[-1]} -> "
+                      f"{n.target_property.split('#')[-1]})"} for n in graph_schema.nary.values()]
+    print_rows(rows, fmt, title="Property-graph schema (from ontology/diaspora.ttl)")

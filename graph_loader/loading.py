@@ -205,9 +205,10 @@ def _load_one(db: Database, writer: GraphWriter, item: PreparedSource, existed: 
     counts = writer.write_nodes(nodes, key)
     counts.add(writer.write_relationships(relationships, key))
     db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = true, s.loadedAt = datetime(), "
-             "s.triples = $triples, s.nodes = $nodes, s.relationships = $rels",
+             "s.triples = $triples, s.nodes = $nodes, s.relationships = $rels, s.prefixes = $prefixes",
              {"key": key, "triples": item.mapped.triples, "nodes": len(item.mapped.nodes),
-              "rels": len(relationships)})
+              "rels": len(relationships),
+              "prefixes": [f"{p}={ns}" for p, ns in sorted(item.mapped.prefixes.items())]})
     return FileReport(key, "reloaded" if existed else "loaded", item.mapped.triples, counts,
                       item.mapped.warnings, time.perf_counter() - started)
 
@@ -283,3 +284,9 @@ def loaded_sources(db: Database) -> list[dict]:
     return db.read("MATCH (s:LoadedSource) RETURN s.key AS source, s.complete AS complete, s.triples AS triples, "
                    "s.nodes AS nodes, s.relationships AS relationships, toString(s.loadedAt) AS loaded_at "
                    "ORDER BY source")
+
+
+def namespace_prefixes(db: Database) -> dict[str, str]:
+    """``{namespace: prefix}`` of predicates outside the ontology, as recorded by the loads (for export)."""
+    rows = db.read("MATCH (s:LoadedSource) UNWIND coalesce(s.prefixes, []) AS p RETURN DISTINCT p")
+    return {ns: prefix for prefix, ns in (row["p"].split("=", 1) for row in rows)}

@@ -143,8 +143,11 @@ class GraphSchema:
 
     @property
     def relationship_types(self) -> set[str]:
-        types = {p.type for p in self.object_properties.values() if p.store_as == "relationship"}
-        return types | {c.relationship.type for c in self.classes.values() if c.relationship}
+        """Types of relationships the loader can write (n-ary endpoint properties never become one)."""
+        endpoints = {e for n in self.nary.values() for e in (n.source_property, n.target_property)}
+        types = {p.type for p in self.object_properties.values()
+                 if p.store_as == "relationship" and p.iri not in endpoints}
+        return types | {n.type for n in self.nary.values()}
 
     @property
     def nary(self) -> dict[str, NaryRelationship]:
@@ -313,3 +316,20 @@ def schema_statements(schema: GraphSchema) -> list[str]:
             f"CREATE INDEX rel_uri_{rel_type.lower()} IF NOT EXISTS FOR ()-[r:{quote_name(rel_type)}]-() ON (r.uri)"
         )
     return statements
+
+
+SCHEMA_CYPHER = Path(__file__).resolve().parents[1] / "cypher" / "schema" / "create_schema.cypher"
+
+
+def schema_cypher(schema: GraphSchema) -> str:
+    """The text of ``cypher/schema/create_schema.cypher``: the loader's constraints and indexes, for analysts."""
+    header = [
+        "// name: create_schema",
+        "// description: Constraints and indexes the loader creates, generated from ontology/diaspora.ttl by",
+        "//   `diaspora-kg schema --write-cypher` (do not edit by hand; a test checks it is in sync).",
+        "// params: none",
+        "// returns: nothing",
+        "// mode: write",
+        "",
+    ]
+    return "\n".join(header + [f"{statement};" for statement in schema_statements(schema)]) + "\n"

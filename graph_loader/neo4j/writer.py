@@ -109,8 +109,8 @@ def merged_node_props(old: dict, row: dict, source: str) -> dict:
     new = {k: v for k, v in row["props"].items() if k not in DERIVED_NAME_KEYS}
     props = merge_props(base, new)
     props["uri"] = row["uri"]
-    props["sources"] = list(dict.fromkeys(as_list(old.get("sources")) + [source]))
-    props["evidence"] = list(dict.fromkeys(as_list(old.get("evidence")) + row.get("evidence", [])))
+    props["sources"] = sorted(set(as_list(old.get("sources"))) | {source})
+    props["evidence"] = sorted(set(as_list(old.get("evidence"))) | set(row.get("evidence", [])))
     if row.get("stub") and "_created" in old:
         props["stub"] = True
     props.update(derive_names(props, row["uri"]))
@@ -121,8 +121,8 @@ def merged_relationship_props(old: dict, row: dict, source: str) -> dict:
     base = {k: v for k, v in old.items() if k not in INTERNAL}
     props = merge_props(base, row["props"])
     props["uri"] = row["uri"]
-    props["sources"] = list(dict.fromkeys(as_list(old.get("sources")) + [source]))
-    props["evidence"] = list(dict.fromkeys(as_list(old.get("evidence")) + row.get("evidence", [])))
+    props["sources"] = sorted(set(as_list(old.get("sources"))) | {source})
+    props["evidence"] = sorted(set(as_list(old.get("evidence"))) | set(row.get("evidence", [])))
     return _clean(props)
 
 

@@ -144,8 +144,12 @@ class MappedGraph:
         """Add another input's rows (used when several files are mapped together)."""
         for uri, row in other.nodes.items():
             mine = self.nodes.setdefault(uri, {"uri": uri, "labels": (), "props": {}, "evidence": []})
-            mine["labels"] = tuple(dict.fromkeys((*mine["labels"], *row["labels"])))
-            mine["props"] = merge_props(mine["props"], row["props"])
+            labels = dict.fromkeys((*mine["labels"], *row["labels"]))
+            labels.pop("Resource", None)
+            mine["labels"] = (*labels, "Resource")
+            props = merge_props(*({k: v for k, v in p.items() if k not in DERIVED_NAME_KEYS}
+                                  for p in (mine["props"], row["props"])))
+            mine["props"] = {**props, **derive_names(props, uri)}
             mine["evidence"] = list(dict.fromkeys(mine["evidence"] + row["evidence"]))
         for uri, row in other.relationships.items():
             mine = self.relationships.setdefault(uri, {**row, "props": {}, "evidence": []})
@@ -262,13 +266,14 @@ class Mapper:
             for lit in lits:
                 if lit.lang:
                     tagged[lit.lang.replace("-", "_")].append(lit.value)
+            # RDF values form a set: sort them so the same data always gives the same lists.
             for lang, values in tagged.items():
-                props[f"{name}_{lang}"] = collapse(values)
+                props[f"{name}_{lang}"] = collapse(sorted(values))
             if plain:
-                props[name] = collapse(plain)
+                props[name] = collapse(sorted(plain, key=lambda v: (type(v).__name__, str(v))))
             elif tagged:
                 order = ["en", "es", *sorted(tagged)]
-                props[name] = next(tagged[lang][0] for lang in order if lang in tagged)
+                props[name] = next(min(tagged[lang]) for lang in order if lang in tagged)
         return props
 
     def _external_name(self, predicate: str, out: MappedGraph) -> str:
