@@ -83,8 +83,8 @@ class RdfExporter:
             if match and self._predicate(match["base"]) and not self._predicate(key):
                 tagged_values.setdefault(match["base"], set()).update(map(str, as_list(value)))
         for key, value in props.items():
-            if key in skip or value is None:
-                continue
+            if key in skip or value is None or key.startswith("score_"):
+                continue  # score_* are computed by the analyses, not asserted by a source
             if key in tagged_values and all(str(v) in tagged_values[key] for v in as_list(value)):
                 continue  # the display copy of a language-tagged value
             prop = self.schema.object_properties.get(self.schema.iri_for_property_name(key) or "")

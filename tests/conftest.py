@@ -75,6 +75,7 @@ def wipe(database: Database) -> None:
 def db(neo4j_db) -> Database:
     """A clean database for one test."""
     wipe(neo4j_db)
+    neo4j_db.write(f"MATCH (m:{MARKER_LABEL}) SET m.state = 'dirty'")
     return neo4j_db
 
 
@@ -91,3 +92,17 @@ def neo4j_env(neo4j_instance, monkeypatch, neo4j_db):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return {**os.environ, **env}
+
+
+@pytest.fixture
+def seed_db(neo4j_db) -> Database:
+    """The test database holding exactly the seed corpus (data/gazetteer + data/seed), loaded once and reloaded
+    only after another test wiped it. Tests using it must not write."""
+    from graph_loader.loading import load
+
+    state = neo4j_db.read(f"MATCH (m:{MARKER_LABEL}) RETURN m.state AS s")[0]["s"]
+    if state != "seed":
+        wipe(neo4j_db)
+        load(None, neo4j_db)
+        neo4j_db.write(f"MATCH (m:{MARKER_LABEL}) SET m.state = 'seed'")
+    return neo4j_db

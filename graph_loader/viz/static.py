@@ -245,7 +245,8 @@ def write_figure(
 
     if enc.legend:
         _add_legend(figure, ax, enc.legend, enc.legend_title, anchor_y=1.0)
-    if color_by != "class" and len({entry.shape for entry in enc.kinds}) > 1:
+    # A second legend for shapes fits beside the colour legend only when it is short; a long one would overlap.
+    if color_by != "class" and len({entry.shape for entry in enc.kinds}) > 1 and len(enc.kinds) <= 12:
         shapes = [LegendEntry(entry.label, "#ffffff", entry.shape, entry.count) for entry in enc.kinds]
         _add_legend(figure, ax, shapes, "Kind", anchor_y=0.0, loc="lower left")
     if title:
