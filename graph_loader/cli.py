@@ -485,3 +485,49 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
     else:
         info = write_figure(view, out, title=title, **options)
         _echo(f"Wrote {info['path']} ({info['nodes']} nodes, {info['edges']} ties, {info['format']}).")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder (default: out/).")
+@click.option("--offline", is_flag=True, help="Do not use Neo4j: validate, analyse and draw from the RDF files.")
+@reports_errors
+def run(out, offline):
+    """The main job: load the seed corpus, answer the questions, find brokers and coalitions, audit, draw, report."""
+    import time
+
+    from rich.table import Table
+
+    from .pipeline import DEFAULT_OUT
+    from .pipeline import run as run_job
+
+    started = time.perf_counter()
+    result = run_job(out or DEFAULT_OUT, echo=_echo, offline=offline)
+    table = Table(title="diaspora-kg run")
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    for s in result.steps:
+        table.add_row(s["step"], f"{s['seconds']:.1f}")
+    table.add_row("[bold]total[/bold]", f"{time.perf_counter() - started:.1f}")
+    console.print(table)
+    for skipped in result.skipped:
+        _echo(f"[yellow]skipped:[/yellow] {skipped}")
+    _echo(f"Wrote {len(set(result.files))} files to {result.out}/: report.md, report.html, network.html, "
+          "network.png, graph.graphml, brokers.*, coalitions.*, queries/*" + (", audit.*" if result.audit else ""))
+    if result.uri:
+        _echo("Next: `.venv/bin/diaspora-kg queries` lists the questions; `.venv/bin/diaspora-kg query NAME` asks "
+              f"one; the graph stays up at {result.uri} until `.venv/bin/diaspora-kg neo4j stop`.")
+
+
+def _register_optional_commands() -> None:
+    """Commands whose modules carry their own click command (kept next to the code they drive)."""
+    from .synth import synth_command
+
+    main.add_command(synth_command, "synth")
+    try:
+        from .audit import audit_command
+    except ImportError:
+        return
+    main.add_command(audit_command, "audit")
+
+
+_register_optional_commands()
