@@ -17,7 +17,8 @@ from .errors import DiasporaKGError
 from .output import FORMATS, parse_param, print_rows
 from .settings import load_settings
 
-console = Console(stderr=True)  # messages to stderr, results to stdout (so they can be piped)
+# Messages to stderr, results to stdout (so they can be piped); no wrapping inside paths and messages.
+console = Console(stderr=True, soft_wrap=True)
 
 
 def reports_errors(func):

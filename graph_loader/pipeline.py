@@ -7,6 +7,7 @@ still validates the corpus and runs the analyses and pictures straight from the 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,12 +47,9 @@ def _write(result: RunResult, path: Path, text: str) -> None:
 def example_params(query) -> dict:
     """Parameters from a query's ``// example:`` header line (``key=value`` pairs)."""
     text = query.header.get("example", "")
-    params = {}
-    for token in text.split():
-        if "=" in token:
-            key, value = parse_param(token)
-            params[key] = value
-    return params
+    # Values may contain spaces ("city=Los Angeles"): a value runs until the next "key=".
+    pairs = re.findall(r"(\w+)=(.*?)(?=\s+\w+=|$)", text.strip())
+    return dict(parse_param(f"{key}={value.strip()}") for key, value in pairs)
 
 
 def run(out: Path = DEFAULT_OUT, *, echo: Callable[[str], None] = print, offline: bool = False) -> RunResult:

@@ -96,7 +96,7 @@ def open_database(uri: str, user: str, password: str | None, database: str) -> D
     """Create and verify a driver; raise a clear error for an unreachable server or bad credentials."""
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
-                                      max_transaction_retry_time=30)
+                                      max_transaction_retry_time=30, notifications_min_severity="OFF")
     except ValueError as exc:
         raise Neo4jUnavailable(f"invalid Neo4j URI {uri!r}: {exc}",
                                hint="use bolt://host:port, neo4j://host:port or neo4j+s://host") from exc

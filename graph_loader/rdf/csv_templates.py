@@ -179,7 +179,10 @@ def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Tripl
                              hint=f"the header must include: {', '.join(template.required)}")
         columns = _Columns(schema, header, path, template)
         sources: dict[str, str] = {}
-        for row_number, row in enumerate(reader, start=2):
+        last_line = 1
+        for row in reader:
+            # DictReader skips blank lines; the record starts on the line after the previous record ended.
+            row_number, last_line = last_line + 1, reader.line_num
             cells = {k: (v or "").strip() for k, v in row.items() if k}
             if not any(cells.values()):
                 continue
@@ -212,10 +215,10 @@ def _evidence(subject, evidence, cells, path, row_number, ties, sources) -> Iter
     source_text = cells.get("source") or path.name
     source = sources.get(source_text)
     if source is None:
-        source = expand_id(source_text) if ":" in source_text or "/" in source_text else \
-            f"{DKGID_NS}source/{_slug(source_text)}"
+        is_id = not re.search(r"\s", source_text) and (":" in source_text or "/" in source_text)
+        source = expand_id(source_text) if is_id else f"{DKGID_NS}source/{_slug(source_text)}"
         sources[source_text] = source
-        if source.startswith(DKGID_NS + "source/"):
+        if not is_id:  # a source named in free text becomes a Source of its own; an id points at one
             yield (source, RDF_TYPE, DKG_NS + "Source")
             yield (source, EXTERNAL_IRI["prefLabel"], Lit(source_text))
     yield (evidence, RDF_TYPE, DKG_NS + "Evidence")

@@ -234,8 +234,12 @@ def test_killed_neo4j_mid_load_then_load_again_gives_the_clean_graph(tmp_path):
 
 def test_two_concurrent_loads_give_the_clean_graph(db, tmp_path, neo4j_env):
     path = big_corpus(tmp_path, 3000)
-    other = ttl(tmp_path, "other.ttl", "".join(hta(f"h{i}", f"Club {i}", f"; dkg:memberOf ex:f{(i + 1) % 50}")
-                                               for i in range(0, 3000, 3)))
+    # The second file describes every third club again (same nodes, written by both loads at once) and ties it
+    # to federations of its own, so each file is valid alone whichever load commits first.
+    other = ttl(tmp_path, "other.ttl", SOURCE.replace(PREFIXES, "")
+                + "".join(f'ex:g{i} a dkg:Federation ; skos:prefLabel "G {i}" ; dkg:evidence ex:ev .\n'
+                          for i in range(10))
+                + "".join(hta(f"h{i}", f"Club {i}", f"; dkg:memberOf ex:g{i % 10}") for i in range(0, 3000, 3)))
     procs = [subprocess.Popen([*CLI, "load", "--batch-size", "200", str(p)], env=neo4j_env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in (path, other)]
     for proc in procs:
@@ -247,3 +251,4 @@ def test_two_concurrent_loads_give_the_clean_graph(db, tmp_path, neo4j_env):
         subprocess.run([*CLI, "load", str(p)], env=neo4j_env, check=True, capture_output=True)
     assert snapshot(db) == concurrent
     assert db.read("MATCH (h:HometownAssociation) RETURN count(h) AS c")[0]["c"] == 3000
+    assert db.read("MATCH (:HometownAssociation)-[r:MEMBER_OF]->() RETURN count(r) AS c")[0]["c"] == 4000
