@@ -96,10 +96,11 @@ def prepare(paths: Iterable[Path], schema: GraphSchema | None = None) -> list[Pr
 
 
 def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
-    """Relationship endpoints that the inputs use but do not define (they must exist already)."""
-    defined = {uri for p in prepared for uri in p.mapped.nodes}
-    ends = {uri for p in prepared for row in p.mapped.relationships.values() for uri in (row["start"], row["end"])}
-    return ends - defined
+    """IRIs the inputs point at (ties, evidence, n-ary endpoints) but do not describe: they must exist already."""
+    subjects = {s for p in prepared for s, _, _ in p.triples}
+    objects = {o for p in prepared for _, pred, o in p.triples
+               if pred != RDF_TYPE and isinstance(o, str) and not o.startswith("_:")}
+    return objects - subjects
 
 
 def context_from_database(db: Database, uris: set[str], schema: GraphSchema) -> list[Triple]:

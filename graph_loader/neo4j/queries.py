@@ -40,7 +40,18 @@ def run_named(db: Database, name: str, params: dict | None = None, *, write: boo
         raise QueryError(f"query {name} writes to the graph", hint="pass --write to run it")
     if query.mode == "read" and write:
         write = False  # never open a write transaction for a read query
-    return run_cypher(db, query.text, query.bind(params or {}), write=write, label=f"query {name}")
+    params = query.bind(params or {})
+    rows: list[dict] = []
+    for statement in statements(query.text):  # a write file may hold several statements (the schema does)
+        rows = run_cypher(db, statement, params, write=write, label=f"query {name}")
+    return rows
+
+
+def statements(text: str) -> list[str]:
+    """The statements of a file: split at semicolons that end a line, comments and blank ones dropped."""
+    parts = [p.strip() for p in text.split(";\n")]
+    return [p.rstrip(";") for p in parts
+            if any(line.strip() and not line.strip().startswith("//") for line in p.splitlines())]
 
 
 def run_file(db: Database, path: Path, params: dict | None = None, *, write: bool = False) -> list[dict]:

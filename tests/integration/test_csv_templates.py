@@ -121,8 +121,6 @@ def test_validate_command_accepts_the_examples(neo4j_env):
     assert "0 violation(s)" in run.stderr + run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, reported: csv_templates.csv_triples numbers rows with "
-                   "enumerate(reader, start=2), so lines after a blank line are misnumbered; use reader.line_num")
 def test_line_number_counts_blank_lines(tmp_path):
     path = tmp_path / "contributions.csv"
     path.write_text("contributor,recipient,amountUsd\n\nx/a,x/b,12\nx/a,x/b,ten\n", encoding="utf-8")
@@ -131,8 +129,6 @@ def test_line_number_counts_blank_lines(tmp_path):
     assert info.value.line == 4
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, reported: loading.context_from_files/_database give shapes "
-                   "only rdf:type of corpus resources a CSV points at, so AgentShape/PlaceShape find no name")
 def test_a_row_may_point_at_a_corpus_resource(tmp_path):
     path = tmp_path / "hometown_associations.csv"
     path.write_text("id,prefLabel,memberOf,source\n"

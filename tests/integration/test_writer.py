@@ -16,7 +16,6 @@ from graph_loader.schema import schema_from_graph
 
 from ..unit.test_mapping import DATA, MINI_ONTOLOGY, PREFIXES
 
-
 TMP = Path(tempfile.mkdtemp(prefix="dkg-writer-"))
 
 
