@@ -112,7 +112,9 @@ def merged_node_props(old: dict, row: dict, source: str) -> dict:
     props["sources"] = sorted(set(as_list(old.get("sources"))) | {source})
     props["evidence"] = sorted(set(as_list(old.get("evidence"))) | set(row.get("evidence", [])))
     if row.get("stub") and "_created" in old:
-        props["stub"] = True
+        props["stub"] = True  # only referenced so far; the file that describes it will clear the flag
+    elif not row.get("stub"):
+        props.pop("stub", None)
     props.update(derive_names(props, row["uri"]))
     return _clean(props)
 

@@ -97,3 +97,11 @@ def test_hostile_names_are_stored_verbatim(db, schema):
     write(db, schema, data, "hostile.ttl")
     names = [r["name"] for r in db.read("MATCH (n:HometownAssociation) RETURN n.name AS name ORDER BY n.uri")]
     assert names == hostile
+
+
+def test_a_node_referenced_before_it_is_described_loses_its_stub_flag(db, schema):
+    write(db, schema, PREFIXES + 'ex:a a dkg:HometownAssociation ; skos:prefLabel "A" ; dkg:memberOf ex:f .', "1.ttl")
+    assert db.read("MATCH (n {uri: 'https://example.org/f'}) RETURN n.stub AS s")[0]["s"] is True
+    write(db, schema, PREFIXES + 'ex:f a dkg:Federation ; skos:prefLabel "F" .', "2.ttl")
+    assert db.read("MATCH (n {uri: 'https://example.org/f'}) RETURN n.stub AS s, n.name AS name")[0] == {
+        "s": None, "name": "F"}

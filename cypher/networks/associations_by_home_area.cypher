@@ -1,0 +1,27 @@
+// name: associations_by_home_area
+// description: Diaspora organisations (hometown associations, federations, committees) grouped by the home
+//   department or state they come from, directly or through a home community inside it.
+// params: $country (string, optional, default null): home country, ISO 3166-1 code or name; null for all
+//   $area (string, optional, default null): a department or state, ISO 3166-2 code ("SV-CU") or name; null for all
+// returns: area, area_level, country, associations, association_count
+// mode: read
+// example: country=SV
+MATCH (association:DiasporaOrganisation)-[:ORIGINATES_FROM]->(:Place)-[:PART_OF*0..3]->(area:AdministrativeArea)
+      -[:PART_OF]->(country:Country)
+WHERE ($country IS NULL OR country.isoCode = toUpper(trim($country))
+       OR reduce(s = normalize(toLower(trim($country)), NFKD),
+             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
+                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN country.nameKeys)
+  AND ($area IS NULL OR area.isoCode = toUpper(trim($area))
+       OR reduce(s = normalize(toLower(trim($area)), NFKD),
+                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
+                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
+          IN area.nameKeys)
+WITH area, country, collect(DISTINCT association.name) AS associations
+RETURN area.name AS area,
+       CASE WHEN area:Department THEN 'department' WHEN area:State THEN 'state' ELSE 'administrative area' END
+         AS area_level,
+       country.name AS country,
+       associations,
+       size(associations) AS association_count
+ORDER BY country, area

@@ -1,0 +1,27 @@
+// name: associations_by_us_city
+// description: Diaspora organisations and populations of associations located in each US city (or, where the
+//   source gives no city, US state), with the home country they belong to.
+// params: $city (string, optional, default null): a US city or state name (accents and case ignored); null for all
+// returns: city, place_level, association, kind, home_country
+// mode: read
+// example: city=Los Angeles
+MATCH (association)-[:LOCATED_IN]->(city:Place)
+WHERE (association:DiasporaOrganisation OR association:Collective)
+  AND EXISTS { (city)-[:PART_OF*1..3]->(:Country {isoCode: 'US'}) }
+  AND ($city IS NULL
+       OR reduce(s = normalize(toLower(trim($city)), NFKD),
+                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
+                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
+          IN city.nameKeys)
+OPTIONAL MATCH (association)-[:HOME_COUNTRY]->(home:Country)
+RETURN city.name AS city,
+       CASE WHEN city:City THEN 'city' WHEN city:State THEN 'state' ELSE 'place' END AS place_level,
+       association.name AS association,
+       CASE
+         WHEN association:Federation THEN 'federation'
+         WHEN association:HometownAssociation THEN 'hometown association'
+         WHEN association:DiasporaOrganisation THEN 'diaspora organisation'
+         ELSE 'collective'
+       END AS kind,
+       home.name AS home_country
+ORDER BY city, association

@@ -1,0 +1,31 @@
+// name: neighbourhood
+// description: Everything within $depth ties of an organisation (or any named resource), with the distance and
+//   one shortest chain of ties; evidence and statistical observations are left out.
+// params: $name (string): name, alternative name, acronym or URI (accents and case ignored)
+//   $depth (integer, optional, default 1): number of ties to follow, capped at 3
+// returns: entity, neighbour, neighbour_kind, distance, via
+// mode: read
+// example: name=FISDL depth=2
+// The name is folded as the loader folds nameKeys (NFKD, combining marks dropped, lower case), so accents,
+// case, alternative names and acronyms all match; a full URI matches too.
+MATCH (entity:Resource)
+WHERE entity.uri = $name
+   OR replace(replace(
+        reduce(s = normalize(toLower(trim($name)), NFKD),
+               mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
+                        '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')),
+        '  ', ' '), '  ', ' ') IN entity.nameKeys
+// Cypher cannot take a path length from a parameter: search up to the cap, then keep what lies within $depth.
+// ANY SHORTEST walks breadth-first and keeps one shortest chain per neighbour instead of enumerating every path.
+MATCH nearest = ANY SHORTEST (entity)
+      (()-[]-(step:Resource WHERE NOT step:Evidence AND NOT step:Observation)){1,3}
+      (neighbour)
+WHERE length(nearest) <= CASE WHEN $depth < 1 THEN 1 WHEN $depth > 3 THEN 3 ELSE $depth END
+  AND neighbour <> entity
+RETURN entity.name AS entity,
+       neighbour.name AS neighbour,
+       [label IN labels(neighbour) WHERE NOT label IN ['Resource', 'Agent', 'Organisation']] AS neighbour_kind,
+       length(nearest) AS distance,
+       [step IN relationships(nearest) | startNode(step).name + ' -[:' + type(step) + ']-> ' + endNode(step).name]
+         AS via
+ORDER BY distance, neighbour
