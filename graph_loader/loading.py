@@ -95,6 +95,18 @@ def prepare(paths: Iterable[Path], schema: GraphSchema | None = None) -> list[Pr
     return prepared
 
 
+def attach_relationship_updates(prepared: list[PreparedSource], db: Database | None = None) -> None:
+    """Let a file add facts to an n-ary relationship another file (or the graph) defines."""
+    known = {uri: (r["type"], r["start"], r["end"]) for p in prepared for uri, r in p.mapped.relationships.items()}
+    untyped = {u for p in prepared for u, row in p.mapped.nodes.items() if row["labels"] == (RESOURCE_LABEL,)}
+    if db is not None and untyped - known.keys():
+        rows = db.read("MATCH (a)-[r]->(b) WHERE r.uri IN $uris RETURN r.uri AS uri, type(r) AS type, "
+                       "a.uri AS start, b.uri AS end", {"uris": sorted(untyped - known.keys())})
+        known.update({r["uri"]: (r["type"], r["start"], r["end"]) for r in rows})
+    for item in prepared:
+        item.mapped.attach_to_relationships(known)
+
+
 def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
     """IRIs the inputs point at (ties, evidence, n-ary endpoints) but do not describe: they must exist already."""
     subjects = {s for p in prepared for s, _, _ in p.triples}
@@ -186,6 +198,7 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
         return LoadReport(reports, None, dry_run, time.perf_counter() - started)
 
     prepared = prepare([f.path for f in changed], schema)
+    attach_relationship_updates(prepared, db)
     context = context_from_database(db, referenced_uris(prepared), schema)
     validation = validate_prepared(prepared, context)
     if not validation.conforms:

@@ -161,6 +161,7 @@ def _offline(result: RunResult, schema, step) -> None:
     merged = MappedGraph()
     for item in prepared:
         merged.merge(item.mapped)
+    merged.attach_to_relationships({u: (r["type"], r["start"], r["end"]) for u, r in merged.relationships.items()})
     graph: PropertyGraph = from_mapped(merged)
     nx_graph = graph.to_networkx(schema)
     result.analysis = step("find brokers and coalitions")(lambda: analyse(nx_graph))

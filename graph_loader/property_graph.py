@@ -70,4 +70,5 @@ def from_files(paths=None, schema: GraphSchema | None = None) -> PropertyGraph:
     merged = MappedGraph()
     for item in prepare(paths or DEFAULT_PATHS, schema):
         merged.merge(item.mapped)
+    merged.attach_to_relationships({u: (r["type"], r["start"], r["end"]) for u, r in merged.relationships.items()})
     return from_mapped(merged)

@@ -69,9 +69,9 @@ CATEGORIES = (("infrastructure", "infraestructura", 17), ("recreation", "recreac
 _CATEGORY_CUMULATIVE = list(accumulate(weight for _, _, weight in CATEGORIES))
 #: The scheme the shapes require project categories to be in (an IRI the synthetic categories point to).
 PROJECT_CATEGORY_SCHEME = "https://w3id.org/diaspora-kg/id/scheme/project-category"
-#: Triples one HTA brings on average with its projects and its share of places and governments (calibrated on
-#: seeds 0-9): sizes the skeleton so that places and governments stay in proportion to the HTAs.
-TRIPLES_PER_HTA = 60
+#: Triples one HTA brings on average with its projects and its share of places and governments (55 to 58 for
+#: seeds 0-4 at 10^5 triples): sizes the skeleton so that places and governments stay in proportion to the HTAs.
+TRIPLES_PER_HTA = 56
 MEDIAN_PROJECT_COST_USD = 30_000
 
 

@@ -6,7 +6,7 @@
 * An instance of an n-ary class (``dkg:asRelationship``) becomes one relationship row between the values of its
   source and target properties, carrying its other properties and its own ``uri``.
 * An object property between two resources becomes a relationship row whose ``uri`` is a stable id of the triple
-  (``urn:dkg:tie:<hash>``); a symmetric property is stored once, endpoints in IRI order.
+  (``urn:dkg:tie:<hash>``); a symmetric property stated both ways is stored once.
 * ``rdf:Statement`` reifications attach their ``dkg:evidence`` to the relationship of the triple they describe.
 * Literals keep their type (int, float, bool, date, str); several values make a list; a language-tagged value of
   property ``p`` is stored under ``p_<lang>`` and ``p`` holds the untagged value(s) or, when there is none, the
@@ -140,6 +140,25 @@ class MappedGraph:
     triples: int = 0
     prefixes: dict[str, str] = field(default_factory=dict)
 
+    def attach_to_relationships(self, known: dict[str, tuple[str, str, str]]) -> int:
+        """Turn untyped subjects that are n-ary relationships defined elsewhere into updates of them.
+
+        ``known`` maps a relationship URI to ``(type, start, end)``. A file may add evidence or a property to a
+        contribution, demand or membership that another file defines; without this it would become a bare node.
+        Returns how many subjects were attached.
+        """
+        attached = 0
+        for uri in [u for u, row in self.nodes.items() if row["labels"] == ("Resource",) and u in known]:
+            row = self.nodes.pop(uri)
+            rel_type, start, end = known[uri]
+            props = {k: v for k, v in row["props"].items() if k not in DERIVED_NAME_KEYS}
+            mine = self.relationships.setdefault(uri, {"uri": uri, "type": rel_type, "start": start, "end": end,
+                                                       "props": {}, "evidence": []})
+            mine["props"] = merge_props(mine["props"], props)
+            mine["evidence"] = sorted(set(mine["evidence"]) | set(row["evidence"]))
+            attached += 1
+        return attached
+
     def merge(self, other: MappedGraph) -> None:
         """Add another input's rows (used when several files are mapped together)."""
         for uri, row in other.nodes.items():
@@ -170,8 +189,9 @@ def merge_props(old: dict, new: dict) -> dict:
     for key, value in new.items():
         if key not in merged or merged[key] == value:
             merged[key] = value
-        else:
-            merged[key] = collapse(as_list(merged[key]) + as_list(value))
+        else:  # a set of values, in a fixed order whatever the order of the sources
+            merged[key] = collapse(sorted(set(as_list(merged[key]) + as_list(value)),
+                                          key=lambda v: (type(v).__name__, str(v))))
     return merged
 
 
@@ -273,7 +293,8 @@ class Mapper:
                 props[name] = collapse(sorted(plain, key=lambda v: (type(v).__name__, str(v))))
             elif tagged:
                 order = ["en", "es", *sorted(tagged)]
-                props[name] = next(min(tagged[lang]) for lang in order if lang in tagged)
+                # All values of the preferred language, so merging files gives what one file would.
+                props[name] = next(collapse(sorted(tagged[lang])) for lang in order if lang in tagged)
         return props
 
     def _external_name(self, predicate: str, out: MappedGraph) -> str:
@@ -292,7 +313,9 @@ class Mapper:
         return f"{prefix}__{re.sub(r'[^A-Za-z0-9_]', '_', local)}"
 
     def _tie(self, start: str, prop, end: str, evidence: list[str], out: MappedGraph) -> None:
-        if prop.symmetric and end < start:
+        # A symmetric tie stated both ways is stored once, in the direction first met (subjects are visited in
+        # IRI order); the asserted direction is kept, since shapes may constrain subject and object differently.
+        if prop.symmetric and tie_uri(end, prop.iri, start) in out.relationships:
             start, end = end, start
         uri = tie_uri(start, prop.iri, end)
         row = out.relationships.setdefault(uri, {"uri": uri, "type": prop.type, "start": start, "end": end,

@@ -30,15 +30,18 @@ def graph_state(db):
 def test_turtle_round_trip_gives_the_same_graph(db, tmp_path, neo4j_env):
     load(None, db)
     original = graph_state(db)
-    assert len(original[0]) > 900 and len(original[1]) > 1000
+    assert len(original[0]) > 600 and len(original[1]) > 900
     out = tmp_path / "export.ttl"
     subprocess.run([*CLI, "export", "--format", "turtle", "--out", str(out)], env=neo4j_env, check=True,
                    capture_output=True)
     wipe(db)
     load([out], db)
     again = graph_state(db)
-    assert again[0] == original[0]
-    assert again[1] == original[1]
+    for before, after in zip(original, again, strict=True):
+        assert before.keys() == after.keys()
+        diffs = {k: {p: (before[k][-1].get(p), after[k][-1].get(p)) for p in set(before[k][-1]) | set(after[k][-1])
+                     if before[k][-1].get(p) != after[k][-1].get(p)} for k in before if before[k] != after[k]}
+        assert not diffs, f"{len(diffs)} differ, e.g. {next(iter(diffs.items()))}"
     funds = [p for (t, *_), p in again[1].items() if t == "FUNDS" and p.get("share") == 0.53]
     assert funds and funds[0]["evidence"]  # IFAD's 53% share kept its amount, share and evidence
 
@@ -50,11 +53,11 @@ def test_graphml_gexf_and_csv_exports_open(seed_db, tmp_path, neo4j_env):
                              capture_output=True, text=True, check=True)
         assert "Exported" in run.stderr
         graph = reader(out)
-        assert graph.number_of_nodes() > 900
+        assert graph.number_of_nodes() > 600
         fedecmi = [a for _, a in graph.nodes(data=True) if a.get("acronyms") == '["FEDECMI"]']
         assert fedecmi and fedecmi[0]["label"].startswith("Federación de Clubes Michoacanos")
     subprocess.run([*CLI, "export", "--format", "csv", "--out", str(tmp_path / "csv")], env=neo4j_env,
                    check=True, capture_output=True)
     with open(tmp_path / "csv" / "relationships.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert {"uri", "type", "start", "end", "evidence"} <= set(rows[0]) and len(rows) > 1000
+    assert {"uri", "type", "start", "end", "evidence"} <= set(rows[0]) and len(rows) > 900
