@@ -1,0 +1,264 @@
+"""Loading benchmark: ``graph_loader.loading.load`` against rdflib-neo4j, on the same synthetic files.
+
+For each size the script writes a synthetic corpus (N-Triples, :mod:`graph_loader.synth`) and loads it into an
+empty database with
+
+* **ours** — ``load()`` as it is, SHACL validation by pySHACL (:mod:`graph_loader.rdf.validate`);
+* **ours, fast validation** — ``load()`` with its validation step replaced by
+  :func:`graph_loader.rdf.fast_validate.validate_triples` (:func:`fast_validate_prepared`, the change proposed
+  for ``graph_loader/loading.py``);
+* **reload** — ``load()`` again on the unchanged file (nothing to do but hash it);
+* **rdflib-neo4j** — ``Neo4jStore`` with ``HANDLE_VOCAB_URI_STRATEGY.IGNORE`` and batching on (its documented
+  use: ``Graph(store=...).parse(file)``), which neither validates nor maps n-ary classes to relationships.
+
+Each load runs in a fresh Python process; the table gives its wall time, triples per second, its peak resident
+memory (psutil, the Python process and its children; Neo4j's JVM is listed apart), and for ours the time spent
+reading and mapping, validating and writing. ``--profile`` writes a cProfile of each of our loads to
+``benchmarks/out/`` and prints its top functions.
+
+Run: ``python -m benchmarks.load --sizes 10000,100000,1000000`` (``--quick`` for a smoke run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+import pstats
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import psutil
+
+from graph_loader.synth import write_synthetic
+
+from .common import (
+    OUT,
+    emit_result,
+    machine,
+    mb,
+    package_version,
+    parser,
+    resolve,
+    run_worker,
+    seconds_text,
+    table,
+    write_section,
+)
+from .database import BenchDatabase
+
+SIZES = (10_000, 100_000, 1_000_000)
+QUICK_SIZES = (1_000,)
+#: Seconds one load may take (pySHACL on 10^6 triples would take hours).
+LOAD_TIMEOUT = 1_800.0
+TOOLS = ("ours", "ours-fast", "reload", "rdflib-neo4j")
+LABELS = {"ours": "ours (pySHACL validation)", "ours-fast": "ours, fast validation",
+          "reload": "ours, reload unchanged", "rdflib-neo4j": "rdflib-neo4j"}
+
+
+# -- the workers (one process per load) -----------------------------------------------------------------------
+def fast_validate_prepared(prepared, context=()):
+    """``graph_loader.loading.validate_prepared`` with the compiled validator instead of pySHACL.
+
+    Same arguments and report; the triples are already in memory as plain values, so nothing is converted to
+    rdflib. Origins are keyed as the report's focus nodes are (``_:id`` for blank nodes).
+    """
+    from graph_loader.rdf.fast_validate import validate_triples
+
+    origins: dict[str, str] = {}
+    for item in prepared:
+        for s, _, _ in item.triples:
+            origins.setdefault(s, item.source.key)
+    return validate_triples(itertools.chain(context, *(item.triples for item in prepared)), origins=origins)
+
+
+def _timed(module, name: str, phases: dict[str, float], phase: str) -> None:
+    """Wrap ``module.name`` so the seconds spent in it add up under ``phases[phase]``."""
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            phases[phase] += time.perf_counter() - started
+
+    setattr(module, name, wrapper)
+
+
+def load_worker(tool: str, path: Path, batch_size: int) -> dict:
+    """One load by our loader; seconds per phase (read + map, validate, write) and what it reported."""
+    from graph_loader import loading
+    from graph_loader.neo4j.connection import open_database
+    from graph_loader.settings import load_settings
+
+    if tool == "ours-fast":
+        loading.validate_prepared = fast_validate_prepared
+    phases: dict[str, float] = defaultdict(float)
+    _timed(loading, "prepare", phases, "read_map")
+    _timed(loading, "validate_prepared", phases, "validate")
+    _timed(loading, "context_from_database", phases, "validate")
+    settings = load_settings()
+    with open_database(settings.uri, settings.user, settings.password, settings.database) as db:
+        started = time.perf_counter()
+        report = loading.load([path], db, batch_size=batch_size)
+        total = time.perf_counter() - started
+    statuses = sorted({f.status for f in report.files})
+    return {"seconds": total, "read_map": phases["read_map"], "validate": phases["validate"],
+            "write": total - phases["read_map"] - phases["validate"], "status": ",".join(statuses)}
+
+
+def rdflib_neo4j_worker(path: Path, batch_size: int) -> dict:
+    """One load by rdflib-neo4j (parse and write are interleaved: one time)."""
+    from rdflib import Graph
+    from rdflib_neo4j import HANDLE_VOCAB_URI_STRATEGY, Neo4jStore, Neo4jStoreConfig
+
+    from graph_loader.settings import load_settings
+
+    settings = load_settings()
+    auth = {"uri": settings.uri, "database": settings.database, "user": settings.user, "pwd": settings.password}
+    config = Neo4jStoreConfig(auth_data=auth, handle_vocab_uri_strategy=HANDLE_VOCAB_URI_STRATEGY.IGNORE,
+                              batching=True, batch_size=batch_size)
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints its progress
+        graph = Graph(store=Neo4jStore(config=config))
+        graph.parse(str(path), format="nt")
+        graph.close(True)
+    return {"seconds": time.perf_counter() - started}
+
+
+def worker_main(argv: list[str]) -> None:
+    tool, path, batch_size, profile = argv[0], Path(argv[1]), int(argv[2]), argv[3] if len(argv) > 3 else ""
+    if tool == "rdflib-neo4j":
+        emit_result(rdflib_neo4j_worker(path, batch_size))
+        return
+    if not profile:
+        emit_result(load_worker(tool, path, batch_size))
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(load_worker, tool, path, batch_size)
+    profiler.dump_stats(profile)
+    emit_result(result)
+
+
+# -- the benchmark ---------------------------------------------------------------------------------------------
+def top_functions(profile: Path, count: int = 12) -> str:
+    """The functions of a cProfile file that took the most time themselves."""
+    out = io.StringIO()
+    pstats.Stats(str(profile), stream=out).sort_stats("tottime").print_stats(count)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--worker":
+        worker_main(argv[1:])
+        return 0
+    p = parser(__doc__.split("\n", 1)[0], SIZES, QUICK_SIZES, timeout=LOAD_TIMEOUT)
+    p.add_argument("--batch-size", type=int, default=5000, help="rows per transaction for both loaders")
+    p.add_argument("--tools", default=",".join(TOOLS), help=f"which loads to run (default {','.join(TOOLS)})")
+    p.add_argument("--profile", action="store_true", help="cProfile our loads (benchmarks/out/*.prof)")
+    args = resolve(p.parse_args(argv))
+    tools = [t for t in args.tools.split(",") if t]
+    if "rdflib-neo4j" in tools and package_version("rdflib-neo4j") == "not installed":
+        print("rdflib-neo4j is not installed (pip install -e '.[bench]'): it is left out", file=sys.stderr)
+        tools.remove("rdflib-neo4j")
+
+    rows, notes = [], []
+    with BenchDatabase() as bench:
+        about = machine(**{"neo4j": bench.version, "rdflib-neo4j": package_version("rdflib-neo4j"),
+                           "rdflib": package_version("rdflib"), "pyshacl": package_version("pyshacl")})
+        env = {**os.environ, **bench.env}
+        for size in args.sizes:
+            path = OUT / f"synthetic-{size}.nt"
+            triples = write_synthetic(path, size, seed=0)
+            print(f"\n{triples} synthetic triples in {path.relative_to(OUT.parent.parent)}", flush=True)
+            measured = {}
+            for tool in tools:
+                if tool != "reload":
+                    bench.reset()
+                elif "ours-fast" not in measured and "ours" not in measured:
+                    continue  # a reload needs a load before it
+                profile = OUT / f"profile-{tool}-{size}.prof" if args.profile and tool != "rdflib-neo4j" else None
+                run = run_worker(["benchmarks.load", "--worker", tool, str(path), str(args.batch_size),
+                                  str(profile or "")], env, args.timeout)
+                jvm = psutil.Process(bench.jvm_pid).memory_info().rss if bench.jvm_pid else None
+                nodes, relationships = bench.counts()
+                measured[tool] = run
+                rows.append(_row(size, triples, tool, run, args.timeout, nodes, relationships, jvm))
+                print(table(COLUMNS, [rows[-1]]).splitlines()[-1], flush=True)
+                if profile and profile.exists():
+                    notes.append(f"Profile of {LABELS[tool]} at {size} triples ({profile.name}):\n\n```\n"
+                                 f"{top_functions(profile)}```")
+            rows_ratio = _ratios(size, measured)
+            if rows_ratio:
+                notes.append(rows_ratio)
+
+    body = "## Loading\n\n" + table(COLUMNS, rows) + "\n\n" + "\n\n".join(notes) + "\n\n" + EXPLANATION
+    print("\n" + table(COLUMNS, rows))
+    for note in notes:
+        print("\n" + note)
+    if args.results:
+        write_section(args.results, "load", body, about)
+        print(f"\nwritten to {args.results}")
+    return 0
+
+
+COLUMNS = ("triples", "loader", "time", "triples/s", "read+map", "validate", "write", "peak RSS (Python)",
+           "Neo4j RSS", "nodes", "relationships", "status")
+
+
+def _row(size, triples, tool, run, timeout, nodes, relationships, jvm) -> list:
+    value = run.value or {}
+    seconds = value.get("seconds", run.seconds)
+    rate = f"{triples / seconds:,.0f}" if not run.timed_out and not run.error and seconds else "-"
+
+    def phase(name):
+        return seconds_text(value[name]) if name in value else "-"
+
+    status = "timed out" if run.timed_out else ("failed: " + run.error[:80]) if run.error else \
+        value.get("status", "loaded")
+    return [f"{triples:,}", LABELS[tool], run.time_text(timeout) if run.timed_out or run.error else
+            seconds_text(seconds), rate, phase("read_map"), phase("validate"), phase("write"), mb(run.peak_rss),
+            mb(jvm), f"{nodes:,}", f"{relationships:,}", status]
+
+
+def _ratios(size: int, measured: dict) -> str:
+    """The speed-ups the goals are about, for one size."""
+    def seconds(tool):
+        run = measured.get(tool)
+        if run is None or run.timed_out or run.error:
+            return None
+        return run.value["seconds"]
+
+    lines = []
+    fast, slow, theirs, reload = seconds("ours-fast"), seconds("ours"), seconds("rdflib-neo4j"), seconds("reload")
+    best = fast or slow
+    if best and theirs:
+        lines.append(f"ours ({'fast validation' if fast else 'pySHACL'}) is {theirs / best:.1f}x as fast as "
+                     "rdflib-neo4j")
+    if fast and slow:
+        lines.append(f"fast validation makes the load {slow / fast:.1f}x as fast as with pySHACL")
+    if best and reload:
+        lines.append(f"reload of unchanged input is {best / reload:.0f}x as fast as the first load")
+    return f"At {size:,} triples: " + "; ".join(lines) + "." if lines else ""
+
+
+EXPLANATION = """\
+Times are those of `load()` (or of rdflib-neo4j's parse-and-write) inside a fresh Python process, into an empty
+database (constraints and indexes dropped before each run; ours creates its own, rdflib-neo4j its
+`n10s_unique_uri`). *read+map* is `prepare()` (pyoxigraph parse, mapping to rows), *validate* is
+`validate_prepared()` plus the context query, *write* the rest (schema, batched MERGE, bookkeeping).
+"Peak RSS (Python)" is sampled every 50 ms with psutil over the loading process and its children; Neo4j's
+JVM (heap 2 GB, page cache 1 GB) is listed apart, at the end of each load. rdflib-neo4j runs with its defaults
+otherwise: multivalued properties overwrite each other (HANDLE_MULTIVAL_STRATEGY.OVERWRITE), n-ary classes
+become nodes, nothing is validated; its node and relationship counts differ from ours for those reasons."""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
