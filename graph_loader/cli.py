@@ -232,23 +232,18 @@ def _print_load_report(report) -> None:
                       f"{f.seconds:.2f}")
     console.print(table)
     totals = report.totals
-    if totals.by_label:
-        by_label = Table(title="Nodes by label")
-        by_label.add_column("label")
-        states = sorted({s for c in totals.by_label.values() for s in c})
+    for title, column, counters in (("Nodes by label", "label", totals.by_label),
+                                    ("Relationships by type", "type", totals.by_type)):
+        if not counters:
+            continue
+        table = Table(title=title)
+        table.add_column(column)
+        states = sorted({s for c in counters.values() for s in c})
         for state in states:
-            by_label.add_column(state, justify="right")
-        for label, counter in sorted(totals.by_label.items()):
-            by_label.add_row(label, *(str(counter.get(s, 0)) for s in states))
-        console.print(by_label)
-        by_type = Table(title="Relationships by type")
-        by_type.add_column("type")
-        states = sorted({s for c in totals.by_type.values() for s in c})
-        for state in states:
-            by_type.add_column(state, justify="right")
-        for rel_type, counter in sorted(totals.by_type.items()):
-            by_type.add_row(rel_type, *(str(counter.get(s, 0)) for s in states))
-        console.print(by_type)
+            table.add_column(state, justify="right")
+        for name, counter in sorted(counters.items()):
+            table.add_row(name, *(str(counter.get(s, 0)) for s in states))
+        console.print(table)
     if report.validation is not None and report.validation.warnings:
         _echo(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
               "see `diaspora-kg validate` for the list).")
