@@ -1,15 +1,18 @@
 """Writing mapped rows to Neo4j: batched, parameterised, idempotent, safe under concurrent loads.
 
-Each batch is one managed transaction (the driver retries transient errors) of two statements:
+Rows are grouped by label set (nodes) or type (relationships) and written in batches, each one managed
+transaction (the driver retries transient errors) of at most two statements:
 
-1. ``UNWIND $rows … MERGE (n:Resource {uri: …}) SET n.uri = …`` takes a write lock on every node of the batch
-   (creating the missing ones) and returns their current properties and labels;
-2. the new properties are merged in Python with the old ones (values are unioned, never overwritten; ``sources``
-   and ``evidence`` accumulate) and written with ``SET n = row.props`` and the labels of the row — only for the
-   rows that change.
+1. ``UNWIND $rows … MERGE (n:Resource {uri: …})`` creates the missing nodes with their properties and labels in
+   one step (``ON CREATE SET``), and takes a write lock on the ones that exist (``ON MATCH SET``), returning
+   their current properties and labels — only theirs, so a load into an empty graph reads nothing back;
+2. for those existing nodes the new properties are merged in Python with the old ones (values are unioned,
+   never overwritten; ``sources`` and ``evidence`` accumulate) and written with ``SET n = row.props`` — only for
+   the rows that change.
 
 Because the lock is taken before the read, two loads touching the same node serialise instead of losing each
-other's values. Relationships follow the same pattern, keyed by their ``uri``. Labels and relationship types are
+other's values. Batches run one at a time in a background thread while Python builds the next one, so the two
+processes work side by side; all nodes are committed before the first relationship is written. Relationships follow the same pattern, keyed by their ``uri``. Labels and relationship types are
 written into the Cypher text only after :func:`graph_loader.schema.quote_name` checked them, and they come from
 the ontology; every value travels as a parameter.
 """
@@ -19,28 +22,37 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ..rdf.mapping import as_list, derive_names, merge_props
 from ..schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
 from .connection import Database
 
-LOCK_NODES = f"""
+#: Creates the missing nodes of a batch whole; locks and returns the existing ones (``{labels}`` are the batch's).
+UPSERT_NODES = """
 UNWIND $rows AS row
-MERGE (n:{RESOURCE_LABEL} {{uri: row.uri}})
-ON CREATE SET n.`_created` = true
-SET n.uri = row.uri
+MERGE (n:{resource} {{uri: row.uri}})
+ON CREATE SET n = row.props, n.`_created` = true, n{labels}
+ON MATCH SET n.uri = row.uri
+WITH n, row, n.`_created` AS created
+REMOVE n.`_created`
+WITH n, row, created WHERE created IS NULL
 RETURN row.uri AS uri, properties(n) AS props, labels(n) AS labels
 """
-LOCK_RELATIONSHIPS = """
+#: Creates the missing relationships of a batch whole; locks the existing ones and returns their properties.
+#: Every row found (both endpoints exist) returns its ``uri``; the others are dangling.
+UPSERT_RELATIONSHIPS = """
 UNWIND $rows AS row
 MATCH (a:{resource} {{uri: row.start}})
 MATCH (b:{resource} {{uri: row.end}})
 MERGE (a)-[r:{type} {{uri: row.uri}}]->(b)
-ON CREATE SET r.`_created` = true
-SET r.uri = row.uri
-RETURN row.uri AS uri, properties(r) AS props
+ON CREATE SET r = row.props, r.`_created` = true
+ON MATCH SET r.uri = row.uri
+WITH r, row, r.`_created` AS created
+REMOVE r.`_created`
+RETURN row.uri AS uri, CASE WHEN created IS NULL THEN properties(r) END AS props
 """
 SET_NODES = """
 UNWIND $rows AS row
@@ -65,6 +77,11 @@ class WriteCounts:
     by_label: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     by_type: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     dangling: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """Rows these counts are about (dangling relationships included)."""
+        return sum(self.nodes.values()) + sum(self.relationships.values()) + len(self.dangling)
 
     def add(self, other: WriteCounts) -> None:
         self.nodes.update(other.nodes)
@@ -103,15 +120,15 @@ def _clean(props: dict) -> dict:
     return {k: neo4j_value(v) for k, v in props.items() if v is not None and k not in INTERNAL}
 
 
-def merged_node_props(old: dict, row: dict, source: str) -> dict:
-    """The properties a node has after ``row`` from ``source`` is added to what it had."""
+def merged_node_props(old: dict, row: dict, source: str, *, created: bool = False) -> dict:
+    """The properties a node has after ``row`` from ``source`` is added to what it had (``created``: nothing)."""
     base = {k: v for k, v in old.items() if k not in INTERNAL and k not in DERIVED_NAME_KEYS}
     new = {k: v for k, v in row["props"].items() if k not in DERIVED_NAME_KEYS}
     props = merge_props(base, new)
     props["uri"] = row["uri"]
     props["sources"] = sorted(set(as_list(old.get("sources"))) | {source})
     props["evidence"] = sorted(set(as_list(old.get("evidence"))) | set(row.get("evidence", [])))
-    if row.get("stub") and "_created" in old:
+    if row.get("stub") and created:
         props["stub"] = True  # only referenced so far; the file that describes it will clear the flag
     elif not row.get("stub"):
         props.pop("stub", None)
@@ -159,85 +176,123 @@ class GraphWriter:
 
     # -- nodes ------------------------------------------------------------------------------------------------
     def write_nodes(self, rows: list[dict], source: str) -> WriteCounts:
-        counts = WriteCounts()
-        for batch in batched(rows, self.batch_size):
-            with self.db.session() as session:
-                # The function returns its counts, so a retried transaction is counted once.
-                counts.add(session.execute_write(self._node_batch, batch, source))
-            self.on_progress(len(batch))
-        return counts
-
-    def _node_batch(self, tx, batch: list[dict], source: str) -> WriteCounts:
-        local = WriteCounts()
-        by_uri = {row["uri"]: row for row in batch}
-        current = tx.run(LOCK_NODES, rows=[{"uri": uri} for uri in by_uri]).data()
-        updates: dict[tuple[str, ...], list[dict]] = defaultdict(list)
-        for record in current:
-            row = by_uri[record["uri"]]
-            labels = [lab for lab in row["labels"] if lab in self.node_labels]
+        by_labels: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+        for row in rows:
             unknown = set(row["labels"]) - self.node_labels
             if unknown:
                 raise ValueError(f"labels not in the ontology: {sorted(unknown)}")
+            by_labels[tuple(lab for lab in row["labels"] if lab != RESOURCE_LABEL)].append(row)
+
+        def batches():
+            for labels, group in sorted(by_labels.items()):
+                label_text = "".join(f":{quote_name(lab)}" for lab in labels) or f":{RESOURCE_LABEL}"
+                for batch in batched(group, self.batch_size):
+                    by_uri = {row["uri"]: row for row in batch}
+                    params = [{"uri": uri, "props": merged_node_props({}, row, source, created=True)}
+                              for uri, row in by_uri.items()]
+                    yield self._node_batch, label_text, by_uri, params, source
+
+        return self._run(batches())
+
+    def _node_batch(self, tx, label_text: str, by_uri: dict[str, dict], params: list[dict],
+                    source: str) -> WriteCounts:
+        local = WriteCounts()
+        created = dict(by_uri)  # a copy: the driver may run this function again
+        existing = tx.run(UPSERT_NODES.format(resource=RESOURCE_LABEL, labels=label_text), rows=params).data()
+        updates = []
+        for record in existing:
+            row = created.pop(record["uri"])
             props = merged_node_props(record["props"], row, source)
-            created = "_created" in record["props"]
-            missing_labels = tuple(lab for lab in labels if lab not in record["labels"])
-            kind = labels[0] if labels else RESOURCE_LABEL
-            if created:
-                state = "created"
-            elif missing_labels or not _same(record["props"], props):
-                state = "updated"
-            else:
-                state = "unchanged"
+            changed = not set(row["labels"]) <= set(record["labels"]) or not _same(record["props"], props)
+            state = "updated" if changed else "unchanged"
             local.nodes[state] += 1
-            local.by_label[kind][state] += 1
-            if state != "unchanged":
-                updates[tuple(lab for lab in labels if lab != RESOURCE_LABEL)].append({"uri": row["uri"],
-                                                                                       "props": props})
-        for labels, rows in updates.items():
-            label_text = "".join(f":{quote_name(lab)}" for lab in labels) if labels else f":{RESOURCE_LABEL}"
-            tx.run(SET_NODES.format(resource=RESOURCE_LABEL, labels=label_text), rows=rows).consume()
+            local.by_label[_kind(row)][state] += 1
+            if changed:
+                updates.append({"uri": row["uri"], "props": props})
+        for row in created.values():  # created whole by the upsert
+            local.nodes["created"] += 1
+            local.by_label[_kind(row)]["created"] += 1
+        if updates:
+            tx.run(SET_NODES.format(resource=RESOURCE_LABEL, labels=label_text), rows=updates).consume()
         return local
 
     # -- relationships -------------------------------------------------------------------------------------
     def write_relationships(self, rows: list[dict], source: str) -> WriteCounts:
-        counts = WriteCounts()
         by_type: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             if row["type"] not in self.relationship_types:
                 raise ValueError(f"relationship type {row['type']!r} is not in the ontology")
             by_type[row["type"]].append(row)
-        for rel_type, typed in sorted(by_type.items()):
-            for batch in batched(typed, self.batch_size):
-                with self.db.session() as session:
-                    counts.add(session.execute_write(self._relationship_batch, rel_type, batch, source))
-                self.on_progress(len(batch))
-        return counts
 
-    def _relationship_batch(self, tx, rel_type: str, batch: list[dict], source: str) -> WriteCounts:
+        def batches():
+            for rel_type, typed in sorted(by_type.items()):
+                for batch in batched(typed, self.batch_size):
+                    by_uri = {row["uri"]: row for row in batch}
+                    params = [{"uri": uri, "start": row["start"], "end": row["end"],
+                               "props": merged_relationship_props({}, row, source)} for uri, row in by_uri.items()]
+                    yield self._relationship_batch, rel_type, by_uri, params, source
+
+        return self._run(batches())
+
+    def _relationship_batch(self, tx, rel_type: str, by_uri: dict[str, dict], params: list[dict],
+                            source: str) -> WriteCounts:
         local = WriteCounts()
-        by_uri = {row["uri"]: row for row in batch}
-        params = [{"uri": r["uri"], "start": r["start"], "end": r["end"]} for r in batch]
-        current = tx.run(LOCK_RELATIONSHIPS.format(resource=RESOURCE_LABEL, type=quote_name(rel_type)),
-                         rows=params).data()
-        found = set()
+        missing = dict(by_uri)  # a copy: the driver may run this function again
+        found = tx.run(UPSERT_RELATIONSHIPS.format(resource=RESOURCE_LABEL, type=quote_name(rel_type)),
+                       rows=params).data()
         updates = []
-        for record in current:
-            row = by_uri[record["uri"]]
-            found.add(row["uri"])
-            props = merged_relationship_props(record["props"], row, source)
-            if "_created" in record["props"]:
+        for record in found:
+            row = missing.pop(record["uri"])
+            if record["props"] is None:
                 state = "created"
-            elif not _same(record["props"], props):
-                state = "updated"
             else:
-                state = "unchanged"
+                props = merged_relationship_props(record["props"], row, source)
+                state = "unchanged" if _same(record["props"], props) else "updated"
+                if state == "updated":
+                    updates.append({"uri": row["uri"], "props": props})
             local.relationships[state] += 1
             local.by_type[rel_type][state] += 1
-            if state != "unchanged":
-                updates.append({"uri": row["uri"], "props": props})
         if updates:
             tx.run(SET_RELATIONSHIPS.format(type=quote_name(rel_type)), rows=updates).consume()
-        local.dangling += [f"{by_uri[u]['start']} -{rel_type}-> {by_uri[u]['end']}" for u in by_uri
-                           if u not in found]
+        # What the upsert did not find lacks an endpoint.
+        local.dangling += [f"{row['start']} -{rel_type}-> {row['end']}" for row in missing.values()]
         return local
 
+    # -- running batches ---------------------------------------------------------------------------------------
+    def _run(self, batches: Iterator[tuple]) -> WriteCounts:
+        """Run each ``(function, *args)`` of ``batches`` in its own managed write transaction, in order.
+
+        One transaction at a time, in a background thread, while this thread builds the next batch: Python's
+        work overlaps Neo4j's, and the batches never contend for locks with each other. The functions return
+        their counts, so a retried transaction is counted once.
+        """
+        counts = WriteCounts()
+
+        def collect(future: Future) -> None:
+            batch_counts = future.result()  # re-raises the batch's error
+            counts.add(batch_counts)
+            self.on_progress(batch_counts.rows)
+
+        with ThreadPoolExecutor(1, thread_name_prefix="dkg-writer") as pool:
+            running: Future | None = None
+            try:
+                for function, *args in batches:
+                    if running is not None:
+                        collect(running)
+                    running = pool.submit(self._transaction, function, *args)
+                if running is not None:
+                    collect(running)
+            except BaseException:
+                if running is not None:
+                    running.cancel()
+                raise
+        return counts
+
+    def _transaction(self, function, *args) -> WriteCounts:
+        with self.db.session() as session:
+            return session.execute_write(function, *args)
+
+
+def _kind(row: dict) -> str:
+    """The label a node row is counted under: its most specific one."""
+    return row["labels"][0] if row["labels"] else RESOURCE_LABEL
