@@ -28,7 +28,8 @@ from __future__ import annotations
 import math
 import random
 import statistics
-from collections.abc import Callable, Hashable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -36,16 +37,20 @@ import numpy as np
 import scipy.sparse as sp
 from networkx.utils import not_implemented_for
 
-from .backends import LARGE_GRAPH_NODES, igraph_available, to_igraph
-from .groups import annotate_groups
-from .projections import UnknownProjection, organisation_network, shared_affiliation_network
+from .backends import LARGE_GRAPH_NODES, igraph_available, paused_gc, to_igraph
+from .groups import home_countries
+from .projections import UnknownProjection, organisation_networks, shared_affiliation_network
 
 #: Gould–Fernandez roles, in the order they are reported.
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 #: Number of batches the sampled sources are split into to estimate the standard error (batch means).
 _ERROR_BATCHES = 16
-#: Budget of a sampled betweenness run, in sources x edges; sets the number of sources for a graph's size.
-_SAMPLING_BUDGET = 50_000_000
+#: Budget of a default sampled run, in sources x edges of each source's component (the edges one source's
+#: shortest-path search visits). igraph's weighted search takes about 0.3 µs per edge visit (2-core machine of
+#: benchmarks/RESULTS.md), so the budget is about 3 s.
+_SAMPLING_BUDGET = 10_000_000
+#: Bounds of the default number of sampled sources.
+_MIN_SOURCES, _MAX_SOURCES = 128, 512
 
 
 @dataclass
@@ -74,6 +79,10 @@ class BrokerResult:
         For a sampled result, the estimated standard error of each score (batch means over the sampled
         sources). Fair for the highest scores; for a node whose paths come from a few sources (a hub of
         leaves) a sample that misses them also misses the spread, and the error is understated.
+    population : int or None
+        For a sampled result, the number of nodes the sources were drawn from: every node for an explicit
+        ``k``; for the default sample, the nodes of (weakly) connected components of three or more nodes, the
+        only sources that have paths through a third node.
     """
 
     scores: dict
@@ -86,6 +95,7 @@ class BrokerResult:
     seed: int | None = None
     error: str | None = None
     stderr: dict | None = field(default=None, repr=False)
+    population: int | None = None
 
     def metadata(self) -> dict:
         """Everything but the per-node values, as plain data."""
@@ -98,17 +108,55 @@ class BrokerResult:
             "normalized": self.normalized,
             "seed": self.seed,
             "error": self.error,
+            "population": self.population,
         }
 
 
-def default_sample_size(G: nx.Graph) -> int:
-    """Number of sampled sources for a large graph: 512, down to 256 for graphs above 200,000 edges.
+@dataclass(frozen=True)
+class _PathPopulation:
+    """The nodes that can be the source of a shortest path through a third node, and what searching costs.
 
-    Brandes and Pich (2007) find that a few hundred uniformly drawn sources rank the most central nodes of
-    large sparse graphs well; the count shrinks on big graphs to keep a run near 5 x 10^7 edge relaxations.
+    A source in a (weakly) connected component of one or two nodes has no dependency on anyone, so a sample
+    drawn among the other nodes loses nothing and wastes no draw.
     """
-    size = _SAMPLING_BUDGET // max(G.number_of_edges(), 1)
-    return min(len(G), max(256, min(512, size)))
+
+    nodes: list  # nodes of components with at least three nodes, in the graph's order
+    largest: int  # nodes in the largest such component (bounds a source's dependency on a node)
+    work: float  # mean, over those nodes, of the edges in their component: what one source's search visits
+
+
+def _path_population(G: nx.Graph) -> _PathPopulation:
+    directed = G.is_directed()
+    components = nx.weakly_connected_components(G) if directed else nx.connected_components(G)
+    degree = G.out_degree if directed else G.degree  # summed over a component: its edges, or twice them
+    members: set = set()
+    largest, work = 0, 0.0
+    for component in components:
+        if len(component) < 3:
+            continue
+        members |= component
+        largest = max(largest, len(component))
+        edges = sum(d for _, d in degree(component)) / (1 if directed else 2)
+        work += len(component) * edges
+    nodes = [v for v in G if v in members]
+    return _PathPopulation(nodes, largest, work / len(nodes) if nodes else 0.0)
+
+
+def _sample_size(n: int, population: _PathPopulation) -> int:
+    size = int(_SAMPLING_BUDGET // max(population.work, 1.0))
+    return min(n, max(_MIN_SOURCES, min(_MAX_SOURCES, size)))
+
+
+def default_sample_size(G: nx.Graph) -> int:
+    """Number of sampled sources of a default run on a large graph: 512, fewer for long searches, at least 128.
+
+    One source's shortest-path search visits the edges of its component; the count keeps sources x those edges
+    near 10^7 (about 3 s with igraph's weighted search), between 128 and 512 (and never above the number of
+    nodes). Brandes and Pich (2007) find that a few hundred uniformly drawn sources rank the most central nodes of
+    large sparse graphs well; the sources are drawn among the nodes of components of three or more nodes, so
+    none is wasted on an isolated node, and the error of the result is stated with it.
+    """
+    return _sample_size(len(G), _path_population(G))
 
 
 def betweenness(
@@ -133,10 +181,12 @@ def betweenness(
     normalized : bool
         Divide by the number of pairs that can have a path through a node, as :func:`nx.betweenness_centrality`.
     k : int, optional
-        Sample ``k`` source nodes. Default: all sources for graphs up to 5,000 nodes (or with the NetworkX
-        backend); above that :func:`default_sample_size` (256 to 512). ``k = len(G)`` forces an exact run.
+        Sample ``k`` source nodes among all nodes. Default: all sources for graphs up to 5,000 nodes (or with the
+        NetworkX backend); above that :func:`default_sample_size` (128 to 512) sources drawn among the nodes of
+        components of three or more nodes (the only ones with paths through a third node), or all of them (an
+        exact run) when there are no more. ``k = len(G)`` forces an exact run.
     seed : int, random.Random or None
-        Seed of the source sample. With the same integer seed the sample is the one
+        Seed of the source sample. With the same integer seed an explicit ``k`` draws the sample that
         ``nx.betweenness_centrality(G, k=k, seed=seed)`` draws, so the two agree exactly.
     backend : {"auto", "networkx", "igraph"}
         ``"auto"``: NetworkX for exact results on small graphs, igraph (C) whenever sources are sampled.
@@ -144,15 +194,17 @@ def betweenness(
     Returns
     -------
     BrokerResult
-        ``scores`` plus the method, backend, sample size and, when sampled, an error statement and the
-        standard error of each score.
+        ``scores`` plus the method, backend, sample size and, when sampled, an error statement, the standard
+        error of each score and the number of nodes the sources were drawn from.
 
     Notes
     -----
     Sampling follows Brandes and Pich (2007) as NetworkX does: the dependencies of ``k`` uniformly drawn sources
-    are summed and scaled up to all sources (a node that is itself a source has only ``k - 1`` sources that can
-    route paths through it). The estimate is unbiased. Its standard error is estimated by batch means: the
-    sources are split into 16 batches, and the spread of the 16 batch estimates gives the error of their mean.
+    are summed and scaled up to all ``N`` candidate sources (a node that is itself a source has only ``k - 1``
+    sources that can route paths through it, out of ``N - 1``). The estimate is unbiased. Its standard error is
+    estimated by batch means: the sources are split into 16 batches, and the spread of the 16 batch estimates
+    gives the error of their mean. With igraph, a source that is a leaf (one neighbour) is not searched from: its
+    dependencies are its neighbour's, plus every other node of the component on the neighbour (exact).
 
     Examples
     --------
@@ -165,8 +217,12 @@ def betweenness(
     if backend not in ("auto", "networkx", "igraph"):
         raise ValueError(f"unknown backend {backend!r}; use 'auto', 'networkx' or 'igraph'")
     n = len(G)
+    population = None
     if k is None and n > LARGE_GRAPH_NODES and backend != "networkx":
-        k = default_sample_size(G)
+        population = _path_population(G)
+        k = _sample_size(n, population)
+        if k >= len(population.nodes):
+            k = None  # the sample would hold every source that has a path through a third node: exact
     if k is not None and not 0 < k <= n:
         raise ValueError(f"k must be between 1 and the number of nodes ({n}), got {k}")
     if k == n:
@@ -180,10 +236,14 @@ def betweenness(
         return BrokerResult(scores, "exact", backend, None, n, weight, normalized, seed_value)
 
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
-    sources = rng.sample(list(G), k)
-    scores, stderr = _sampled(G, sources, weight, normalized, backend)
-    error = _error_statement(scores, stderr, k, n, seed_value)
-    return BrokerResult(scores, "sampled", backend, k, n, weight, normalized, seed_value, error, stderr)
+    candidates = population.nodes if population is not None else list(G)
+    sources = rng.sample(candidates, k)
+    scores, stderr = _sampled(G, sources, len(candidates), weight, normalized, backend)
+    # Largest dependency one source can have on a node: the other nodes of its component (bounds the error).
+    largest = population.largest if population is not None else n
+    error = _error_statement(scores, stderr, k, n, len(candidates), largest, seed_value)
+    return BrokerResult(scores, "sampled", backend, k, n, weight, normalized, seed_value, error, stderr,
+                        len(candidates))
 
 
 def _exact(G: nx.Graph, weight: str | None, normalized: bool, backend: str) -> dict:
@@ -215,69 +275,135 @@ def _dependency_counter(G: nx.Graph, weight: str | None, backend: str) -> Callab
             return factor * np.fromiter((raw[v] for v in G), float, len(G))
 
         return count
+    return _igraph_dependency_counter(G, weight, factor)
 
+
+def _igraph_dependency_counter(G: nx.Graph, weight: str | None, factor: float) -> Callable[[list], np.ndarray]:
+    """The igraph counter of :func:`_dependency_counter`, searching only where a dependency can be non-zero.
+
+    Two exact savings: the search runs on the components of three or more nodes only (elsewhere every
+    dependency is 0, and each igraph call costs time in proportion to the nodes), and on an undirected graph a
+    leaf source (a single neighbour h) is not searched from. Every path from a leaf goes through h, so its
+    dependencies are h's, plus one on h for every other node of the component but the two; leaves of one
+    hub, often drawn several times in a sample, cost one search of the hub.
+    """
     view = to_igraph(G, weight=weight)  # converted once for all batches
+    n = len(view.nodes)
+    components = view.graph.connected_components(mode="weak")
+    component_size = np.asarray(components.sizes(), dtype=np.int64)[components.membership] if n else \
+        np.zeros(0, dtype=np.int64)
+    kept = np.flatnonzero(component_size >= 3)
+    view.graph.vs["_original"] = list(range(n))
+    graph = view.graph.induced_subgraph(kept.tolist())
+    original = np.asarray(graph.vs["_original"], dtype=np.int64) if graph.vcount() else np.zeros(0, np.int64)
+    position = np.full(n, -1, dtype=np.int64)  # vertex of the full graph -> vertex of the searched subgraph
+    position[original] = np.arange(len(original))
+    size = component_size[original]
+    hub = np.full(len(original), -1, dtype=np.int64)  # a leaf's only neighbour (undirected graphs only)
+    if not G.is_directed():
+        for vertex, neighbours in enumerate(graph.get_adjlist()):
+            distinct = set(neighbours) - {vertex}  # a self-loop is on no shortest path
+            if len(distinct) == 1:
+                hub[vertex] = distinct.pop()
     index = {v: i for i, v in enumerate(view.nodes)}
+    weights = "weight" if weight else None
 
     def count(sources: list) -> np.ndarray:
-        raw = view.graph.betweenness(
-            directed=G.is_directed(), weights="weight" if weight else None, sources=[index[s] for s in sources]
-        )
-        return factor * np.asarray(raw, float)
+        searches: Counter = Counter()  # searched vertex -> how many sampled sources it stands for
+        sums = np.zeros(len(original))
+        for source in sources:
+            vertex = position[index[source]]
+            if vertex < 0:
+                continue  # in a component of one or two nodes: no dependency on anyone
+            if hub[vertex] >= 0:
+                searches[hub[vertex]] += 1
+                sums[hub[vertex]] += size[vertex] - 2  # the leaf's paths to all others go through its hub
+            else:
+                searches[vertex] += 1
+        by_multiplicity: dict[int, list] = defaultdict(list)
+        for vertex, times in searches.items():
+            by_multiplicity[times].append(int(vertex))
+        for times, group in by_multiplicity.items():
+            raw = graph.betweenness(directed=G.is_directed(), weights=weights, sources=group)
+            sums += times * factor * np.asarray(raw, float)
+        total = np.zeros(n)
+        total[original] = sums
+        return total
 
     return count
 
 
-def _sampled(G: nx.Graph, sources: list, weight: str | None, normalized: bool, backend: str):
-    """Sampled betweenness and the batch-means standard error of each score, as two ``{node: value}`` dicts."""
+def _sampled(G: nx.Graph, sources: list, candidates: int, weight: str | None, normalized: bool, backend: str):
+    """Sampled betweenness and the batch-means standard error of each score, as two ``{node: value}`` dicts.
+
+    ``sources`` were drawn uniformly among ``candidates`` nodes, which include every node with a non-zero
+    dependency on some source.
+    """
     n, k = len(G), len(sources)
     count = _dependency_counter(G, weight, backend)
     batches = [sources[i::_ERROR_BATCHES] for i in range(min(_ERROR_BATCHES, k))]
     batch_sums = np.vstack([count(batch) for batch in batches])
 
     # Scaling as NetworkX's: a node that is itself a source has k-1 informative sources (it lies on none of its
-    # own paths), the others k. With k = 1 a source's score is undefined (NaN), as in NetworkX.
+    # own paths) out of the candidates-1 others, the others k. With k = 1 a source's score is undefined (NaN).
     chosen = set(sources)
     informative = np.fromiter((k - 1 if v in chosen else k for v in G), float, n)
+    share = (candidates - 1) / (n - 1) if n > 1 else 1.0  # 1.0 (exactly) when every node is a candidate
     with np.errstate(divide="ignore", invalid="ignore"):
         if normalized:
-            per_source = 1.0 / (informative * max(n - 2, 1))
+            per_source = share / (informative * max(n - 2, 1))
         else:
-            per_source = (n - 1) / (informative * (1 if G.is_directed() else 2))
+            per_source = (candidates - 1) / (informative * (1 if G.is_directed() else 2))
         scores = batch_sums.sum(axis=0) * per_source
         batch_sizes = np.array([len(b) for b in batches], float)[:, None]
         batch_estimates = batch_sums * (per_source * informative) / batch_sizes
     if len(batches) > 1:
         stderr = batch_estimates.std(axis=0, ddof=1) / math.sqrt(len(batches))
-        stderr *= math.sqrt(max(0.0, 1 - k / n))  # finite-population correction: sources drawn without replacement
+        # Finite-population correction: sources drawn without replacement.
+        stderr *= math.sqrt(max(0.0, 1 - k / candidates))
     else:
         stderr = np.full(n, math.nan)
     nodes = list(G)
     return dict(zip(nodes, scores.tolist(), strict=True)), dict(zip(nodes, stderr.tolist(), strict=True))
 
 
-def hoeffding_bound(k: int, confidence: float = 0.95) -> float:
+def hoeffding_bound(k: int, confidence: float = 0.95, scale: float = 1.0) -> float:
     """Half-width of a guaranteed interval for a normalised betweenness estimated from ``k`` sampled sources.
 
-    Each source contributes a dependency between 0 and 1 on the normalised scale, so by Hoeffding's inequality
-    (which also holds for sampling without replacement) the estimate is within this distance of the exact
-    value with at least the given probability, for every node separately. A node that is itself a source has
-    ``k - 1`` informative sources; the bound uses ``k - 1`` to cover it.
+    Each source contributes a dependency between 0 and ``scale`` on the normalised scale (at most 1; less when
+    no component spans the graph, see :func:`_dependency_scale`), so by Hoeffding's inequality (which also
+    holds for sampling without replacement) the estimate is within this distance of the exact value with at
+    least the given probability, for every node separately. A node that is itself a source has ``k - 1``
+    informative sources; the bound uses ``k - 1`` to cover it.
 
     Examples
     --------
     >>> round(hoeffding_bound(256), 3)
     0.085
     """
-    return math.sqrt(math.log(2 / (1 - confidence)) / (2 * max(k - 1, 1)))
+    return scale * math.sqrt(math.log(2 / (1 - confidence)) / (2 * max(k - 1, 1)))
 
 
-def _error_statement(scores: dict, stderr: dict, k: int, n: int, seed: int | None) -> str:
+def _dependency_scale(n: int, candidates: int, largest: int) -> float:
+    """Largest normalised contribution of one sampled source to a node's estimate (the range Hoeffding needs).
+
+    A source's dependency on a node counts at most the ``largest - 2`` other targets of its component; scaled up
+    to the ``candidates - 1`` other sources and normalised by the ``(n - 1)(n - 2)`` ordered pairs.
+    """
+    if n <= 2:
+        return 1.0
+    return min(1.0, (candidates - 1) * max(largest - 2, 0) / ((n - 1) * (n - 2)))
+
+
+def _error_statement(scores: dict, stderr: dict, k: int, n: int, candidates: int, largest: int,
+                     seed: int | None) -> str:
     """The expected error of a sampled betweenness: batch-means errors of the top scores and a guaranteed bound."""
+    drawn_from = f"{candidates} source nodes" if candidates == n else \
+        f"{candidates} source nodes (those in components of three or more nodes, of {n})"
+    bound = hoeffding_bound(k, scale=_dependency_scale(n, candidates, largest))
     statement = (
-        f"estimated from {k} of {n} source nodes drawn uniformly (seed={seed}; Brandes & Pich 2007), unbiased; "
-        f"every normalised score is within ±{hoeffding_bound(k):.3f} of the exact value with 95% probability "
-        "(Hoeffding)"
+        f"estimated from {k} of {drawn_from} drawn uniformly (seed={seed}; Brandes & Pich 2007), unbiased; "
+        f"every normalised score is within ±{bound:.3f} of the exact value with 95% probability (Hoeffding)"
     )
     top = sorted((v for v in scores if scores[v] > 0), key=scores.get, reverse=True)[:10]
     relative = [stderr[v] / scores[v] for v in top if math.isfinite(stderr[v])]
@@ -451,26 +577,68 @@ def brokerage_roles(DG: nx.DiGraph, group: str | Mapping) -> dict[Hashable, dict
     1
     """
     group_of = group if isinstance(group, Mapping) else nx.get_node_attributes(DG, group)
-    roles = {}
-    for b in DG:
-        counts = dict.fromkeys((*ROLES, "total", "unclassified"), 0)
-        gb = group_of.get(b)
-        for a in DG.predecessors(b):
-            if a == b:
-                continue
-            successors_of_a = DG.succ[a]
-            ga = group_of.get(a)
-            for c in DG.successors(b):
-                if c == a or c == b or c in successors_of_a:
-                    continue
-                gc = group_of.get(c)
-                if ga is None or gb is None or gc is None:
-                    counts["unclassified"] += 1
-                    continue
-                counts[_role(ga, gb, gc)] += 1
+    # Counted, not enumerated: a hub with thousands of members has millions of two-paths, but their roles only
+    # depend on how many of its predecessors and successors are in each group. All (predecessor, successor)
+    # pairs are counted by group, then the few pairs that are not brokered (a -> b -> a, and closed two-paths
+    # with an arc a -> c) are enumerated and taken off. The work is linear in the arcs plus the closed triads.
+    succ, pred = DG._succ, DG._pred  # NetworkX's own adjacency dicts, read only (views cost a call per item)
+    roles = {b: _pair_counts(pred[b], succ[b], b, group_of) for b in DG}
+    for a, b, c in _unbrokered_two_paths(succ, pred):
+        ga, gb, gc = group_of.get(a), group_of.get(b), group_of.get(c)
+        unknown = ga is None or gb is None or gc is None
+        roles[b]["unclassified" if unknown else _role(ga, gb, gc)] -= 1
+    for counts in roles.values():
         counts["total"] = sum(counts[r] for r in ROLES)
-        roles[b] = counts
     return roles
+
+
+def _pair_counts(before: Mapping, after: Mapping, b: Hashable, group_of: Mapping) -> dict[str, int]:
+    """Roles of ``b`` over every pair (a, c) of a predecessor a and a successor c, both other than ``b``.
+
+    Pairs with a == c or an arc a -> c are included here and removed by :func:`brokerage_roles`. With
+    ``P[g]`` / ``S[g]`` the predecessors / successors in group g, ``Pk`` / ``Sk`` those with a known group and
+    ``g_b`` the broker's group: coordinator ``P[g_b] S[g_b]``, representative ``P[g_b] (Sk - S[g_b])``,
+    gatekeeper ``(Pk - P[g_b]) S[g_b]``, itinerant ``sum over g != g_b of P[g] S[g]``, liaison the other pairs
+    of known, different groups, unclassified the pairs where some group is unknown.
+    """
+    counts = dict.fromkeys((*ROLES, "total", "unclassified"), 0)
+    if not before or not after:
+        return counts
+    P = Counter(group_of.get(a) for a in before if a != b)
+    S = Counter(group_of.get(c) for c in after if c != b)
+    pairs = P.total() * S.total()
+    gb = group_of.get(b)
+    if gb is None:
+        counts["unclassified"] = pairs
+        return counts
+    known_p, known_s = P.total() - P[None], S.total() - S[None]
+    own_p, own_s = P[gb], S[gb]
+    itinerant = sum(n * S[g] for g, n in P.items() if g is not None and g != gb and g in S)
+    counts.update(
+        coordinator=own_p * own_s,
+        itinerant=itinerant,
+        representative=own_p * (known_s - own_s),
+        gatekeeper=(known_p - own_p) * own_s,
+        liaison=(known_p - own_p) * (known_s - own_s) - itinerant,
+        unclassified=pairs - known_p * known_s,
+    )
+    return counts
+
+
+def _unbrokered_two_paths(succ: Mapping, pred: Mapping) -> Iterator[tuple[Hashable, Hashable, Hashable]]:
+    """Every two-path a -> b -> c (a, c other than b) that b does not broker: a == c, or an arc a -> c."""
+    for b, after in succ.items():
+        for a in pred[b]:
+            if a != b and a in after:
+                yield a, b, a
+    for a, heads in succ.items():
+        for c in heads:
+            if c == a:
+                continue
+            # The middle nodes b of a -> b -> c, found from whichever side has fewer ties.
+            for b in heads.keys() & pred[c].keys():
+                if b != a and b != c:
+                    yield a, b, c
 
 
 def _role(ga, gb, gc) -> str:
@@ -493,6 +661,7 @@ class BrokerRanking(list):
         self.metadata = metadata
 
 
+@paused_gc()  # builds projections and a row per agent: see paused_gc
 def rank_brokers(
     G_full: nx.MultiDiGraph, *, projection: str = "organisations", top: int | None = None, seed: int = 0
 ) -> BrokerRanking:
@@ -533,34 +702,18 @@ def rank_brokers(
     ('fed', 1.0, 'exact')
     """
     if projection == "organisations":
-        G = organisation_network(G_full)
-        DG = organisation_network(G_full, directed=True)
+        G, DG = organisation_networks(G_full)  # one reading of the full graph for both
     elif projection == "affiliation-projection":
         G = shared_affiliation_network(G_full)
         DG = G.to_directed()
     else:
         raise UnknownProjection(projection, allowed=("organisations", "affiliation-projection"))
-    groups = annotate_groups(G_full)
-    country = {v: groups[v]["country"] for v in G}
+    country = home_countries(G_full, G)
 
     between = betweenness(G, weight="distance", seed=seed)
     holes = structural_holes(G, weight="strength")
     roles = brokerage_roles(DG, country)
-
-    rows = []
-    for v, data in G.nodes(data=True):
-        row = {
-            "uri": data.get("uri", v),
-            "name": data.get("name"),
-            "kind": data.get("kind") or (data.get("labels") or (None,))[0],
-            "country": country[v],
-            "betweenness": between.scores[v],
-        }
-        row.update({key: _finite_or_none(value) for key, value in holes[v].items()})
-        row.update({role: roles[v][role] for role in ROLES})
-        row["brokerage"] = roles[v]["total"]
-        row["degree"] = G.degree(v)
-        rows.append(row)
+    rows = _broker_rows(G, country, between.scores, holes, roles)
     rows.sort(key=lambda r: (-_finite_or_zero(r["betweenness"]), -r["degree"], str(r["name"]), str(r["uri"])))
     metadata = {
         "projection": projection,
@@ -575,6 +728,26 @@ def rank_brokers(
         },
     }
     return BrokerRanking(rows[:top] if top is not None else rows, metadata)
+
+
+def _broker_rows(G: nx.Graph, country: Mapping, between: Mapping, holes: Mapping, roles: Mapping) -> list[dict]:
+    """One row per agent of ``G`` (see :func:`rank_brokers`), in the node order of ``G``."""
+    rows = []
+    degree = G.degree
+    for v, data in G.nodes(data=True):
+        row = {
+            "uri": data.get("uri", v),
+            "name": data.get("name"),
+            "kind": data.get("kind") or (data.get("labels") or (None,))[0],
+            "country": country[v],
+            "betweenness": between[v],
+        }
+        row.update({key: _finite_or_none(value) for key, value in holes[v].items()})
+        row.update({role: roles[v][role] for role in ROLES})
+        row["brokerage"] = roles[v]["total"]
+        row["degree"] = degree[v]
+        rows.append(row)
+    return rows
 
 
 def _finite_or_none(value: float) -> float | None:
