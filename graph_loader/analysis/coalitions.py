@@ -34,8 +34,15 @@ import networkx as nx
 import numpy as np
 from networkx.utils import not_implemented_for
 
-from .backends import LARGE_GRAPH_NODES, igraph_available, leidenalg_available, seeded_igraph, to_igraph
-from .groups import annotate_groups, is_agent, labels_of
+from .backends import (
+    LARGE_GRAPH_NODES,
+    igraph_available,
+    leidenalg_available,
+    paused_gc,
+    seeded_igraph,
+    to_igraph,
+)
+from .groups import AGENT_LABELS, home_countries, kind_group, nodes_with_labels
 from .projections import (
     AFFILIATION_LABELS,
     UnknownProjection,
@@ -90,14 +97,42 @@ class Partition:
 
 
 def _sorted_communities(communities: Iterable[Iterable[Hashable]]) -> list[set]:
-    return sorted((set(c) for c in communities), key=lambda c: (-len(c), sorted(map(str, c))))
+    """Communities as sets, largest first, then by their smallest member (as text).
+
+    For disjoint communities this is the order of their sorted member lists, without sorting each one: a
+    partition of 10^5 nodes into 6 x 10^4 communities sorted by member lists took over a second.
+    """
+    return sorted((set(c) for c in communities), key=lambda c: (-len(c), min(map(str, c), default="")))
 
 
-def _membership_to_communities(nodes: Sequence, membership: Sequence[int]) -> list[set]:
+def _membership_to_communities(nodes: Sequence, membership: Sequence[int], text_rank: np.ndarray | None = None
+                               ) -> list[set]:
+    """Communities from one community label per node, ordered as :func:`_sorted_communities` orders them.
+
+    ``text_rank`` (optional) is each node's rank among the nodes sorted as text; with it the order is found with
+    array sorts instead of comparing text, for partitions into tens of thousands of communities.
+    """
+    if text_rank is None or not len(nodes):
+        groups: dict[int, set] = defaultdict(set)
+        for node, label in zip(nodes, membership, strict=True):
+            groups[label].add(node)
+        return _sorted_communities(groups.values())
     groups: dict[int, set] = defaultdict(set)
     for node, label in zip(nodes, membership, strict=True):
         groups[label].add(node)
-    return _sorted_communities(groups.values())
+    labels = np.asarray(membership, dtype=np.int64)
+    sizes = np.bincount(labels)
+    smallest = np.full(len(sizes), len(nodes), dtype=np.int64)
+    np.minimum.at(smallest, labels, text_rank)  # each community's first member as text
+    order = np.lexsort((smallest, -sizes))
+    return [groups[label] for label in order.tolist() if sizes[label]]
+
+
+def _text_rank(nodes: Sequence) -> np.ndarray:
+    """Each node's rank when the nodes are sorted as text (str)."""
+    rank = np.empty(len(nodes), dtype=np.int64)
+    rank[np.argsort(np.array([str(v) for v in nodes], dtype=object), kind="stable")] = np.arange(len(nodes))
+    return rank
 
 
 def _modularity(G: nx.Graph, communities: list[set], weight: str | None, resolution: float) -> float:
@@ -142,25 +177,49 @@ def louvain(
     >>> [len(c) for c in part.communities], part.backend
     ([5, 5], 'networkx')
     """
+    return _louvain_runs(G, [seed], weight=weight, resolution=resolution, backend=backend)[0]
+
+
+@not_implemented_for("directed")
+@not_implemented_for("multigraph")
+def _louvain_runs(
+    G: nx.Graph, seeds: Sequence[int | None], *, weight: str | None = "strength", resolution: float = 1.0,
+    backend: str = "auto"
+) -> list[Partition]:
+    """One :func:`louvain` partition per seed; with igraph the graph is converted once for all of them."""
     if backend not in ("auto", "networkx", "igraph"):
         raise ValueError(f"unknown backend {backend!r}; use 'auto', 'networkx' or 'igraph'")
     if backend == "auto":
         backend = "igraph" if len(G) > LARGE_GRAPH_NODES and igraph_available() else "networkx"
     if backend == "networkx":
-        communities = _sorted_communities(
-            nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed)
-        )
-        return Partition(communities, "louvain", "networkx", _modularity(G, communities, weight, resolution),
-                         resolution, seed)
+        partitions = []
+        for seed in seeds:
+            communities = _sorted_communities(
+                nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed)
+            )
+            partitions.append(Partition(communities, "louvain", "networkx",
+                                        _modularity(G, communities, weight, resolution), resolution, seed))
+        return partitions
     view = to_igraph(G, weight=weight)
-    with seeded_igraph(seed):
-        clustering = view.graph.community_multilevel(
-            weights="weight" if weight else None, resolution=resolution
-        )
-    communities = _membership_to_communities(view.nodes, clustering.membership)
-    modularity = view.graph.modularity(clustering.membership, weights="weight" if weight else None,
+    rank = _text_rank(view.nodes)
+    partitions = []
+    for seed in seeds:
+        with seeded_igraph(seed):
+            clustering = view.graph.community_multilevel(
+                weights="weight" if weight else None, resolution=resolution
+            )
+        partitions.append(_igraph_partition(view, clustering.membership, "louvain", "igraph", weight, resolution,
+                                            seed, rank))
+    return partitions
+
+
+def _igraph_partition(view, membership: Sequence[int], method: str, backend: str, weight: str | None,
+                      resolution: float, seed: int | None, text_rank: np.ndarray) -> Partition:
+    """A :class:`Partition` from igraph's vertex membership (modularity computed in C)."""
+    communities = _membership_to_communities(view.nodes, membership, text_rank)
+    modularity = view.graph.modularity(membership, weights="weight" if weight else None,
                                        resolution=resolution) if view.graph.ecount() else math.nan
-    return Partition(communities, "louvain", "igraph", modularity, resolution, seed)
+    return Partition(communities, method, backend, modularity, resolution, seed)
 
 
 @not_implemented_for("directed")
@@ -196,28 +255,42 @@ def leiden(
     >>> [len(c) for c in part.communities], part.method
     ([5, 5], 'leiden')
     """
+    return _leiden_runs(G, [seed], weight=weight, resolution=resolution)[0]
+
+
+@not_implemented_for("directed")
+@not_implemented_for("multigraph")
+def _leiden_runs(
+    G: nx.Graph, seeds: Sequence[int | None], *, weight: str | None = "strength", resolution: float = 1.0
+) -> list[Partition]:
+    """One :func:`leiden` partition per seed, the graph converted to igraph once for all of them."""
     if not leidenalg_available():
-        fallback = louvain(G, weight=weight, resolution=resolution, seed=seed)
-        fallback.note = "leidenalg is not installed: Louvain was used instead of Leiden"
-        return fallback
+        fallbacks = _louvain_runs(G, seeds, weight=weight, resolution=resolution)
+        for fallback in fallbacks:
+            fallback.note = "leidenalg is not installed: Louvain was used instead of Leiden"
+        return fallbacks
     import leidenalg
 
     view = to_igraph(G, weight=weight)
-    found = leidenalg.find_partition(
-        view.graph,
-        leidenalg.RBConfigurationVertexPartition,
-        weights="weight" if weight else None,
-        resolution_parameter=resolution,
-        seed=seed,
-    )
-    communities = _membership_to_communities(view.nodes, found.membership)
-    modularity = view.graph.modularity(found.membership, weights="weight" if weight else None,
-                                       resolution=resolution) if view.graph.ecount() else math.nan
-    return Partition(communities, "leiden", "leidenalg", modularity, resolution, seed)
+    rank = _text_rank(view.nodes)
+    partitions = []
+    for seed in seeds:
+        found = leidenalg.find_partition(
+            view.graph,
+            leidenalg.RBConfigurationVertexPartition,
+            weights="weight" if weight else None,
+            resolution_parameter=resolution,
+            seed=seed,
+        )
+        partitions.append(_igraph_partition(view, found.membership, "leiden", "leidenalg", weight, resolution,
+                                            seed, rank))
+    return partitions
 
 
 #: Community methods by name, for :func:`stability` and :func:`find_coalitions`.
 METHODS = {"louvain": louvain, "leiden": leiden}
+#: The same methods, one run per seed of a list (sharing the conversion to igraph).
+_RUNS = {"louvain": _louvain_runs, "leiden": _leiden_runs}
 
 
 def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
@@ -239,14 +312,15 @@ def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -
     n = len(a)
     if n < 2:
         return 1.0
-    table = np.zeros((a.max() + 1, b.max() + 1), dtype=np.int64)
-    np.add.at(table, (a, b), 1)
 
     def pairs(counts):
         return float((counts * (counts - 1) // 2).sum())
 
-    together_both = pairs(table)
-    together_first, together_second = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    # The contingency table has at most n non-empty cells out of (communities x communities): count those only.
+    # A dense table of 10^5 nodes in 6 x 10^4 mostly single-node communities would take 26 GB.
+    _, cells = np.unique(a * (int(b.max()) + 1) + b, return_counts=True)
+    together_both = pairs(cells)
+    together_first, together_second = pairs(np.bincount(a)), pairs(np.bincount(b))
     expected = together_first * together_second / (n * (n - 1) / 2)
     maximum = (together_first + together_second) / 2
     if maximum == expected:  # only when both partitions are the same trivial one
@@ -255,7 +329,9 @@ def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -
 
 
 def _codes(labels: Sequence[Hashable]) -> np.ndarray:
-    """Labels renumbered 0, 1, 2, ... in order of first appearance."""
+    """Labels renumbered 0, 1, 2, ... (in order of first appearance, or of value for an integer array)."""
+    if isinstance(labels, np.ndarray) and labels.dtype.kind in "iu":
+        return np.unique(labels, return_inverse=True)[1].ravel().astype(np.int64)
     code: dict[Hashable, int] = {}
     return np.fromiter((code.setdefault(label, len(code)) for label in labels), np.int64, len(labels))
 
@@ -265,6 +341,7 @@ def _labels(communities: list[set], nodes: Sequence) -> list[int]:
     return [label[node] for node in nodes]
 
 
+@paused_gc()  # a set per community and run: see paused_gc
 def stability(G: nx.Graph, *, method: str = "louvain", seeds: Iterable[int] = range(10), **options) -> dict:
     """How much a community partition depends on the random seed: adjusted Rand index between runs.
 
@@ -291,16 +368,22 @@ def stability(G: nx.Graph, *, method: str = "louvain", seeds: Iterable[int] = ra
     1.0
     """
     try:
-        detect = METHODS[method]
+        runs = _RUNS[method]
     except KeyError:
         raise ValueError(f"unknown method {method!r}; use one of {sorted(METHODS)}") from None
-    partitions = [detect(G, seed=seed, **options) for seed in seeds]
-    if len(partitions) < 2:
+    seeds = list(seeds)
+    if len(seeds) < 2:
         raise ValueError("stability needs at least two seeds")
+    partitions = runs(G, seeds, **options)
+    return {**_agreement(G, partitions), "partitions": partitions}
+
+
+def _agreement(G: nx.Graph, partitions: list[Partition]) -> dict:
+    """``mean_ari`` and ``min_ari`` over all pairs of partitions of ``G``."""
     nodes = list(G)
-    labelings = [_labels(p.communities, nodes) for p in partitions]
+    labelings = [np.asarray(_labels(p.communities, nodes), dtype=np.int64) for p in partitions]
     scores = [adjusted_rand_index(x, y) for x, y in combinations(labelings, 2)]
-    return {"mean_ari": float(np.mean(scores)), "min_ari": float(min(scores)), "partitions": partitions}
+    return {"mean_ari": float(np.mean(scores)), "min_ari": float(min(scores))}
 
 
 def k_cores(G: nx.Graph) -> dict[Hashable, int]:
@@ -345,17 +428,35 @@ def main_core(G: nx.Graph) -> tuple[int, set]:
 
 def _binding_targets(G_full: nx.MultiDiGraph, types: frozenset[str]) -> dict[Hashable, dict[Hashable, set[str]]]:
     """``{project or programme: {agent: {relationship types}}}`` for agents tied to it by one of ``types``."""
+    agents = nodes_with_labels(G_full, AGENT_LABELS)
+    affiliations = nodes_with_labels(G_full, AFFILIATION_LABELS)
     tied: dict[Hashable, dict[Hashable, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for u, v, kind in G_full.edges(data="type"):
-        if kind not in types:
-            continue
-        if kind == "PARTNERS_WITH" and is_agent(G_full, v):  # symmetric: either end may be the agent
-            u, v = v, u
-        if is_agent(G_full, u) and not AFFILIATION_LABELS.isdisjoint(labels_of(G_full, v)):
-            tied[v][u].add(kind)
+    multigraph = G_full.is_multigraph()
+    # Only ties from an agent or from a project/programme can bind: the others' ties are not read.
+    for u in {**agents, **affiliations}:
+        for v, ties in G_full._adj[u].items():  # NetworkX's own dicts, read only (views cost a call per item)
+            for kind in _types_of(ties, multigraph):
+                if kind not in types:
+                    continue
+                if kind == "PARTNERS_WITH" and v in agents:  # symmetric: either end may be the agent
+                    if u in affiliations:
+                        tied[u][v].add(kind)
+                elif u in agents and v in affiliations:
+                    tied[v][u].add(kind)
     return tied
 
 
+def _restricted(bound: dict[Hashable, dict[Hashable, set[str]]], types: frozenset[str]) -> dict:
+    """:func:`_binding_targets` for a subset of its relationship types (none of which is ``PARTNERS_WITH``)."""
+    restricted: dict[Hashable, dict[Hashable, set[str]]] = {}
+    for target, agents in bound.items():
+        kept = {agent: kinds & types for agent, kinds in agents.items() if kinds & types}
+        if kept:
+            restricted[target] = kept
+    return restricted
+
+
+@paused_gc()  # a dict per group: see paused_gc
 def cofunding_groups(G_full: nx.MultiDiGraph) -> list[dict]:
     """Groups of agents that fund the same project or programme, or run and co-run the same programme.
 
@@ -379,8 +480,13 @@ def cofunding_groups(G_full: nx.MultiDiGraph) -> list[dict]:
     >>> cofunding_groups(G)
     [{'members': ['agency', 'hta'], 'size': 2, 'binding': ['project'], 'ties': ['FUNDS']}]
     """
+    return _cofunding_groups(_binding_targets(G_full, COFUNDING_TIES))
+
+
+def _cofunding_groups(bound: dict[Hashable, dict[Hashable, set[str]]]) -> list[dict]:
+    """:func:`cofunding_groups` from the agents bound to each project or programme by co-funding ties."""
     groups: dict[frozenset, dict] = {}
-    for target, agents in _binding_targets(G_full, COFUNDING_TIES).items():
+    for target, agents in bound.items():
         if len(agents) < 2:
             continue
         group = groups.setdefault(frozenset(agents), {"binding": set(), "ties": set()})
@@ -442,6 +548,7 @@ def _summary(coalition: dict) -> str:
     return sentence + "."
 
 
+@paused_gc()  # a dict per member: see paused_gc
 def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]]) -> list[dict]:
     """Describe each coalition from the full graph's facts.
 
@@ -474,51 +581,76 @@ def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]])
     >>> describe(G, [{"a", "f"}])[0]["summary"]
     'Coalition 1 has 2 members; most common kind group diaspora (2 of 2); 1 internal tie (MEMBER_OF 1).'
     """
-    groups = annotate_groups(G_full)
-    bound = _binding_targets(G_full, BINDING_TIES)
-    described = []
-    for number, community in enumerate(communities, start=1):
-        members = sorted(community, key=str)
-        member_set = set(members)
-        rows = [_member(G_full, v, groups.get(v, {}).get("country")) for v in members]
-        country, country_count = _dominant(Counter(r["country"] for r in rows if r["country"]))
-        kind, kind_count = _dominant(Counter(r["kind"] for r in rows if r["kind"]))
-        kind_group, kind_group_count = _dominant(
-            Counter(groups[v]["kind_group"] for v in members if v in groups and groups[v]["kind_group"])
-        )
-        binding = []
-        for target, agents in bound.items():
-            shared = len(member_set & agents.keys())
-            if shared >= 2:
+    communities = [list(community) for community in communities]
+    present = {v: None for community in communities for v in community if v in G_full}
+    return _describe(G_full, communities, _binding_targets(G_full, BINDING_TIES), present)
+
+
+def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict, present: dict) -> list[dict]:
+    """:func:`describe`, given the agents bound to each project or programme and the members in ``G_full``."""
+    country = home_countries(G_full, present)
+    kinds = {v: kind_group(G_full, v) for v in present}
+    # Each member's communities, so that each binding target is looked at once, not once per community.
+    member_of: dict[Hashable, list[int]] = defaultdict(list)
+    for number, community in enumerate(communities):
+        for v in set(community):
+            member_of[v].append(number)
+    binding: list[list[dict]] = [[] for _ in communities]
+    for target, agents in bound.items():
+        shared = Counter(number for agent in agents for number in member_of.get(agent, ()))
+        for number, count in shared.items():
+            if count >= 2:
                 data = G_full.nodes[target]
-                binding.append({"uri": data.get("uri", target), "name": data.get("name"),
-                                "kind": data.get("kind") or (data.get("labels") or (None,))[0], "members": shared})
-        binding.sort(key=lambda b: (-b["members"], str(b["name"]), str(b["uri"])))
-        ties = Counter(
-            kind_
-            for u in members
-            if u in G_full
-            for _, v, kind_ in G_full.out_edges(u, data="type")
-            if v in member_set and v != u
-        )
-        coalition = {
-            "id": number,
-            "members": rows,
-            "size": len(rows),
-            "dominant_country": country,
-            "dominant_country_count": country_count,
-            "dominant_kind": kind,
-            "dominant_kind_count": kind_count,
-            "dominant_kind_group": kind_group,
-            "dominant_kind_group_count": kind_group_count,
-            "binding": binding,
-            "internal_ties": dict(sorted(ties.items(), key=lambda item: (-item[1], str(item[0])))),
-        }
-        coalition["summary"] = _summary(coalition)
-        described.append(coalition)
-    return described
+                binding[number].append({"uri": data.get("uri", target), "name": data.get("name"),
+                                        "kind": data.get("kind") or (data.get("labels") or (None,))[0],
+                                        "members": count})
+    return [
+        _coalition(G_full, number, sorted(community, key=str), country, kinds, binding[number - 1])
+        for number, community in enumerate(communities, start=1)
+    ]
 
 
+def _coalition(G_full: nx.MultiDiGraph, number: int, members: list, country: dict, kinds: dict,
+               binding: list[dict]) -> dict:
+    """One coalition of :func:`describe`: its members (sorted), dominant groups, binding and internal ties."""
+    member_set = set(members)
+    rows = [_member(G_full, v, country.get(v)) for v in members]
+    top_country, country_count = _dominant(Counter(r["country"] for r in rows if r["country"]))
+    kind, kind_count = _dominant(Counter(r["kind"] for r in rows if r["kind"]))
+    kind_group_, kind_group_count = _dominant(Counter(kinds[v] for v in members if kinds.get(v)))
+    binding.sort(key=lambda b: (-b["members"], str(b["name"]), str(b["uri"])))
+    adjacency = G_full._adj  # NetworkX's own dicts, read only (see _typed_edges)
+    ties = Counter(
+        kind_
+        for u in members
+        if u in adjacency
+        for v, keyed in adjacency[u].items()
+        if v in member_set and v != u
+        for kind_ in _types_of(keyed, G_full.is_multigraph())
+    )
+    coalition = {
+        "id": number,
+        "members": rows,
+        "size": len(rows),
+        "dominant_country": top_country,
+        "dominant_country_count": country_count,
+        "dominant_kind": kind,
+        "dominant_kind_count": kind_count,
+        "dominant_kind_group": kind_group_,
+        "dominant_kind_group_count": kind_group_count,
+        "binding": binding,
+        "internal_ties": dict(sorted(ties.items(), key=lambda item: (-item[1], str(item[0])))),
+    }
+    coalition["summary"] = _summary(coalition)
+    return coalition
+
+
+def _types_of(ties: dict, multigraph: bool) -> list:
+    """The relationship types of the ties between two nodes (one per parallel tie)."""
+    return [data.get("type") for data in ties.values()] if multigraph else [ties.get("type")]
+
+
+@paused_gc()  # builds a projection, partitions and descriptions: see paused_gc
 def find_coalitions(
     G_full: nx.MultiDiGraph,
     *,
@@ -571,20 +703,24 @@ def find_coalitions(
         raise UnknownProjection(projection, allowed=("organisations", "affiliation-projection"))
     if stability_runs == 1 or stability_runs < 0:
         raise ValueError("stability_runs must be 0 (no check) or at least 2")
-    partition = METHODS[method](G, weight="strength", seed=seed)
+    # The reported partition is one of the seeded runs when its seed is among them: each run is made once.
+    order = [seed, *(s for s in range(stability_runs) if s != seed)]
+    runs = dict(zip(order, _RUNS[method](G, order, weight="strength"), strict=True))
+    partition = runs[seed]
     if stability_runs:
-        runs = stability(G, method=method, seeds=range(stability_runs), weight="strength")
-        agreement = {"mean_ari": runs["mean_ari"], "min_ari": runs["min_ari"], "runs": stability_runs}
+        agreement = {**_agreement(G, [runs[s] for s in range(stability_runs)]), "runs": stability_runs}
     else:
         agreement = None
     groups = [c for c in partition.communities if len(c) >= 2]
+    bound = _binding_targets(G_full, BINDING_TIES)  # read once for the descriptions and the co-funding groups
+    present = {v: None for community in groups for v in community if v in G_full}
     return {
         "projection": projection,
         "nodes": G.number_of_nodes(),
         "edges": G.number_of_edges(),
         **partition.metadata(),
-        "coalitions": describe(G_full, groups),
+        "coalitions": _describe(G_full, [list(c) for c in groups], bound, present),
         "singletons": sum(1 for c in partition.communities if len(c) == 1),
         "stability": agreement,
-        "cofunding_groups": cofunding_groups(G_full),
+        "cofunding_groups": _cofunding_groups(_restricted(bound, COFUNDING_TIES)),
     }
