@@ -116,7 +116,8 @@ def paused_gc():
     survive; each time enough survive, CPython runs a full collection that walks every object in the process,
     including the millions of the full graph. On a 10^5-agent graph those collections took more time than the
     building itself. Nothing built here forms reference cycles that need collecting, and reference counting
-    still frees everything else at once.
+    still frees everything else at once. Used as a decorator (``@paused_gc()``) on the analyses' entry points;
+    nested uses leave the collector off until the outermost one ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()

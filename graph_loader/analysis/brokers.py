@@ -159,6 +159,7 @@ def default_sample_size(G: nx.Graph) -> int:
     return _sample_size(len(G), _path_population(G))
 
 
+@paused_gc()  # dicts of 10^5 scores and an igraph copy: see paused_gc
 def betweenness(
     G: nx.Graph,
     *,
@@ -416,6 +417,7 @@ def _error_statement(scores: dict, stderr: dict, k: int, n: int, candidates: int
     return statement
 
 
+@paused_gc()  # a dict per node: see paused_gc
 def structural_holes(G: nx.Graph, *, weight: str | None = "strength") -> dict[Hashable, dict[str, float]]:
     """Burt's constraint, effective size and efficiency of every node, computed sparsely.
 
@@ -537,6 +539,7 @@ def _reverse(S: sp.csr_array, positions: np.ndarray) -> np.ndarray:
     return np.searchsorted(keys, S.indices[positions].astype(np.int64) * n + rows[positions])
 
 
+@paused_gc()  # a dict per node: see paused_gc
 @not_implemented_for("undirected")
 def brokerage_roles(DG: nx.DiGraph, group: str | Mapping) -> dict[Hashable, dict[str, int]]:
     """Gould and Fernandez's brokerage roles of every node.

@@ -141,6 +141,7 @@ def _modularity(G: nx.Graph, communities: list[set], weight: str | None, resolut
     return nx.community.modularity(G, communities, weight=weight, resolution=resolution)
 
 
+@paused_gc()  # a set per community: see paused_gc
 @not_implemented_for("directed")
 @not_implemented_for("multigraph")
 def louvain(
@@ -222,6 +223,7 @@ def _igraph_partition(view, membership: Sequence[int], method: str, backend: str
     return Partition(communities, method, backend, modularity, resolution, seed)
 
 
+@paused_gc()  # a set per community: see paused_gc
 @not_implemented_for("directed")
 @not_implemented_for("multigraph")
 def leiden(

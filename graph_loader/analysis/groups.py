@@ -33,6 +33,8 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
+from .backends import paused_gc
+
 #: The country where the diasporas of the corpus settled; actors based there have setting ``"US"``.
 HOST_COUNTRY = "US"
 
@@ -177,6 +179,7 @@ def setting(G: nx.Graph, node: Hashable) -> str | None:
     return _CountryResolver(G).setting(node)
 
 
+@paused_gc()  # a dict per node: see paused_gc
 def annotate_groups(
     G: nx.Graph, *, nodes: Iterable[Hashable] | None = None, set_attributes: bool = False
 ) -> dict[Hashable, dict]:
@@ -221,6 +224,7 @@ def annotate_groups(
     return groups
 
 
+@paused_gc()  # memo dicts of 10^5 nodes: see paused_gc
 def home_countries(G: nx.Graph, nodes: Iterable[Hashable] | None = None) -> dict[Hashable, str | None]:
     """The home country (:func:`home_country`) of each of ``nodes`` (default: every node), resolved together.
 
