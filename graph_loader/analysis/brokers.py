@@ -39,7 +39,7 @@ from networkx.utils import not_implemented_for
 
 from .backends import LARGE_GRAPH_NODES, igraph_available, paused_gc, to_igraph
 from .groups import home_countries
-from .projections import UnknownProjection, organisation_networks, shared_affiliation_network
+from .projections import UnknownProjection, organisation_network_and_arcs, shared_affiliation_network
 
 #: Gould–Fernandez roles, in the order they are reported.
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
@@ -584,8 +584,13 @@ def brokerage_roles(DG: nx.DiGraph, group: str | Mapping) -> dict[Hashable, dict
     # depend on how many of its predecessors and successors are in each group. All (predecessor, successor)
     # pairs are counted by group, then the few pairs that are not brokered (a -> b -> a, and closed two-paths
     # with an arc a -> c) are enumerated and taken off. The work is linear in the arcs plus the closed triads.
-    succ, pred = DG._succ, DG._pred  # NetworkX's own adjacency dicts, read only (views cost a call per item)
-    roles = {b: _pair_counts(pred[b], succ[b], b, group_of) for b in DG}
+    return _counted_roles(DG._succ, DG._pred, group_of)  # NetworkX's own adjacency dicts, read only
+
+
+def _counted_roles(succ: Mapping[Hashable, Mapping], pred: Mapping[Hashable, Mapping], group_of: Mapping
+                   ) -> dict[Hashable, dict[str, int]]:
+    """:func:`brokerage_roles` from adjacency dicts: ``succ[b]`` and ``pred[b]`` map b's heads / tails to anything."""
+    roles = {b: _pair_counts(pred[b], succ[b], b, group_of) for b in succ}
     for a, b, c in _unbrokered_two_paths(succ, pred):
         ga, gb, gc = group_of.get(a), group_of.get(b), group_of.get(c)
         unknown = ga is None or gb is None or gc is None
@@ -705,17 +710,18 @@ def rank_brokers(
     ('fed', 1.0, 'exact')
     """
     if projection == "organisations":
-        G, DG = organisation_networks(G_full)  # one reading of the full graph for both
+        # The directed network's arcs only (no attributes): all the brokerage roles need.
+        G, (succ, pred) = organisation_network_and_arcs(G_full)
     elif projection == "affiliation-projection":
         G = shared_affiliation_network(G_full)
-        DG = G.to_directed()
+        succ = pred = G._adj  # every tie an arc both ways
     else:
         raise UnknownProjection(projection, allowed=("organisations", "affiliation-projection"))
     country = home_countries(G_full, G)
 
     between = betweenness(G, weight="distance", seed=seed)
     holes = structural_holes(G, weight="strength")
-    roles = brokerage_roles(DG, country)
+    roles = _counted_roles(succ, pred, country)
     rows = _broker_rows(G, country, between.scores, holes, roles)
     rows.sort(key=lambda r: (-_finite_or_zero(r["betweenness"]), -r["degree"], str(r["name"]), str(r["uri"])))
     metadata = {

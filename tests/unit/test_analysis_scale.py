@@ -26,7 +26,11 @@ from graph_loader.analysis.brokers import (
 )
 from graph_loader.analysis.coalitions import adjusted_rand_index, find_coalitions, stability
 from graph_loader.analysis.groups import annotate_groups, home_countries
-from graph_loader.analysis.projections import organisation_network, organisation_networks
+from graph_loader.analysis.projections import (
+    organisation_network,
+    organisation_network_and_arcs,
+    organisation_networks,
+)
 
 HTA = ("HometownAssociation", "DiasporaOrganisation", "Organisation", "Agent")
 FEDERATION = ("Federation", "DiasporaOrganisation", "Organisation", "Agent")
@@ -141,6 +145,15 @@ def test_both_organisation_networks_from_one_reading_equal_the_separate_ones(big
                              (directed, organisation_network(big, directed=True))):
         assert list(built.nodes(data=True)) == list(reference.nodes(data=True))
         assert list(built.edges(data=True)) == list(reference.edges(data=True))  # same order too
+
+
+def test_organisation_network_and_arcs_equal_both_networks(big):
+    undirected, (succ, pred) = organisation_network_and_arcs(big)
+    reference, directed = organisation_networks(big)
+    assert list(undirected.edges(data=True)) == list(reference.edges(data=True))
+    assert list(succ) == list(pred) == list(directed)
+    assert {(u, v) for u in succ for v in succ[u]} == set(directed.edges)
+    assert {(u, v) for v in pred for u in pred[v]} == set(directed.edges)
 
 
 def test_home_countries_of_some_nodes_equal_the_annotated_ones(big):
