@@ -1,7 +1,7 @@
 """Writing mapped rows to Neo4j: batched, parameterised, idempotent, safe under concurrent loads.
 
-Rows are grouped by label set (nodes) or type (relationships) and written in batches, each one managed
-transaction (the driver retries transient errors) of at most two statements:
+Nodes, then relationships (grouped by type), are written in batches, each one managed transaction (the driver
+retries transient errors) of at most two statements:
 
 1. ``UNWIND $rows … MERGE (n:Resource {uri: …})`` creates the missing nodes with their properties and labels in
    one step (``ON CREATE SET``), and takes a write lock on the ones that exist (``ON MATCH SET``), returning
@@ -11,10 +11,14 @@ transaction (the driver retries transient errors) of at most two statements:
    the rows that change.
 
 Because the lock is taken before the read, two loads touching the same node serialise instead of losing each
-other's values. Batches run one at a time in a background thread while Python builds the next one, so the two
-processes work side by side; all nodes are committed before the first relationship is written. Relationships follow the same pattern, keyed by their ``uri``. Labels and relationship types are
-written into the Cypher text only after :func:`graph_loader.schema.quote_name` checked them, and they come from
-the ontology; every value travels as a parameter.
+other's values. Relationships follow the same pattern, keyed by their ``uri``. Batches run one at a time in a
+background thread while Python builds the next one, so the two processes work side by side; all nodes are
+committed before the first relationship is written.
+
+Labels and relationship types come from the ontology only: labels are checked against it and passed as
+parameters (Neo4j 5.26's ``n:$(row.labels)``); relationship types are written into the Cypher text only after
+:func:`graph_loader.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
+use). Every value travels as a parameter.
 """
 
 from __future__ import annotations
@@ -30,11 +34,13 @@ from ..rdf.mapping import as_list, derive_names, merge_props
 from ..schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
 from .connection import Database
 
-#: Creates the missing nodes of a batch whole; locks and returns the existing ones (``{labels}`` are the batch's).
-UPSERT_NODES = """
+#: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked
+#: against the ontology first; as a parameter (Neo4j 5.26's dynamic labels) they let one statement, planned once,
+#: write nodes of every class.
+UPSERT_NODES = f"""
 UNWIND $rows AS row
-MERGE (n:{resource} {{uri: row.uri}})
-ON CREATE SET n = row.props, n.`_created` = true, n{labels}
+MERGE (n:{RESOURCE_LABEL} {{uri: row.uri}})
+ON CREATE SET n = row.props, n.`_created` = true, n:$(row.labels)
 ON MATCH SET n.uri = row.uri
 WITH n, row, n.`_created` AS created
 REMOVE n.`_created`
@@ -54,11 +60,10 @@ WITH r, row, r.`_created` AS created
 REMOVE r.`_created`
 RETURN row.uri AS uri, CASE WHEN created IS NULL THEN properties(r) END AS props
 """
-SET_NODES = """
+SET_NODES = f"""
 UNWIND $rows AS row
-MATCH (n:{resource} {{uri: row.uri}})
-SET n = row.props
-SET n{labels}
+MATCH (n:{RESOURCE_LABEL} {{uri: row.uri}})
+SET n = row.props, n:$(row.labels)
 """
 SET_RELATIONSHIPS = """
 UNWIND $rows AS row
@@ -176,29 +181,24 @@ class GraphWriter:
 
     # -- nodes ------------------------------------------------------------------------------------------------
     def write_nodes(self, rows: list[dict], source: str) -> WriteCounts:
-        by_labels: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for row in rows:
             unknown = set(row["labels"]) - self.node_labels
             if unknown:
                 raise ValueError(f"labels not in the ontology: {sorted(unknown)}")
-            by_labels[tuple(lab for lab in row["labels"] if lab != RESOURCE_LABEL)].append(row)
 
         def batches():
-            for labels, group in sorted(by_labels.items()):
-                label_text = "".join(f":{quote_name(lab)}" for lab in labels) or f":{RESOURCE_LABEL}"
-                for batch in batched(group, self.batch_size):
-                    by_uri = {row["uri"]: row for row in batch}
-                    params = [{"uri": uri, "props": merged_node_props({}, row, source, created=True)}
-                              for uri, row in by_uri.items()]
-                    yield self._node_batch, label_text, by_uri, params, source
+            for batch in batched(rows, self.batch_size):
+                by_uri = {row["uri"]: row for row in batch}
+                params = [{"uri": uri, "labels": list(row["labels"]),
+                           "props": merged_node_props({}, row, source, created=True)} for uri, row in by_uri.items()]
+                yield self._node_batch, by_uri, params, source
 
         return self._run(batches())
 
-    def _node_batch(self, tx, label_text: str, by_uri: dict[str, dict], params: list[dict],
-                    source: str) -> WriteCounts:
+    def _node_batch(self, tx, by_uri: dict[str, dict], params: list[dict], source: str) -> WriteCounts:
         local = WriteCounts()
         created = dict(by_uri)  # a copy: the driver may run this function again
-        existing = tx.run(UPSERT_NODES.format(resource=RESOURCE_LABEL, labels=label_text), rows=params).data()
+        existing = tx.run(UPSERT_NODES, rows=params).data()
         updates = []
         for record in existing:
             row = created.pop(record["uri"])
@@ -208,12 +208,12 @@ class GraphWriter:
             local.nodes[state] += 1
             local.by_label[_kind(row)][state] += 1
             if changed:
-                updates.append({"uri": row["uri"], "props": props})
+                updates.append({"uri": row["uri"], "labels": list(row["labels"]), "props": props})
         for row in created.values():  # created whole by the upsert
             local.nodes["created"] += 1
             local.by_label[_kind(row)]["created"] += 1
         if updates:
-            tx.run(SET_NODES.format(resource=RESOURCE_LABEL, labels=label_text), rows=updates).consume()
+            tx.run(SET_NODES, rows=updates).consume()
         return local
 
     # -- relationships -------------------------------------------------------------------------------------
