@@ -105,18 +105,12 @@ def _sorted_communities(communities: Iterable[Iterable[Hashable]]) -> list[set]:
     return sorted((set(c) for c in communities), key=lambda c: (-len(c), min(map(str, c), default="")))
 
 
-def _membership_to_communities(nodes: Sequence, membership: Sequence[int], text_rank: np.ndarray | None = None
-                               ) -> list[set]:
+def _membership_to_communities(nodes: Sequence, membership: Sequence[int], text_rank: np.ndarray) -> list[set]:
     """Communities from one community label per node, ordered as :func:`_sorted_communities` orders them.
 
-    ``text_rank`` (optional) is each node's rank among the nodes sorted as text; with it the order is found with
-    array sorts instead of comparing text, for partitions into tens of thousands of communities.
+    ``text_rank`` is each node's rank among the nodes sorted as text (:func:`_text_rank`); with it the order is
+    found with array sorts instead of comparing text, for partitions into tens of thousands of communities.
     """
-    if text_rank is None or not len(nodes):
-        groups: dict[int, set] = defaultdict(set)
-        for node, label in zip(nodes, membership, strict=True):
-            groups[label].add(node)
-        return _sorted_communities(groups.values())
     groups: dict[int, set] = defaultdict(set)
     for node, label in zip(nodes, membership, strict=True):
         groups[label].add(node)
@@ -584,12 +578,12 @@ def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]])
     'Coalition 1 has 2 members; most common kind group diaspora (2 of 2); 1 internal tie (MEMBER_OF 1).'
     """
     communities = [list(community) for community in communities]
+    return _describe(G_full, communities, _binding_targets(G_full, BINDING_TIES))
+
+
+def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict) -> list[dict]:
+    """:func:`describe`, given the agents bound to each project or programme (:func:`_binding_targets`)."""
     present = {v: None for community in communities for v in community if v in G_full}
-    return _describe(G_full, communities, _binding_targets(G_full, BINDING_TIES), present)
-
-
-def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict, present: dict) -> list[dict]:
-    """:func:`describe`, given the agents bound to each project or programme and the members in ``G_full``."""
     country = home_countries(G_full, present)
     kinds = {v: kind_group(G_full, v) for v in present}
     # Each member's communities, so that each binding target is looked at once, not once per community.
@@ -715,13 +709,12 @@ def find_coalitions(
         agreement = None
     groups = [c for c in partition.communities if len(c) >= 2]
     bound = _binding_targets(G_full, BINDING_TIES)  # read once for the descriptions and the co-funding groups
-    present = {v: None for community in groups for v in community if v in G_full}
     return {
         "projection": projection,
         "nodes": G.number_of_nodes(),
         "edges": G.number_of_edges(),
         **partition.metadata(),
-        "coalitions": _describe(G_full, [list(c) for c in groups], bound, present),
+        "coalitions": _describe(G_full, [list(c) for c in groups], bound),
         "singletons": sum(1 for c in partition.communities if len(c) == 1),
         "stability": agreement,
         "cofunding_groups": _cofunding_groups(_restricted(bound, COFUNDING_TIES)),

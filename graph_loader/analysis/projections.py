@@ -280,17 +280,6 @@ def organisation_network(G: nx.MultiDiGraph, *, directed: bool = False) -> nx.Gr
 
 
 @paused_gc()  # builds a graph of 10^5 nodes: see paused_gc
-def organisation_networks(G: nx.MultiDiGraph) -> tuple[nx.Graph, nx.DiGraph]:
-    """Both organisation networks, undirected and directed, from one reading of the full graph.
-
-    Equal to ``(organisation_network(G), organisation_network(G, directed=True))`` at about half the cost:
-    the ties are collected once.
-    """
-    ties = _organisation_ties(G)
-    return _tie_network(G, ties, False), _tie_network(G, ties, True)
-
-
-@paused_gc()  # builds a graph of 10^5 nodes: see paused_gc
 def organisation_network_and_arcs(G: nx.MultiDiGraph) -> tuple[nx.Graph, tuple[dict, dict]]:
     """The organisation network and the arcs of the directed one, from one reading of the full graph.
 

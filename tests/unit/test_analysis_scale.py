@@ -18,6 +18,7 @@ import pytest
 from graph_loader.analysis.brokers import (
     ROLES,
     _path_population,
+    _role,
     _sampled,
     betweenness,
     brokerage_roles,
@@ -29,7 +30,6 @@ from graph_loader.analysis.groups import annotate_groups, home_countries
 from graph_loader.analysis.projections import (
     organisation_network,
     organisation_network_and_arcs,
-    organisation_networks,
 )
 
 HTA = ("HometownAssociation", "DiasporaOrganisation", "Organisation", "Agent")
@@ -139,18 +139,11 @@ def test_find_coalitions_reports_the_stability_runs_it_made(big):
 
 # -- projections and groups -------------------------------------------------------------------------------------
 
-def test_both_organisation_networks_from_one_reading_equal_the_separate_ones(big):
-    undirected, directed = organisation_networks(big)
-    for built, reference in ((undirected, organisation_network(big)),
-                             (directed, organisation_network(big, directed=True))):
-        assert list(built.nodes(data=True)) == list(reference.nodes(data=True))
-        assert list(built.edges(data=True)) == list(reference.edges(data=True))  # same order too
-
-
 def test_organisation_network_and_arcs_equal_both_networks(big):
     undirected, (succ, pred) = organisation_network_and_arcs(big)
-    reference, directed = organisation_networks(big)
-    assert list(undirected.edges(data=True)) == list(reference.edges(data=True))
+    reference, directed = organisation_network(big), organisation_network(big, directed=True)
+    assert list(undirected.nodes(data=True)) == list(reference.nodes(data=True))
+    assert list(undirected.edges(data=True)) == list(reference.edges(data=True))  # same order too
     assert list(succ) == list(pred) == list(directed)
     assert {(u, v) for u in succ for v in succ[u]} == set(directed.edges)
     assert {(u, v) for v in pred for u in pred[v]} == set(directed.edges)
@@ -167,15 +160,6 @@ def test_home_countries_of_some_nodes_equal_the_annotated_ones(big):
 
 def enumerated_roles(DG: nx.DiGraph, group_of: dict) -> dict:
     """Gould–Fernandez roles by enumerating every two-path a -> b -> c (the definition, quadratic in degree)."""
-    def role(ga, gb, gc):
-        if ga == gb == gc:
-            return "coordinator"
-        if ga == gc:
-            return "itinerant"
-        if ga == gb:
-            return "representative"
-        return "gatekeeper" if gb == gc else "liaison"
-
     roles = {}
     for b in DG:
         counts = dict.fromkeys((*ROLES, "total", "unclassified"), 0)
@@ -184,7 +168,7 @@ def enumerated_roles(DG: nx.DiGraph, group_of: dict) -> dict:
                 if a == b or c in (a, b) or c in DG.succ[a]:
                     continue
                 ga, gb, gc = group_of.get(a), group_of.get(b), group_of.get(c)
-                counts["unclassified" if None in (ga, gb, gc) else role(ga, gb, gc)] += 1
+                counts["unclassified" if None in (ga, gb, gc) else _role(ga, gb, gc)] += 1
         counts["total"] = sum(counts[r] for r in ROLES)
         roles[b] = counts
     return roles
