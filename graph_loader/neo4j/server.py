@@ -1,15 +1,22 @@
 """A managed local Neo4j Community 5.26 in a JVM subprocess, built from Maven Central artifacts.
 
 The first start resolves ``org.neo4j:neo4j`` and ``org.neo4j:neo4j-bolt`` with Maven into a git-ignored cache
-(``.cache/neo4j/<version>/lib``) and compiles a small launcher (``launcher/Launcher.java``) that runs the embedded
-DBMS with Bolt bound to 127.0.0.1 only. Each instance is addressed by its data folder and port, so a throwaway
-instance (tests, fault injection) runs beside the main one. The instance's password is generated on first start
-and kept in ``<data-dir>/credentials`` (mode 0600); it is passed to the JVM through the environment, never on the
-command line.
+(``.cache/neo4j/<version>/lib``). A small launcher (``launcher/Launcher.java``, run from its source file inside
+this package, so no compiled class in a writable cache can stand in for it) runs the embedded DBMS with Bolt bound
+to 127.0.0.1 only. Each instance is addressed by its data folder, so a throwaway instance (tests, fault injection)
+runs beside the main one. The instance's password is generated on first start and kept in
+``<data-dir>/credentials`` (mode 0600); it is passed to the JVM through the environment, never on the command line.
+
+Every start is one *run*: the previous ``neo4j.log`` is rotated to ``neo4j.log.1`` (up to
+:data:`KEPT_LOGS` earlier runs are kept) and the JVM gets a fresh random token that it prints on its ``READY``
+line, so readiness is read from this run only, never from an earlier run's log. The pid file records the pid,
+port, token and version of the run that serves.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -26,6 +33,11 @@ from ..errors import ServerError
 
 NEO4J_VERSION = "5.26.30"
 LAUNCHER_DIR = Path(__file__).resolve().parent / "launcher"
+LAUNCHER_SOURCE = LAUNCHER_DIR / "Launcher.java"
+#: sha256 of every jar the launcher may load, shipped with the package: a cache that differs is refused.
+JAR_CHECKSUMS = LAUNCHER_DIR / "neo4j-jars.sha256"
+#: Logs of earlier runs kept beside the current one (neo4j.log.1 is the newest).
+KEPT_LOGS = 5
 # Sized for a 2-core, 24 GiB machine: enough heap for 10^6-triple batches, page cache for the store.
 DEFAULT_PAGECACHE_MB = 1024
 DEFAULT_TX_MEMORY_MB = 2048
@@ -44,6 +56,7 @@ class ServerStatus:
     data_dir: Path
     pid: int | None = None
     version: str | None = None
+    port: int | None = None
 
 
 def java_major_version(java: str = "java") -> int | None:
@@ -92,16 +105,21 @@ class ManagedNeo4j:
     port : int
         Bolt port on 127.0.0.1.
     cache_dir : Path
-        Where the Maven artifacts and the compiled launcher are kept, shared by all instances.
+        Where the Maven artifacts are kept, shared by all instances.
     heap : str
         JVM maximum heap, e.g. ``"2g"``.
+    allow_url_import : bool
+        Let ``LOAD CSV`` fetch http(s)/ftp URLs. Off by default: file URLs then reach only ``home/import`` and no
+        query can make the server send a request.
     """
 
-    def __init__(self, data_dir: Path, port: int, cache_dir: Path, heap: str = "2g"):
+    def __init__(self, data_dir: Path, port: int, cache_dir: Path, heap: str = "2g", *,
+                 allow_url_import: bool = False):
         self.data_dir = Path(data_dir).resolve()
         self.port = port
         self.artifacts = Path(cache_dir).resolve() / "neo4j" / NEO4J_VERSION
         self.heap = heap
+        self.allow_url_import = allow_url_import
 
     # -- paths ---------------------------------------------------------------------------------------------
     @property
@@ -120,21 +138,30 @@ class ManagedNeo4j:
     def credentials_file(self) -> Path:
         return self.data_dir / "credentials"
 
+    @property
+    def home_dir(self) -> Path:
+        return self.data_dir / "home"
+
     # -- artifacts -----------------------------------------------------------------------------------------
+    @property
+    def lib_dir(self) -> Path:
+        return self.artifacts / "lib"
+
     def ensure_artifacts(self, echo=print) -> None:
-        """Fetch the Neo4j jars with Maven and compile the launcher, once."""
-        lib, classes = self.artifacts / "lib", self.artifacts / "classes"
-        if (classes / "Launcher.class").is_file() and any(lib.glob("neo4j-kernel-*.jar")):
-            return
+        """Check Java and fetch the Neo4j jars with Maven, once."""
         version = java_major_version()
         if version is None:
             raise ServerError("Java was not found on the PATH", hint=NO_JAVA_HINT)
         if version < 17:
             raise ServerError(f"Java {version} found; Neo4j 5.26 needs Java 17 or newer", hint=NO_JAVA_HINT)
+        if shutil.which("javac") is None:  # the launcher runs from source, which needs the JDK's compiler
+            raise ServerError("javac was not found (a JDK, not only a JRE, is needed)", hint=NO_JAVA_HINT)
+        lib = self.lib_dir
+        if any(lib.glob("neo4j-kernel-*.jar")):
+            verify_jars(lib)
+            return
         if shutil.which("mvn") is None:
             raise ServerError("Maven (mvn) was not found on the PATH", hint=NO_JAVA_HINT)
-        if shutil.which("javac") is None:
-            raise ServerError("javac was not found (a JDK, not only a JRE, is needed)", hint=NO_JAVA_HINT)
         echo(f"Fetching Neo4j {NEO4J_VERSION} from Maven Central into {lib} (once) ...")
         self.artifacts.mkdir(parents=True, exist_ok=True)
         tmp_lib = self.artifacts / "lib.partial"
@@ -149,16 +176,10 @@ class ManagedNeo4j:
                 f"Maven could not resolve Neo4j {NEO4J_VERSION}:\n{_tail(mvn.stdout + mvn.stderr)}",
                 hint="check access to Maven Central, or use docker compose / NEO4J_URI",
             )
+        verify_jars(tmp_lib)
         shutil.rmtree(lib, ignore_errors=True)
         tmp_lib.rename(lib)
-        classes.mkdir(parents=True, exist_ok=True)
-        javac = subprocess.run(
-            ["javac", "-cp", f"{lib}/*", "-d", str(classes), str(LAUNCHER_DIR / "Launcher.java")],
-            capture_output=True, text=True,
-        )
-        if javac.returncode != 0:
-            raise ServerError(f"compiling the Neo4j launcher failed:\n{_tail(javac.stderr)}")
-        echo(f"Neo4j {NEO4J_VERSION}: {sum(1 for _ in lib.glob('*.jar'))} jars ready")
+        echo(f"Neo4j {NEO4J_VERSION}: {sum(1 for _ in lib.glob('*.jar'))} jars ready (checksums verified)")
 
     # -- credentials ---------------------------------------------------------------------------------------
     def password(self) -> str:
@@ -173,69 +194,139 @@ class ManagedNeo4j:
         return value
 
     # -- lifecycle -----------------------------------------------------------------------------------------
-    def _recorded_pid(self) -> int | None:
+    def _run_record(self) -> dict:
+        """What the pid file says of the last run (pid, port, token, version); {} when there is none."""
         try:
-            return int(json.loads(self.pid_file.read_text())["pid"])
-        except (OSError, ValueError, KeyError):
-            return None
+            record = json.loads(self.pid_file.read_text())
+            int(record["pid"])
+            return record
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def _is_our_jvm(self, pid: int) -> bool:
+        """True when ``pid`` is alive and is this instance's launcher (its command line names our home folder).
+
+        A stale pid file after a crash or reboot may name a pid the system has since given to another process;
+        that process is never taken for Neo4j, never waited on and never signalled.
+        """
+        if not _alive(pid):
+            return False
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return False
+        home = str(self.home_dir).encode()
+        return any(a.endswith(b"Launcher.java") or a == b"Launcher" for a in args) and home in args
 
     def running_pid(self) -> int | None:
-        """The pid of this instance when its process is alive, else None (a stale pid file is removed)."""
-        pid = self._recorded_pid()
-        if pid is not None and _alive(pid):
+        """The pid of this instance when its JVM is alive, else None (a stale pid file is removed)."""
+        record = self._run_record()
+        pid = int(record["pid"]) if record else None
+        if pid is not None and self._is_our_jvm(pid):
             return pid
-        if pid is not None:
+        if pid is not None or self.pid_file.exists():
             self.pid_file.unlink(missing_ok=True)
         return None
 
     def start(self, timeout: float = 180.0, echo=print) -> ServerStatus:
-        """Start the instance and return once Bolt answers; a no-op when it already runs."""
+        """Start the instance and return once this run's Bolt answers.
+
+        When the data folder is already served, answer at once with the running instance's status (its own
+        port, which may differ from ``self.port``: the caller says so). Two starts at once on one data folder
+        are serialised by a lock file, so the second finds the first's run.
+        """
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.data_dir / "start.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                return self._start_locked(timeout, echo)
+        except OSError as exc:  # read-only mount, no permission, disk full: nothing can run from there
+            raise ServerError(f"cannot use {self.data_dir} as the data folder: {exc.strerror or exc}",
+                              hint="choose a writable folder with --data-dir (or DKG_NEO4J_DATA_DIR)") from None
+
+    def _start_locked(self, timeout: float, echo) -> ServerStatus:
         pid = self.running_pid()
         if pid is not None:
-            if not self._wait_for_bolt(pid, timeout):
-                raise ServerError(f"Neo4j (pid {pid}) runs but Bolt does not answer on {self.uri}",
+            record = self._run_record()
+            port = int(record.get("port", self.port))
+            if not self._wait_ready(pid, port, record.get("token"), timeout):
+                raise ServerError(f"Neo4j (pid {pid}) runs but Bolt does not answer on bolt://127.0.0.1:{port}",
                                   hint=f"see {self.log_file}; `diaspora-kg neo4j stop` then start again")
             return self.status()
         if port_open(self.port):
             raise ServerError(f"port {self.port} on 127.0.0.1 is taken by another process",
                               hint="choose another port with --port (or DKG_NEO4J_PORT)")
         self.ensure_artifacts(echo=echo)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "DKG_NEO4J_PASSWORD": self.password()}
+        self._rotate_logs()
+        token = secrets.token_hex(16)
+        env = {**os.environ, "DKG_NEO4J_PASSWORD": self.password(), "DKG_NEO4J_RUN_TOKEN": token,
+               "DKG_NEO4J_ALLOW_URL_IMPORT": "true" if self.allow_url_import else "false"}
         cmd = [
             "java", f"-Xmx{self.heap}", "-Xms512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-            "-Dfile.encoding=UTF-8", "-cp", f"{self.artifacts / 'lib'}/*:{self.artifacts / 'classes'}",
-            "Launcher", str(self.data_dir / "home"), str(self.port),
+            "-Dfile.encoding=UTF-8", "-cp", f"{self.lib_dir}/*",
+            str(LAUNCHER_SOURCE), str(self.home_dir), str(self.port),
             str(DEFAULT_PAGECACHE_MB), str(DEFAULT_TX_MEMORY_MB),
         ]
         with open(self.log_file, "ab") as log:
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, start_new_session=True, cwd=self.data_dir)
-        self.pid_file.write_text(json.dumps({"pid": proc.pid, "port": self.port, "version": NEO4J_VERSION}))
-        if not self._wait_for_bolt(proc.pid, timeout, proc=proc):
+        record = {"pid": proc.pid, "port": self.port, "token": token, "version": None}
+        self.pid_file.write_text(json.dumps(record))
+        if not self._wait_ready(proc.pid, self.port, token, timeout, proc=proc):
             self._terminate(proc.pid)
             self.pid_file.unlink(missing_ok=True)
-            raise ServerError(f"Neo4j did not start within {timeout:.0f} s on {self.uri}; last lines of "
-                              f"{self.log_file}:\n{_tail(self.log_file.read_text(errors='replace'))}")
+            failed = self._failure_logged()
+            reason = (f"Neo4j could not start on {self.uri}: {failed}" if failed
+                      else f"Neo4j did not start within {timeout:.0f} s on {self.uri}")
+            raise ServerError(f"{reason}; last lines of {self.log_file}:\n{_tail(self._log_text())}",
+                              hint="fix what the log says, then run `diaspora-kg neo4j start` again")
+        self.pid_file.write_text(json.dumps({**record, "version": self._ready_version(token)}))
         return self.status()
 
-    def _wait_for_bolt(self, pid: int, timeout: float, proc: subprocess.Popen | None = None) -> bool:
+    def _rotate_logs(self) -> None:
+        """Keep the last runs' logs as neo4j.log.1 (newest) .. neo4j.log.KEPT_LOGS; this run writes a fresh one."""
+        if not self.log_file.exists():
+            return
+        for n in range(KEPT_LOGS - 1, 0, -1):
+            older = self.log_file.with_name(f"neo4j.log.{n}")
+            if older.exists():
+                older.replace(self.log_file.with_name(f"neo4j.log.{n + 1}"))
+        self.log_file.replace(self.log_file.with_name("neo4j.log.1"))
+
+    def _wait_ready(self, pid: int, port: int, token: str | None, timeout: float,
+                    proc: subprocess.Popen | None = None) -> bool:
+        """Wait until the run with ``token`` logged READY and its Bolt port accepts connections."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc is not None and proc.poll() is not None:
                 return False
-            if not _alive(pid):
+            if not _alive(pid) or self._failure_logged():
                 return False
-            if port_open(self.port) and self._ready_logged():
+            if (token is None or self._ready_version(token)) and port_open(port):
                 return True
             time.sleep(0.25)
         return False
 
-    def _ready_logged(self) -> bool:
+    def _log_text(self) -> str:
         try:
-            return "READY" in self.log_file.read_text(errors="replace")[-4000:]
+            return self.log_file.read_text(errors="replace")
         except OSError:
-            return False
+            return ""
+
+    def _ready_version(self, token: str) -> str | None:
+        """The Neo4j version on this run's READY line (``READY <version> <token>``), or None before it."""
+        for line in self._log_text().splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "READY" and parts[2] == token:
+                return parts[1]
+        return None
+
+    def _failure_logged(self) -> str | None:
+        """The launcher's ``FAILED <reason>`` line of this run, if it reported one."""
+        for line in self._log_text().splitlines():
+            if line.startswith("FAILED "):
+                return line[len("FAILED "):].strip()
+        return None
 
     def stop(self, timeout: float = 60.0) -> bool:
         """Shut the instance down cleanly (SIGTERM, then SIGKILL after ``timeout``); True if it was running."""
@@ -263,22 +354,42 @@ class ManagedNeo4j:
             _wait_dead(pid, 10)
 
     def status(self) -> ServerStatus:
-        """Whether the instance runs, its URI, pid, data folder and (when it answers) Neo4j version."""
+        """Whether the instance runs, and its URI, port, pid, data folder and Neo4j version when it does."""
         pid = self.running_pid()
         if pid is None:
-            return ServerStatus(False, self.uri, self.data_dir)
-        version = self._version_from_log()
-        return ServerStatus(True, self.uri, self.data_dir, pid, version)
+            return ServerStatus(False, self.uri, self.data_dir, port=self.port)
+        record = self._run_record()
+        port = int(record.get("port", self.port))
+        return ServerStatus(True, f"bolt://127.0.0.1:{port}", self.data_dir, pid, record.get("version"), port)
 
-    def _version_from_log(self) -> str | None:
-        try:
-            lines = self.log_file.read_text(errors="replace").splitlines()
-        except OSError:
-            return None
-        for line in reversed(lines):
-            if line.startswith("READY "):
-                return line.split(" ", 1)[1].strip()
-        return None
+
+def verify_jars(lib: Path) -> None:
+    """Check that ``lib`` holds exactly the jars of :data:`JAR_CHECKSUMS`, byte for byte; else raise ServerError.
+
+    The cache folder may come from a ``.env`` the user did not write; whatever it holds, only the jars this package
+    names run.
+    """
+    expected = {}
+    for line in JAR_CHECKSUMS.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, name = line.split()
+            expected[name] = digest
+    found = {p.name: p for p in lib.glob("*.jar")}
+    problems = [f"missing {name}" for name in sorted(expected.keys() - found.keys())]
+    problems += [f"unexpected {name}" for name in sorted(found.keys() - expected.keys())]
+    for name in sorted(expected.keys() & found.keys()):
+        digest = hashlib.sha256()
+        with open(found[name], "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected[name]:
+            problems.append(f"{name} differs from the published jar")
+    if problems:
+        raise ServerError(
+            f"the Neo4j jars in {lib} are not the ones this package runs: {'; '.join(problems[:5])}"
+            + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
+            hint=f"delete {lib.parent} so that `diaspora-kg neo4j start` fetches them again from Maven Central, "
+                 "and check where DKG_CACHE_DIR points")
 
 
 def _reap(pid: int) -> bool:

@@ -1,6 +1,10 @@
+import inet.ipaddr.IPAddressString;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -12,40 +16,81 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  * Runs an embedded Neo4j Community DBMS with Bolt on 127.0.0.1 only.
  *
  * Arguments: HOME_DIR PORT PAGECACHE_MB TX_MEMORY_MB. The password is read from the environment variable
- * DKG_NEO4J_PASSWORD (never from the command line, which other users can read in the process table).
- * Prints "READY <version>" once Bolt accepts connections; shuts down cleanly on SIGTERM.
+ * DKG_NEO4J_PASSWORD (never from the command line, which other users can read in the process table), the run
+ * token from DKG_NEO4J_RUN_TOKEN. Prints "READY <version> <run token>" once Bolt accepts connections, so the
+ * caller can tell this run's readiness from an earlier run's; prints "FAILED <reason>" and exits 1 when it cannot
+ * serve; shuts down cleanly on SIGTERM.
+ *
+ * As a standard Neo4j server does, LOAD CSV reads files only inside HOME_DIR/import; unlike its default, it fetches
+ * no URL from any address unless DKG_NEO4J_ALLOW_URL_IMPORT is "true" (a read-only query must not be a way to make
+ * this machine send requests).
  */
 public final class Launcher {
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     if (args.length != 4) {
-      System.err.println("usage: Launcher HOME_DIR PORT PAGECACHE_MB TX_MEMORY_MB");
+      System.err.println("FAILED usage: Launcher HOME_DIR PORT PAGECACHE_MB TX_MEMORY_MB");
       System.exit(2);
     }
-    var home = Paths.get(args[0]).toAbsolutePath();
-    int port = Integer.parseInt(args[1]);
-    long pageCacheMb = Long.parseLong(args[2]);
-    long txMemoryMb = Long.parseLong(args[3]);
     String password = System.getenv("DKG_NEO4J_PASSWORD");
     if (password == null || password.length() < 8) {
-      System.err.println("DKG_NEO4J_PASSWORD must be set (8 characters or more)");
+      System.err.println("FAILED DKG_NEO4J_PASSWORD must be set (8 characters or more)");
       System.exit(2);
     }
-    Files.createDirectories(home);
-    DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
-        .setConfig(BoltConnector.enabled, true)
-        .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-        .setConfig(HttpConnector.enabled, false)
-        .setConfig(GraphDatabaseSettings.auth_enabled, true)
-        .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
-        .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryMb * 1024 * 1024)
-        .build();
-    Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
-    // The built-in user starts with a random password; set ours so the driver can authenticate.
-    dbms.database("system").executeTransactionally(
-        "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
-    String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
-    System.out.println("READY " + version);
-    System.out.flush();
-    Thread.currentThread().join();
+    String token = System.getenv().getOrDefault("DKG_NEO4J_RUN_TOKEN", "-");
+    var dbmsRef = new AtomicReference<DatabaseManagementService>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      var dbms = dbmsRef.getAndSet(null);
+      if (dbms != null) {
+        dbms.shutdown();
+      }
+    }, "neo4j-shutdown"));
+    try {
+      var home = Paths.get(args[0]).toAbsolutePath();
+      int port = Integer.parseInt(args[1]);
+      long pageCacheMb = Long.parseLong(args[2]);
+      long txMemoryMb = Long.parseLong(args[3]);
+      var importDir = Files.createDirectories(home.resolve("import"));
+      boolean allowUrls = "true".equals(System.getenv("DKG_NEO4J_ALLOW_URL_IMPORT"));
+      List<IPAddressString> blocked =
+          allowUrls ? List.of() : List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0"));
+      dbmsRef.set(new DatabaseManagementServiceBuilder(home)
+          .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir)
+          .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist, blocked)
+          .setConfig(BoltConnector.enabled, true)
+          .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+          .setConfig(HttpConnector.enabled, false)
+          .setConfig(GraphDatabaseSettings.auth_enabled, true)
+          .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
+          .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryMb * 1024 * 1024)
+          .build());
+      setPassword(dbmsRef.get(), password);
+      String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
+      System.out.println("READY " + version + " " + token);
+      System.out.flush();
+    } catch (Throwable failure) {
+      // Without this the main thread would die while the DBMS threads keep the JVM alive and never serve.
+      System.out.println("FAILED " + failure);
+      failure.printStackTrace(System.out);
+      System.out.flush();
+      System.exit(1);
+    }
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException stopped) {
+      System.exit(0);
+    }
+  }
+
+  /** Gives the built-in user our password; a restart finds it set already, which Neo4j reports as an error. */
+  private static void setPassword(DatabaseManagementService dbms, String password) {
+    try {
+      dbms.database("system").executeTransactionally(
+          "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+    } catch (RuntimeException error) {
+      String message = String.valueOf(error.getMessage());
+      if (!message.contains("Old password and new password cannot be the same")) {
+        throw error;
+      }
+    }
   }
 }
