@@ -7,11 +7,13 @@ Every command prints what it did (counts, paths); errors are one message with a 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from .errors import DiasporaKGError
 from .output import FORMATS, parse_param, print_rows
@@ -22,7 +24,11 @@ console = Console(stderr=True, soft_wrap=True)
 
 
 def reports_errors(func):
-    """Turn a DiasporaKGError into a clear message on stderr and its exit code, without a traceback."""
+    """Turn a DiasporaKGError into a clear message on stderr and its exit code, without a traceback.
+
+    Ctrl-C ends with exit 130 and one line. Anything else is a bug of ours: one line naming it (the traceback
+    only with ``DKG_DEBUG=1``) and exit 2, so that a user never has to read a Python stack.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -32,12 +38,29 @@ def reports_errors(func):
             report = getattr(exc, "report", None)
             if report is not None:
                 console.print(report.to_text(), markup=False, highlight=False)
-            console.print(f"[bold red]error:[/bold red] {exc.message}", highlight=False)
-            if exc.hint:
-                console.print(f"  [yellow]hint:[/yellow] {exc.hint}", highlight=False)
+            _error(exc.message, exc.hint)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _error("interrupted by Ctrl-C", "nothing half-done is reported as done; run the same command again to finish")
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 — the last line of defence against a traceback
+            if os.environ.get("DKG_DEBUG"):
+                raise
+            _error(f"internal error ({exc.__class__.__name__}: {str(exc)[:300]})",
+                   "this is a bug in diaspora-kg: please report it with the command you ran; "
+                   "DKG_DEBUG=1 shows the traceback")
+            sys.exit(2)
 
     return wrapper
+
+
+def _error(message: str, hint: str | None) -> None:
+    # Text, not markup: a message may hold brackets ("foundedYear [1990, 1995]") that rich would eat.
+    console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
+    if hint:
+        console.print(Text.assemble("  ", ("hint:", "yellow"), " ", hint), highlight=False)
 
 
 def _params(values: tuple[str, ...]) -> dict:
@@ -94,7 +117,14 @@ def start(port, data_dir, timeout):
     instance = _instance(port, data_dir)
     already = instance.running_pid() is not None
     status = instance.start(timeout=timeout, echo=_echo)
-    _echo("Already running." if already else "Started.")
+    if not already:
+        _echo("Started.")
+    elif status.port != instance.port:
+        _echo(f"[yellow]Already running on port {status.port}, not on {instance.port}:[/yellow] this data folder "
+              f"is served at {status.uri}. To change the port: `diaspora-kg neo4j stop --data-dir "
+              f"{instance.data_dir}`, then start again with --port {instance.port}.")
+    else:
+        _echo("Already running.")
     _print_status(status)
 
 
@@ -130,10 +160,17 @@ def status(port, data_dir):
 @click.option("--param", "-p", "param_values", multiple=True, metavar="KEY=VALUE",
               help="A query parameter; VALUE is read as JSON where it parses (numbers, lists, booleans).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--write", is_flag=True, help="Allow the query to write (library queries must be mode: write).")
+@click.option("--write", is_flag=True,
+              help="Allow the query to write or administer (library queries must be mode: write).")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
+              help="Stop the query on the server after this many seconds.")
 @reports_errors
-def query(name, cypher_text, cypher_file, param_values, fmt, write):
-    """Run a named query from cypher/, a .cypher file, or Cypher text; read-only unless --write."""
+def query(name, cypher_text, cypher_file, param_values, fmt, write, timeout):
+    """Run a named query from cypher/, a .cypher file, or Cypher text; read-only unless --write.
+
+    Read-only means a pure read: writes, schema changes and admin commands (TERMINATE TRANSACTIONS) are refused.
+    Ctrl-C stops the query on the server at once.
+    """
     from .neo4j.connection import connect
     from .neo4j.queries import run_cypher, run_file, run_named
 
@@ -142,11 +179,11 @@ def query(name, cypher_text, cypher_file, param_values, fmt, write):
     params = _params(param_values)
     with connect(echo=_echo) as db:
         if name:
-            rows = run_named(db, name, params, write=write)
+            rows = run_named(db, name, params, write=write, timeout=timeout)
         elif cypher_file:
-            rows = run_file(db, cypher_file, params, write=write)
+            rows = run_file(db, cypher_file, params, write=write, timeout=timeout)
         else:
-            rows = run_cypher(db, cypher_text, params, write=write)
+            rows = run_cypher(db, cypher_text, params, write=write, timeout=timeout)
     print_rows(rows, fmt, title=name)
 
 

@@ -41,6 +41,10 @@ class ValidationFailed(DiasporaKGError):
         self.report = report
 
 
+class ConfigurationError(DiasporaKGError):
+    """A setting (environment variable or ``.env`` line) has a value that cannot work; never shows a secret."""
+
+
 class Neo4jUnavailable(DiasporaKGError):
     """No Neo4j answers at the configured URI."""
 

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, IncompleteCommit, Neo4jError,
+                              ServiceUnavailable, SessionExpired)
 
 from ..errors import Neo4jAuthError, Neo4jUnavailable, QueryError
-from ..settings import Settings, load_settings
+from ..settings import Settings, check_neo4j_uri, load_settings
+
+#: The driver's ways of saying the server went away (stopped, killed, network gone) in the middle of work.
+CONNECTION_LOST = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
 from .server import ManagedNeo4j
 
 
@@ -26,6 +30,7 @@ def managed_instance(settings: Settings, *, port: int | None = None, data_dir=No
         port=port or settings.managed_port,
         cache_dir=settings.cache_dir,
         heap=settings.heap,
+        allow_url_import=settings.allow_url_import,
     )
 
 
@@ -46,15 +51,30 @@ class Database:
         return self._execute(query, params, RoutingControl.WRITE)
 
     def _execute(self, query: str, params: dict | None, routing: RoutingControl) -> list[dict]:
-        try:
-            records, _, _ = self.driver.execute_query(
-                query, params or {}, database_=self.database, routing_=routing
-            )
-        except ServiceUnavailable as exc:
-            raise Neo4jUnavailable(f"lost the connection to Neo4j at {self.uri}: {exc}") from exc
-        except Neo4jError as exc:
-            raise QueryError(f"Neo4j refused the query: {exc.message or exc}") from exc
+        with self.connection_guard():
+            try:
+                records, _, _ = self.driver.execute_query(
+                    query, params or {}, database_=self.database, routing_=routing
+                )
+            except Neo4jError as exc:
+                raise QueryError(f"Neo4j refused the query: {exc.message or exc}") from exc
         return [record.data() for record in records]
+
+    @contextmanager
+    def connection_guard(self, doing: str = "", resume_hint: str | None = None) -> Iterator[None]:
+        """Turn the driver's "server went away" exceptions inside the block into one Neo4jUnavailable.
+
+        ``doing`` says what was under way ("loading data/seed/x.ttl"); ``resume_hint`` what brings it back.
+        """
+        try:
+            yield
+        except CONNECTION_LOST as exc:
+            what = f" while {doing}" if doing else ""
+            raise Neo4jUnavailable(
+                f"Neo4j at {self.uri} went away{what} ({exc.__class__.__name__})",
+                hint=resume_hint or "start it again (`diaspora-kg neo4j start` for the managed instance) "
+                                    "and run the same command again",
+            ) from exc
 
     @contextmanager
     def session(self, *, read_only: bool = False) -> Iterator[neo4j.Session]:
@@ -80,6 +100,7 @@ def connect(settings: Settings | None = None, *, start_managed: bool = True, ech
     instance, starting it first when ``start_managed`` (the first start fetches Neo4j with Maven).
     """
     settings = settings or load_settings()
+    echo(f"Using {settings.describe()}.")
     if settings.managed:
         instance = managed_instance(settings)
         if instance.running_pid() is None:
@@ -87,19 +108,23 @@ def connect(settings: Settings | None = None, *, start_managed: bool = True, ech
                 raise Neo4jUnavailable(f"the managed Neo4j is not running ({instance.uri})",
                                        hint="run `diaspora-kg neo4j start`, or set NEO4J_URI")
             echo(f"Starting the managed Neo4j on {instance.uri} ...")
-            instance.start(echo=echo)
-        return open_database(instance.uri, "neo4j", instance.password(), settings.database)
+        status = instance.start(echo=echo)  # waits for a run another command is starting; else returns at once
+        return open_database(status.uri, "neo4j", instance.password(), settings.database)
     return open_database(settings.uri, settings.user, settings.password, settings.database)
 
 
 def open_database(uri: str, user: str, password: str | None, database: str) -> Database:
-    """Create and verify a driver; raise a clear error for an unreachable server or bad credentials."""
+    """Create and verify a driver; raise a clear error for an unreachable server or bad credentials.
+
+    Messages never show the password: a URI with user-info is refused before anything else.
+    """
+    uri = check_neo4j_uri(uri)
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
-                                      max_transaction_retry_time=30, notifications_min_severity="OFF")
-    except ValueError as exc:
-        raise Neo4jUnavailable(f"invalid Neo4j URI {uri!r}: {exc}",
-                               hint="use bolt://host:port, neo4j://host:port or neo4j+s://host") from exc
+                                      max_transaction_retry_time=15, notifications_min_severity="OFF")
+    except (ValueError, ConfigurationError) as exc:
+        raise Neo4jUnavailable(f"invalid Neo4j URI {uri}",
+                               hint="use bolt://host:port, neo4j://host:port or neo4j+s://host") from None
     try:
         driver.verify_connectivity()
         driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ)
