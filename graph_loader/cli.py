@@ -97,7 +97,9 @@ def _instance_options(func):
 def _instance(port, data_dir):
     from .neo4j.connection import managed_instance
 
-    return managed_instance(load_settings(), port=port, data_dir=data_dir)
+    settings = load_settings()
+    _echo(f"Using {settings.describe(managed_data_dir=data_dir)}.")
+    return managed_instance(settings, port=port, data_dir=data_dir)
 
 
 def _print_status(status) -> None:

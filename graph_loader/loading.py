@@ -213,7 +213,10 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
         # A changed file, or one whose last load died half-way, first loses the facts it asserted before.
         previous = loaded.get(item.source.key)
         replace = previous is not None and previous != (item.source.sha256, True)
-        reports.append(_load_one(db, writer, item, previous is not None, replace, progress))
+        with db.connection_guard(f"loading {item.source.key}",
+                                 "start Neo4j again (`diaspora-kg neo4j start` for the managed instance) and run "
+                                 "the same `load`: the file is marked incomplete and is reloaded whole"):
+            reports.append(_load_one(db, writer, item, previous is not None, replace, progress))
     return LoadReport(reports, validation, False, time.perf_counter() - started)
 
 
@@ -291,15 +294,26 @@ CALL (n) {{
 def unload(db: Database, key_or_path: str) -> dict:
     """Remove what only this source asserted; keep what other sources also assert (minus this source).
 
-    ``key_or_path`` is a source key as stored (see ``diaspora-kg sources``) or the path of the file.
+    ``key_or_path`` is a source key as stored (see ``diaspora-kg sources``) or the path of the file. The ledger
+    entry is marked incomplete before anything is deleted, so an unload that dies half-way leaves a source that
+    the next ``load`` reloads whole and the next ``unload`` finishes; the entry goes only when nothing is left.
     """
     key = key_or_path
     if Path(key_or_path).exists():
         key = source_key(Path(key_or_path))
+    known = db.read("MATCH (s:LoadedSource {key: $key}) RETURN count(s) AS n", {"key": key})[0]["n"]
     before = _count_for(db, key)
-    with db.session() as session:
-        session.run(UNLOAD_RELATIONSHIPS, key=key).consume()
-        session.run(UNLOAD_NODES, key=key).consume()
+    if not known and not (before["nodes_removed"] or before["nodes_kept"] or before["relationships_removed"]
+                          or before["relationships_kept"]):
+        raise InputError(key_or_path, "no loaded source has this key or path",
+                         hint="`diaspora-kg sources` lists what is loaded")
+    db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = false, s.unloadingSince = datetime()",
+             {"key": key})
+    with db.connection_guard(f"unloading {key}", "start Neo4j again and run the same `unload` (or `load`, "
+                                                "which reloads the source whole)"):
+        with db.session() as session:
+            session.run(UNLOAD_RELATIONSHIPS, key=key).consume()
+            session.run(UNLOAD_NODES, key=key).consume()
     db.write("MATCH (s:LoadedSource {key: $key}) DELETE s", {"key": key})
     return {"source": key, **before}
 
@@ -325,6 +339,11 @@ def loaded_sources(db: Database) -> list[dict]:
 
 
 def namespace_prefixes(db: Database) -> dict[str, str]:
-    """``{namespace: prefix}`` of predicates outside the ontology, as recorded by the loads (for export)."""
-    rows = db.read("MATCH (s:LoadedSource) UNWIND coalesce(s.prefixes, []) AS p RETURN DISTINCT p")
-    return {ns: prefix for prefix, ns in (row["p"].split("=", 1) for row in rows)}
+    """``{prefix: namespace}`` of predicates outside the ontology, as the loads recorded them (for export).
+
+    One orientation everywhere: :attr:`MappedGraph.prefixes`, the ``prefix=namespace`` strings of
+    ``LoadedSource.prefixes`` and :class:`graph_loader.export.RdfExporter` all map a prefix to its namespace,
+    since a property key ``dcterms__description`` is looked up by its prefix.
+    """
+    rows = db.read("MATCH (s:LoadedSource) UNWIND coalesce(s.prefixes, []) AS p RETURN DISTINCT p ORDER BY p")
+    return dict(row["p"].split("=", 1) for row in rows if "=" in row["p"])

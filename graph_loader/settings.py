@@ -53,11 +53,14 @@ class Settings:
         """True when no external server is configured and the managed local Neo4j is used."""
         return not self.uri
 
-    def describe(self) -> str:
-        """One line for the user: which server the commands use, and which ``.env`` said so."""
+    def describe(self, managed_data_dir: Path | None = None) -> str:
+        """One line for the user: which server the commands use, and which ``.env`` said so.
+
+        ``managed_data_dir`` names the managed instance's folder when a command overrides the setting.
+        """
         origin = f"settings from {self.env_file}" if self.env_file else "no .env file"
-        if self.managed:
-            return f"the managed Neo4j (data in {self.managed_data_dir}; {origin})"
+        if self.managed or managed_data_dir is not None:
+            return f"the managed Neo4j (data in {managed_data_dir or self.managed_data_dir}; {origin})"
         return f"NEO4J_URI {self.uri}, database {self.database} ({origin})"
 
 
