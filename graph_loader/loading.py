@@ -23,7 +23,7 @@ from .errors import InputError, ValidationFailed
 from .neo4j.connection import Database
 from .neo4j.writer import GraphWriter, WriteCounts
 from .rdf.mapping import RDF_TYPE, MappedGraph, map_triples
-from .rdf.read import SourceFile, Triple, expand_paths, inspect, iter_triples, source_key
+from .rdf.read import SUPPORTED, SourceFile, Triple, expand_paths, inspect, iter_triples, source_key
 from .schema import RESOURCE_LABEL, GraphSchema, load_schema
 from .settings import PROJECT_ROOT
 
@@ -190,7 +190,11 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     """
     started = time.perf_counter()
     schema = schema or load_schema()
-    all_files = [inspect(p) for p in expand_paths(paths or DEFAULT_PATHS)]
+    paths = list(paths or DEFAULT_PATHS)
+    all_files = [inspect(p) for p in expand_paths(paths)]
+    if not all_files:
+        raise InputError(", ".join(map(str, paths)), "no RDF or CSV file found",
+                         hint=f"name files, or folders holding {', '.join(SUPPORTED)} files")
     loaded = _loaded_sources(db, [f.key for f in all_files])
     changed = [f for f in all_files if force or loaded.get(f.key) != (f.sha256, True)]
     reports = [FileReport(f.key, "unchanged") for f in all_files if f not in changed]

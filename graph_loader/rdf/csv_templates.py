@@ -4,28 +4,63 @@ A CSV file is read with the template its file name names (``hometown_association
 ``2024_contributions.csv``, ...; see :data:`TEMPLATES`). Its columns are terms of the ontology, so the ontology
 decides what each column means:
 
-* ``id`` — the resource: an absolute IRI, or a short id expanded under ``https://w3id.org/diaspora-kg/id/``
-  (``org/sala`` is the seed corpus's SALA, so rows can point at the corpus); for n-ary rows (memberships,
-  contributions) it may be left empty and is then made from the file and row;
+* ``id`` — the resource, in one of two forms (anything else is refused, see *Ids* below): an absolute IRI, or a
+  short id expanded under ``https://w3id.org/diaspora-kg/id/`` (``org/sala`` is the seed corpus's SALA, so rows
+  can point at the corpus). Every row needs one, except n-ary rows (memberships, contributions), whose id may be
+  left empty and is then made from the file and row;
 * ``type`` — a class name (``HometownAssociation``); defaults to the template's class;
 * any datatype property (``acronym``, ``amountUsd``, ``year``) or label (``prefLabel``, ``altLabel``); add
-  ``@es``/``@en`` for a language (``prefLabel@es``);
+  ``@es``/``@en`` for a language (``prefLabel@es``) on text columns only;
 * any object property (``memberOf``, ``originatesFrom``, ``locatedIn``, ``contributor``): ids as above;
 * ``source``, ``locator``, ``quote`` — where the row's facts come from. Every row gets a ``dkg:Evidence`` (its
   locator defaults to ``<file>, row <n>``) attached to the resource and to every tie the row states.
 
-Several values in one cell are separated by ``|``. An unknown or missing required column stops the load with
-the file and column named; a value of the wrong kind names the file, line and column.
+Several values in one cell are separated by ``|``.
+
+What is refused. The whole file is read before anything is written, and the first problem stops the load (exit
+code 2, nothing written) with ``file:line`` — the physical line where the offending record *starts* (the header
+is line 1; blank lines count) — the column, and what to do:
+
+* **The shape of the file** (RFC 4180 CSV, comma-separated, ``"`` quotes, a quote inside a quoted value
+  doubled): every row has exactly as many fields as the header (an unquoted comma inside a value, or a missing
+  one, would shift the cells); a header names each column once; a value under a column without a name is
+  refused (an empty trailing column is harmless); an unknown or missing required column is refused.
+* **Unclosed quotes.** Python's ``csv`` reads an unclosed quote as a value running on to the next quote, however
+  many rows that swallows. Such a record is refused when it runs to the end of the file, when text follows the
+  quote that closes it, or when the value it makes holds a line break outside the free-text columns
+  (:data:`MULTI_LINE_COLUMNS`: ``quote``, ``description``, notes), where line breaks are legitimate and kept.
+  (An unclosed quote in a free-text column that a stray quote later closes cleanly cannot be told from a quote
+  with line breaks: the rows it swallows go missing from the graph, and the quote holds them.)
+* **A value longer than** :data:`MAX_CELL_CHARS` (131,072 characters, Python's ``csv`` limit, kept on purpose:
+  a longer value is a file swallowed by an unclosed quote, not a fact).
+* **Numbers** are checked by the datatype of their property and written as canonical XSD literals.
+  ``xsd:decimal``: an optional sign, digits, an optional decimal *point*; a thousands comma is read only in
+  groups of three (``1,200`` and ``1,234.50``; ``1,5`` is refused, not read as 15 or 1.5); no exponent
+  (``1e3``: a spreadsheet that shows ``1.2E+21`` has already lost digits), no ``_``, no ``NaN`` or infinity.
+  Neo4j stores decimals as 64-bit floats, so a value that float would change (more than ~15 significant digits,
+  or beyond 1.8e308) is refused. ``xsd:integer``: the same without a decimal point, within Neo4j's 64-bit
+  range (-2^63 .. 2^63-1). ``1,200`` is written ``1200``, ``+0.50`` ``0.5``, ``007`` ``7``.
+  ``xsd:gYear``: ``YYYY``; ``xsd:date``: ``YYYY-MM-DD``; ``xsd:boolean``: ``true``/``false``/``yes``/``no``/
+  ``1``/``0`` (written ``true``/``false``); ``xsd:anyURI``: an absolute IRI as for ids.
+* **Language tags** (``prefLabel@es-MX``) must be well-formed BCP 47 (RFC 5646); they are written lower-case,
+  as the RDF parser writes them, so ``@ES`` and ``@es`` are one language.
+* **Ids** (``id``, object-property columns such as ``memberOf``, and a ``source`` without spaces that holds
+  ``:`` or ``/``) are either an absolute IRI with scheme ``http`` or ``https`` (with a host) or ``urn`` (with a
+  namespace), without spaces, control or bidi characters, ``< > " { } | \\ ^`` or a backquote, or ``.``/``..``
+  path segments; or a short id matching :data:`SHORT_ID` (ASCII letters, digits and ``. _ ~ -``, segments
+  separated by single ``/``, no ``.`` or ``..`` segment, no leading ``/``). Other schemes (``javascript:``,
+  ``file:``, ``data:``) are refused: ids end up as links in exported pages.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError
@@ -39,6 +74,45 @@ SPECIAL = ("id", "type", "source", "locator", "quote")
 SEPARATOR = "|"
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "data" / "templates"
 EXTERNAL_IRI = {name: str(iri) for iri, name in EXTERNAL_PROPERTY_NAMES.items()}
+
+#: The longest value one cell may hold, in characters: Python's csv default limit, kept on purpose (see above).
+MAX_CELL_CHARS = 131_072
+#: Columns (by property name) whose values are free text and may hold line breaks.
+MULTI_LINE_COLUMNS = frozenset({"quote", "description", "note", "ruleText", "bibliographicCitation", "definition",
+                                "skosNote", "comment"})
+#: A short id, expanded under the corpus namespace: ASCII segments separated by single slashes.
+SHORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(?:/[A-Za-z0-9._~-]+)*")
+ID_SCHEMES = ("http", "https", "urn")
+ID_HINT = ("write an absolute IRI (https://example.org/org/my-club, urn:example:my-club) or a short id of "
+           "letters, digits and . _ ~ - in segments separated by / (org/sala)")
+#: Characters no IRI may hold (RFC 3987): controls, space, ``<>"{}|\\^` `` and the bidi formatting characters.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`\u200e\u200f\u202a-\u202e\u2066-\u2069]|\s')
+_HTTP_IRI = re.compile(r"https?://[^/?#@]+(?:[/?#].*)?", re.IGNORECASE | re.DOTALL)
+_URN = re.compile(r"urn:[A-Za-z0-9][A-Za-z0-9-]{1,31}:.+", re.IGNORECASE | re.DOTALL)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+#: A well-formed BCP 47 language tag (RFC 5646 ``langtag`` or private use; irregular grandfathered tags aside).
+LANGUAGE_TAG = re.compile(r"""
+    (?: (?: [a-z]{2,3} (?:-[a-z]{3}){0,3} | [a-z]{4,8} )   # language, extended language subtags
+        (?: -[a-z]{4} )?                                    # script
+        (?: -(?:[a-z]{2}|[0-9]{3}) )?                       # region
+        (?: -(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}) )*          # variants
+        (?: -[a-wyz0-9](?:-[a-z0-9]{2,8})+ )*               # extensions
+        (?: -x(?:-[a-z0-9]{1,8})+ )?                        # private use
+    | x(?:-[a-z0-9]{1,8})+ )
+    """, re.VERBOSE | re.IGNORECASE)
+LANGUAGE_HINT = "a language tag is BCP 47: es, en, es-MX, zh-Hant-TW (letters and digits, subtags joined by -)"
+
+#: Numbers as analysts type them: sign, digits (thousands commas only in groups of three), decimal point.
+_NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:(?P<point>\.)(?P<frac>[0-9]*))?")
+_NOT_A_NUMBER = re.compile(r"[+-]?(?:s?nan|inf|infinity)", re.IGNORECASE)
+INT64 = (-(2**63), 2**63 - 1)
+DECIMAL_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
+INTEGER_TYPES = {XSD + "integer", XSD + "nonNegativeInteger", XSD + "long", XSD + "int"}
+TEXT_TYPES = {None, XSD + "string"}
+NUMBER_HINT = ("write digits with an optional sign and a decimal point: 1200.50 (a thousands comma in groups of "
+               "three is read: 1,200.50); no exponent, no _, no NaN or infinity")
+INTEGER_HINT = "write a whole number: 1200 or 1,200 (no decimal point, no exponent, no _)"
 
 
 @dataclass(frozen=True)
@@ -98,101 +172,332 @@ def template_for(path: Path) -> Template:
     return max(matches, key=lambda t: len(t.name))
 
 
+
+# -- ids ---------------------------------------------------------------------------------------------------------
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` is not an acceptable id (see the module docstring), or None when it is one.
+
+    >>> id_problem("org/sala") is None and id_problem("https://example.org/test/a") is None
+    True
+    >>> id_problem("javascript:alert(1)")
+    "the scheme 'javascript' is not allowed: only http, https, urn"
+    >>> id_problem("../etc/passwd")
+    "has a '.' or '..' segment"
+    """
+    if not value:
+        return "empty"
+    if _NOT_IN_IRI.search(value):
+        char = _NOT_IN_IRI.search(value).group()
+        return "contains a space" if char.isspace() else f"contains {char!r}, which no IRI may hold"
+    scheme = _SCHEME.match(value)
+    if scheme:
+        name = scheme.group()[:-1].lower()
+        if name not in ID_SCHEMES:
+            return f"the scheme {name!r} is not allowed: only {', '.join(ID_SCHEMES)}"
+        if name == "urn":
+            return None if _URN.fullmatch(value) else "is not a URN (urn:<namespace>:<name>)"
+        if not _HTTP_IRI.fullmatch(value):
+            return f"an {name} IRI has a host: {name}://host/path"
+        path = re.split(r"[?#]", value.split("://", 1)[1], maxsplit=1)[0]
+        if any(segment in (".", "..") for segment in path.split("/")):
+            return "has a '.' or '..' segment"
+        return None
+    segments = value.split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return "has a '.' or '..' segment"
+    if not SHORT_ID.fullmatch(value):
+        return "neither an absolute IRI nor a short id"
+    return None
+
+
 def expand_id(value: str) -> str:
-    """An absolute IRI as it is; a short id under the corpus namespace (``org/sala``)."""
+    """An absolute IRI as it is (scheme in lower case); a short id under the corpus namespace (``org/sala``).
+
+    ``value`` must be an id :func:`id_problem` accepts.
+    """
     value = value.strip()
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
-        return value
-    return DKGID_NS + value.lstrip("/")
+    scheme = _SCHEME.match(value)
+    if scheme:
+        return scheme.group().lower() + value[scheme.end():]
+    return DKGID_NS + value
+
+
+def _checked_id(value: str, path: Path, line: int, column: str) -> str:
+    problem = id_problem(value)
+    if problem:
+        raise InputError(str(path), f"column {column}: {_show(value)} is not an id ({problem})", line=line,
+                         hint=ID_HINT)
+    return expand_id(value)
+
+
+def _show(value: str, limit: int = 60) -> str:
+    """A value quoted for a message, cut when long."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value):,} characters)"
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "source"
 
 
+# -- records -----------------------------------------------------------------------------------------------------
+
+def _records(lines: Iterable[str], path: Path) -> Iterator[tuple[int, int, list[str]]]:
+    """``(first line, last line, fields)`` of each record, blank lines included (as ``[]``).
+
+    The csv module is strict: text after a closing quote and a quote still open at the end of the file are
+    errors, reported at the line where the record starts (where the quote was opened).
+    """
+    reader = csv.reader(lines, strict=True)
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _csv_error(path, start, reader.line_num, str(exc)) from exc
+        end = reader.line_num
+        yield start, end, fields
+
+
+def _csv_error(path: Path, start: int, end: int, reason: str) -> InputError:
+    """The csv module's complaint about the record that starts on line ``start``, told in the file's terms."""
+    quote_hint = ('close the quote; a quote inside a quoted value is doubled ("a ""b"" c"); a value without '
+                  "commas or line breaks needs no quotes")
+    if "field larger than field limit" in reason:
+        return InputError(str(path), f"a value is longer than {MAX_CELL_CHARS:,} characters (the limit for one "
+                                     "cell)" + (f"; it runs on to line {end}: an unclosed quote?" if end > start
+                                                else ""), line=start,
+                          hint="shorten the value, or close the quote that swallows the rows after it")
+    if "unexpected end of data" in reason:
+        return InputError(str(path), "unclosed quote: a quoted value that starts in this row is never closed, "
+                                     "so the rest of the file would be one cell", line=start, hint=quote_hint)
+    if "expected after" in reason and end > start:
+        return InputError(str(path), f"unclosed quote: a quoted value that starts in this row runs on to line "
+                                     f"{end}, where a quote closes it in mid-value", line=start, hint=quote_hint)
+    if "expected after" in reason:
+        return InputError(str(path), "text follows the closing quote of a quoted value", line=start,
+                          hint=quote_hint)
+    return InputError(str(path), f"cannot be read as CSV: {reason}", line=start,
+                      hint="save the file as comma-separated values (CSV, UTF-8)")
+
+
+def _header(records: Iterator[tuple[int, int, list[str]]], path: Path,
+            template: Template) -> tuple[int, list[str]]:
+    """The header's line and column names (stripped); refuses duplicates and missing required columns."""
+    for start, _, fields in records:
+        if any(f.strip() for f in fields):
+            line = start
+            break
+    else:
+        raise InputError(str(path), "has no header row", hint=f"the first row names the columns: "
+                                                              f"{', '.join(template.columns)}")
+    header = [f.strip() for f in fields]
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header, 1):
+        if name and name in seen:
+            raise InputError(str(path), f"column {name!r} appears twice in the header (columns {seen[name]} and "
+                                        f"{index}); only one of its values would be kept", line=line,
+                             hint="merge the two columns: several values go in one cell, separated by |")
+        seen.setdefault(name, index)
+    missing = [c for c in template.required if c not in header]
+    if missing:
+        raise InputError(str(path), f"missing required column(s) {', '.join(missing)} "
+                                    f"(template {template.name})", line=line,
+                         hint=f"the header must include: {', '.join(template.required)}")
+    return line, header
+
+
+def _cells(fields: list[str], header: list[str], path: Path, start: int, end: int) -> dict[str, str]:
+    """A record's values by column, stripped; refuses a record whose fields do not line up with the header."""
+    if len(fields) != len(header):
+        spans = f" (the row runs over lines {start}-{end}: an unclosed quote?)" if end > start else ""
+        raise InputError(str(path), f"this row has {len(fields)} fields but the header has {len(header)}{spans}",
+                         line=start, hint='a value holding a comma must be quoted: "Club B, Chicago"; every row '
+                                          "has one field per column, empty ones included (a,,c)")
+    cells = {}
+    for index, (name, value) in enumerate(zip(header, fields, strict=True), 1):
+        if len(value) > MAX_CELL_CHARS:  # also when another module raised csv's global limit
+            raise _csv_error(path, start, end, "field larger than field limit")
+        if not name:
+            if value.strip():
+                raise InputError(str(path), f"column {index} has no name in the header but holds "
+                                            f"{_show(value.strip())}", line=start,
+                                 hint="name the column in the header (a term of the ontology), or empty it")
+            continue
+        if ("\n" in value or "\r" in value) and name.partition("@")[0] not in MULTI_LINE_COLUMNS:
+            raise InputError(str(path), f"column {name}: the value runs over lines {start}-{end}, and only "
+                                        "free-text columns may hold line breaks: an unclosed quote?", line=start,
+                             hint="close the quote in this row; line breaks may stand only in "
+                                  + ", ".join(sorted(MULTI_LINE_COLUMNS)))
+        cells[name] = value.strip()
+    return cells
+
+
+# -- columns and values ------------------------------------------------------------------------------------------
+
 class _Columns:
     """What each column of a file means, resolved once through the ontology."""
 
-    def __init__(self, schema: GraphSchema, header: list[str], path: Path, template: Template):
+    def __init__(self, schema: GraphSchema, header: list[str], path: Path, template: Template, line: int = 1):
         self.by_column: dict[str, tuple[str, str, str | None, str | None]] = {}
         names = {p.name: p for p in (*schema.object_properties.values(), *schema.datatype_properties.values())}
-        external = {name: str(iri) for iri, name in EXTERNAL_PROPERTY_NAMES.items()}
-        for column in header:
-            base, _, lang = column.partition("@")
+        for column in filter(None, header):
+            base, at, lang = column.partition("@")
             if column in SPECIAL:
                 continue
-            if base in external:
-                self.by_column[column] = ("literal", external[base], None, lang or None)
+            if base in EXTERNAL_IRI:
+                kind, iri, datatype = "literal", EXTERNAL_IRI[base], None
             elif base in names and names[base].iri in schema.object_properties:
-                self.by_column[column] = ("link", names[base].iri, None, None)
+                kind, iri, datatype = "link", names[base].iri, None
             elif base in names:
-                self.by_column[column] = ("literal", names[base].iri, names[base].datatype, lang or None)
+                kind, iri, datatype = "literal", names[base].iri, names[base].datatype
             else:
-                raise InputError(str(path), f"unknown column {column!r}: not a term of the ontology", line=1,
+                raise InputError(str(path), f"unknown column {column!r}: not a term of the ontology", line=line,
                                  hint=f"template {template.name} suggests: {', '.join(template.columns)}")
+            if at:
+                if kind == "link" or datatype not in TEXT_TYPES:
+                    holds = "ids" if kind == "link" else local_name(datatype)
+                    raise InputError(str(path), f"column {column!r}: only text columns take a language ({base} "
+                                                f"holds {holds})", line=line, hint=f"name the column {base}")
+                if not LANGUAGE_TAG.fullmatch(lang):
+                    raise InputError(str(path), f"column {column!r}: {lang!r} is not a valid language tag",
+                                     line=line, hint=f"{LANGUAGE_HINT}; for example {base}@es")
+            self.by_column[column] = (kind, iri, datatype, lang.lower() or None)
 
 
 def _literal(value: str, datatype: str | None, lang: str | None, where: tuple[str, int, str]) -> Lit:
+    """The literal of one value of a column, checked against the column's datatype and written canonical."""
     path, line, column = where
 
-    def bad(kind: str):
-        raise InputError(path, f"column {column}: {value!r} is not {kind}", line=line)
+    def bad(kind: str, hint: str | None = None, *, detail: str = ""):
+        raise InputError(path, f"column {column}: {_show(value)} is not {kind}{detail}", line=line, hint=hint)
 
     if lang:
         return Lit(value, None, lang)
-    if datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
-        try:
-            Decimal(value.replace(",", ""))
-        except InvalidOperation:
-            bad("a number")
-        return Lit(value.replace(",", ""), datatype)
-    if datatype in (XSD + "integer", XSD + "nonNegativeInteger"):
-        if not re.fullmatch(r"-?\d+", value.replace(",", "")):
-            bad("a whole number")
-        return Lit(value.replace(",", ""), datatype)
+    if datatype in DECIMAL_TYPES or datatype in INTEGER_TYPES:
+        if _NOT_A_NUMBER.fullmatch(value):
+            bad("a number", NUMBER_HINT, detail=" (NaN and infinities cannot be stored)")
+        if datatype in INTEGER_TYPES:
+            canonical = _integer(value, bad)
+            if datatype == XSD + "nonNegativeInteger" and canonical.startswith("-"):
+                bad("a whole number of zero or more", INTEGER_HINT)
+            return Lit(canonical, datatype)
+        return Lit(_decimal(value, bad), datatype)
     if datatype == XSD + "gYear":
-        if not re.fullmatch(r"-?\d{4}", value):
-            bad("a year (YYYY)")
+        if not re.fullmatch(r"\d{4}", value):
+            bad("a year (YYYY)", "write the year with four digits: 1998")
+        return Lit(value, datatype)
+    if datatype == XSD + "date":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError(value)
+            dt.date.fromisoformat(value)
+        except ValueError:
+            bad("a date (YYYY-MM-DD)", "write the date as YYYY-MM-DD: 2024-03-31")
         return Lit(value, datatype)
     if datatype == XSD + "boolean":
         if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            bad("true or false")
+            bad("true or false", "write true, false, yes, no, 1 or 0")
         return Lit("true" if value.lower() in ("true", "1", "yes") else "false", datatype)
+    if datatype == XSD + "anyURI":
+        problem = id_problem(value)
+        if problem or not _SCHEME.match(value):
+            bad("an absolute IRI", "write an absolute http, https or urn IRI: https://example.org/page",
+                detail=f" ({problem or 'no scheme'})")
+        return Lit(expand_id(value), datatype)
     return Lit(value, datatype if datatype and datatype != XSD + "string" else None)
 
 
+def _number_parts(value: str) -> tuple[str, str, str | None] | None:
+    """``(sign, whole digits, fraction digits or None)`` of a number as typed; None when it is not one.
+
+    >>> _number_parts("+1,234.50"), _number_parts(".5"), _number_parts("1,5"), _number_parts("1e3")
+    (('', '1234', '50'), ('', '', '5'), None, None)
+    """
+    match = _NUMBER.fullmatch(value)
+    if not match or not (match["whole"] or match["frac"]):
+        return None
+    sign = "-" if match["sign"] == "-" else ""
+    return sign, match["whole"].replace(",", ""), match["frac"] if match["point"] else None
+
+
+def _integer(value: str, bad) -> str:
+    """The canonical xsd:integer of ``value``, within Neo4j's 64-bit range.
+
+    >>> _integer("+1,200", None), _integer("-007", None), _integer("-0", None)
+    ('1200', '-7', '0')
+    """
+    parts = _number_parts(value)
+    if parts is None or parts[2] is not None or not parts[1]:
+        bad("a whole number", INTEGER_HINT)
+    number = int(parts[0] + parts[1])
+    if not INT64[0] <= number <= INT64[1]:
+        bad("a whole number Neo4j can store", "Neo4j stores whole numbers as 64-bit integers",
+            detail=f" (beyond the 64-bit range {INT64[0]:,} .. {INT64[1]:,})")
+    return str(number)
+
+
+def _decimal(value: str, bad) -> str:
+    """The canonical xsd:decimal of ``value`` (no ``+``, no leading or trailing zeros, no point for whole
+    numbers), refused when Neo4j's 64-bit float would store another number.
+
+    >>> _decimal("1,234,567.50", None), _decimal("+.250", None), _decimal("-0.0", None), _decimal("12.", None)
+    ('1234567.5', '0.25', '0', '12')
+    """
+    parts = _number_parts(value)
+    if parts is None:
+        bad("a number", NUMBER_HINT)
+    sign, whole, frac = parts
+    whole, frac = whole.lstrip("0") or "0", (frac or "").rstrip("0")
+    canonical = whole + (f".{frac}" if frac else "")
+    if canonical != "0":
+        canonical = sign + canonical
+    exact = Decimal(canonical)
+    stored = float(exact)
+    if stored in (float("inf"), float("-inf")):
+        bad("a number Neo4j can store", "Neo4j stores decimals as 64-bit floats",
+            detail=" (it has too many digits: beyond the largest float, about 1.8e308)")
+    if Decimal(repr(stored)) != exact:
+        bad("a number Neo4j can store exactly", "round it to at most 15 significant digits",
+            detail=f" (it has more significant digits than a 64-bit float keeps; it would be stored as "
+                   f"{stored!r})")
+    return canonical
+
+
+# -- rows to triples ---------------------------------------------------------------------------------------------
+
 def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Triple]:
-    """The triples of one CSV file read with its template."""
+    """The triples of one CSV file read with its template; :class:`InputError` at the first bad record."""
     schema = schema or load_schema()
     path = Path(path)
     template = template_for(path)
     classes = {c.label: c.iri for c in schema.classes.values()}
     file_id = hashlib.sha1(path.name.encode()).hexdigest()[:8]
     with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        missing = [c for c in template.required if c not in header]
-        if missing:
-            raise InputError(str(path), f"missing required column(s) {', '.join(missing)} "
-                                        f"(template {template.name})", line=1,
-                             hint=f"the header must include: {', '.join(template.required)}")
-        columns = _Columns(schema, header, path, template)
+        records = _records(f, path)
+        header_line, header = _header(records, path, template)
+        columns = _Columns(schema, header, path, template, header_line)
         sources: dict[str, str] = {}
-        last_line = 1
-        for row in reader:
-            # DictReader skips blank lines; the record starts on the line after the previous record ended.
-            row_number, last_line = last_line + 1, reader.line_num
-            cells = {k: (v or "").strip() for k, v in row.items() if k}
-            if not any(cells.values()):
-                continue
+        for row_number, end, fields in records:
+            if not any(field.strip() for field in fields):
+                continue  # a blank line, or a row of empty cells: no data to lose
+            cells = _cells(fields, header, path, row_number, end)
             cls_name = cells.get("type") or template.cls
             if cls_name not in classes:
                 raise InputError(str(path), f"column type: {cls_name!r} is not a class of the ontology",
                                  line=row_number)
             cls = classes[cls_name]
-            subject = expand_id(cells["id"]) if cells.get("id") else \
-                f"{DKGID_NS}csv/{_slug(path.stem)}-{file_id}/row-{row_number}"
+            is_nary = schema.classes[cls].relationship is not None
+            if cells.get("id") or not is_nary:
+                if not cells.get("id"):
+                    raise InputError(str(path), f"column id: empty, but a {cls_name} row needs an id",
+                                     line=row_number, hint=ID_HINT)
+                subject = _checked_id(cells["id"], path, row_number, "id")
+            else:  # an n-ary row (a membership, a contribution) may leave its id to the loader
+                subject = f"{DKGID_NS}csv/{_slug(path.stem)}-{file_id}/row-{row_number}"
             if template.name != "partnerships" or cells.get("type"):
                 yield (subject, RDF_TYPE, cls)
             evidence = f"{DKGID_NS}evidence/csv/{_slug(path.stem)}-{file_id}/row-{row_number}"
@@ -201,12 +506,11 @@ def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Tripl
                 raw = cells.get(column, "")
                 for value in filter(None, (v.strip() for v in raw.split(SEPARATOR))):
                     if kind == "link":
-                        obj = expand_id(value)
+                        obj = _checked_id(value, path, row_number, column)
                         yield (subject, predicate, obj)
                         ties.append((predicate, obj))
                     else:
                         yield (subject, predicate, _literal(value, datatype, lang, (str(path), row_number, column)))
-            is_nary = schema.classes[cls].relationship is not None
             yield from _evidence(subject, evidence, cells, path, row_number, [] if is_nary else ties, sources)
 
 
@@ -215,8 +519,10 @@ def _evidence(subject, evidence, cells, path, row_number, ties, sources) -> Iter
     source_text = cells.get("source") or path.name
     source = sources.get(source_text)
     if source is None:
+        # Free text (it has a space, or neither ':' nor '/') names a Source of its own; anything else is an id.
         is_id = not re.search(r"\s", source_text) and (":" in source_text or "/" in source_text)
-        source = expand_id(source_text) if is_id else f"{DKGID_NS}source/{_slug(source_text)}"
+        source = _checked_id(source_text, path, row_number, "source") if is_id else \
+            f"{DKGID_NS}source/{_slug(source_text)}"
         sources[source_text] = source
         if not is_id:  # a source named in free text becomes a Source of its own; an id points at one
             yield (source, RDF_TYPE, DKG_NS + "Source")
