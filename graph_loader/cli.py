@@ -244,18 +244,34 @@ def validate(paths, fmt):
 
     Exit codes: 0 valid (warnings allowed), 1 invalid, 2 error (unreadable file, syntax error).
     """
-    from .loading import DEFAULT_PATHS, context_from_files, prepare, referenced_uris, validate_prepared
+    from .loading import (DEFAULT_PATHS, attach_relationship_updates, context_from_files, prepare, referenced_uris,
+                          validate_prepared, warn_untyped)
     from .output import to_json
 
     prepared = prepare(paths or DEFAULT_PATHS)
+    attach_relationship_updates(prepared)
+    warn_untyped(prepared)
     report = validate_prepared(prepared, context_from_files(referenced_uris(prepared)))
     if fmt == "json":
         print(to_json(report.to_json()))
     else:
         print(report.to_text())
+        for item in prepared:
+            _print_warnings(item.source.key, item.mapped.warnings)
         _echo(f"Validated {len(prepared)} file(s), {sum(p.mapped.triples for p in prepared)} triples: "
               f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s).")
     sys.exit(0 if report.conforms else 1)
+
+
+#: Warnings shown per file; the JSON output lists them all.
+SHOWN_WARNINGS = 20
+
+
+def _print_warnings(key: str, warnings: list[str]) -> None:
+    for warning in warnings[:SHOWN_WARNINGS]:
+        console.print(Text.assemble(("warning", "yellow"), f" {key}: {warning}"), highlight=False)
+    if len(warnings) > SHOWN_WARNINGS:
+        _echo(f"... and {len(warnings) - SHOWN_WARNINGS} more warning(s) for {key} (`--format json` lists all)")
 
 
 def _print_load_report(report) -> None:
@@ -287,8 +303,7 @@ def _print_load_report(report) -> None:
         _echo(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
               "see `diaspora-kg validate` for the list).")
     for f in report.files:
-        for warning in f.warnings[:20]:
-            _echo(f"[yellow]warning[/yellow] {f.key}: {warning}")
+        _print_warnings(f.key, f.warnings)
     if totals.dangling:
         _echo(f"[yellow]{len(totals.dangling)} tie(s) point at resources that do not exist[/yellow]")
     _echo(f"Done in {report.seconds:.1f} s.")

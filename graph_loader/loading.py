@@ -107,6 +107,36 @@ def attach_relationship_updates(prepared: list[PreparedSource], db: Database | N
         item.mapped.attach_to_relationships(known)
 
 
+#: How many untyped subjects a warning names by IRI before it only counts them.
+UNTYPED_EXAMPLES = 3
+
+
+def warn_untyped(prepared: list[PreparedSource], db: Database | None = None) -> None:
+    """Add one warning per file whose subjects have properties but no class, here or in the graph.
+
+    Such a subject loads as a bare ``Resource`` node that no query, shape or analysis sees: most often a typo in
+    an IRI or a forgotten ``rdf:type``. Called after :func:`attach_relationship_updates`, since a file may add
+    facts to an n-ary relationship another file defines. A file alone cannot tell (another file or the graph may
+    give the class), so this runs over all inputs together.
+    """
+    untyped = {item.source.key: [u for u, row in item.mapped.nodes.items() if row["labels"] == (RESOURCE_LABEL,)]
+               for item in prepared}
+    typed_here = {u for item in prepared for u, row in item.mapped.nodes.items() if row["labels"] != (RESOURCE_LABEL,)}
+    candidates = {u for uris in untyped.values() for u in uris} - typed_here
+    typed_in_graph = set()
+    if db is not None and candidates:
+        typed_in_graph = {r["uri"] for r in db.read(
+            f"MATCH (n:{RESOURCE_LABEL}) WHERE n.uri IN $uris AND size(labels(n)) > 1 RETURN n.uri AS uri",
+            {"uris": sorted(candidates)})}
+    for item in prepared:
+        uris = sorted(set(untyped[item.source.key]) & candidates - typed_in_graph)
+        if uris:
+            examples = ", ".join(f"<{u}>" for u in uris[:UNTYPED_EXAMPLES])
+            item.mapped.warnings.append(
+                f"{len(uris)} subject(s) have properties but no rdf:type (e.g. {examples}): they load as bare "
+                "Resource nodes that no query, shape or analysis sees; add an rdf:type or check the IRIs for typos")
+
+
 def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
     """IRIs the inputs point at (ties, evidence, n-ary endpoints) but do not describe: they must exist already."""
     subjects = {s for p in prepared for s, _, _ in p.triples}
@@ -203,6 +233,7 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
 
     prepared = prepare([f.path for f in changed], schema)
     attach_relationship_updates(prepared, db)
+    warn_untyped(prepared, db)
     context = context_from_database(db, referenced_uris(prepared), schema)
     validation = validate_prepared(prepared, context)
     if not validation.conforms:
