@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph_loader.audit import run_audit, to_markdown, to_table_rows
-from graph_loader.audit_numbers import Interval, decimals_of, text_figure_interval
+from graph_loader.audit.numbers import Interval, decimals_of, text_figure_interval
 from graph_loader.loading import load
 from tests.conftest import MARKER_LABEL, wipe
 

@@ -4,8 +4,8 @@ they measure the same quantity, and against a table total they may or may not sh
 
 from __future__ import annotations
 
-from .audit_model import RATIOS, Finding, Table, difference, fmt, local_name
-from .audit_numbers import Interval, text_figure_interval
+from .model import RATIOS, Finding, Table, difference, fmt, local_name
+from .numbers import Interval, text_figure_interval
 
 
 def _figure_interval(props: dict) -> Interval:

@@ -8,8 +8,8 @@ included, had at least one project that broke the rule.
 
 from __future__ import annotations
 
-from .audit_model import RATIOS, Finding, Table, fmt, is_additive, local_name
-from .audit_numbers import Interval
+from .model import RATIOS, Finding, Table, fmt, is_additive, local_name
+from .numbers import Interval
 
 
 def _per_project(table: Table, row, measure: str) -> tuple[Interval | None, str]:

@@ -1,13 +1,13 @@
 """Checks of one printed table against itself: totals, averages and shares recomputed from its rows.
 
-Every check compares intervals (see :mod:`graph_loader.audit_numbers`), so the rows' own rounding never raises
+Every check compares intervals (see :mod:`graph_loader.audit.numbers`), so the rows' own rounding never raises
 an alarm; a difference that rounding explains is reported as ``info`` only for sums, where a reader sees it.
 """
 
 from __future__ import annotations
 
-from .audit_model import DISTINCT_COUNTS, RATIOS, Finding, Row, Table, difference, fmt, is_additive
-from .audit_numbers import Interval, decimals_of
+from .model import DISTINCT_COUNTS, RATIOS, Finding, Row, Table, difference, fmt, is_additive
+from .numbers import Interval, decimals_of
 
 
 def check_table(table: Table, cells: dict[str, tuple[Table, Row]] | None = None) -> list[Finding]:

@@ -5,7 +5,7 @@ the printed total row; figures of the text are compared with the cells they rest
 tables' aggregates are checked against the rules of the programmes they are about. Everything is read from the
 graph with the ``cypher/audit/*.cypher`` queries, so the audit runs on any corpus loaded.
 
-Rounding is told apart from real differences by comparing intervals (:mod:`graph_loader.audit_numbers`).
+Rounding is told apart from real differences by comparing intervals (:mod:`graph_loader.audit.numbers`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from collections import Counter
 
 import click
 
-from .audit_model import SEVERITIES, Finding, fmt, table_from_record
-from .audit_rules import check_rules
-from .audit_tables import check_table
-from .audit_text import check_inherited_definitions, check_quantities, check_related, check_restated
-from .output import print_rows, to_json
+from ..output import print_rows, to_json
+from .model import SEVERITIES, Finding, fmt, table_from_record
+from .rules import check_rules
+from .tables import check_table
+from .text import check_inherited_definitions, check_quantities, check_related, check_restated
 
 __all__ = ["Finding", "audit_command", "run_audit", "to_markdown", "to_table_rows"]
 
@@ -37,7 +37,7 @@ def run_audit(db) -> list[Finding]:
         Sorted by table, then severity (errors first); each with the locator, quote and source of every figure
         involved.
     """
-    from .neo4j.queries import run_named
+    from ..neo4j.queries import run_named
 
     tables = {r["table"]: table_from_record(r) for r in run_named(db, "audit_table_rows")}
     rules_by_table: dict[str, list[dict]] = {}
@@ -59,7 +59,7 @@ def run_audit(db) -> list[Finding]:
 
 
 def _attach_evidence(db, findings: list[Finding]) -> None:
-    from .neo4j.queries import run_named
+    from ..neo4j.queries import run_named
 
     uris = sorted({uri for f in findings for uri in f.evidence_uris})
     known = {r["uri"]: r for r in run_named(db, "audit_evidence", {"uris": uris})} if uris else {}
@@ -127,7 +127,7 @@ def _markdown_text(text: str) -> str:
               show_default=True, help="table: a terminal table; markdown: an appendix; json: an array of findings.")
 def audit_command(fmt_name: str) -> None:
     """Recompute the corpus's totals, averages and shares and compare them with what the sources print."""
-    from .neo4j.connection import connect
+    from ..neo4j.connection import connect
 
     with connect(echo=lambda message: click.echo(message, err=True)) as db:
         findings = run_audit(db)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .audit_numbers import Interval, decimals_of
+from .numbers import Interval, decimals_of
 
 DKG_NS = "https://w3id.org/diaspora-kg/ontology#"
 
