@@ -244,8 +244,15 @@ def validate(paths, fmt):
 
     Exit codes: 0 valid (warnings allowed), 1 invalid, 2 error (unreadable file, syntax error).
     """
-    from .loading import (DEFAULT_PATHS, attach_relationship_updates, context_from_files, prepare, referenced_uris,
-                          validate_prepared, warn_untyped)
+    from .loading import (
+        DEFAULT_PATHS,
+        attach_relationship_updates,
+        context_from_files,
+        prepare,
+        referenced_uris,
+        validate_prepared,
+        warn_untyped,
+    )
     from .output import to_json
 
     prepared = prepare(paths or DEFAULT_PATHS)
@@ -500,10 +507,9 @@ def analyze(what, projection, method, top, seed, fmt, no_write, from_rdf, offlin
 @reports_errors
 def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics, title, from_rdf, offline):
     """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper."""
-    from . import views
     from .analysis.summary import analyse
     from .schema import load_schema
-    from .viz import write_figure, write_html
+    from .viz import views, write_figure, write_html
 
     G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
     try:

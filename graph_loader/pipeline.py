@@ -181,9 +181,8 @@ def _analysis_files(result: RunResult) -> None:
 
 
 def _pictures_and_exports(result: RunResult, schema, step, db) -> None:
-    from . import views
     from .export import gephi_graph
-    from .viz import write_figure, write_html
+    from .viz import views, write_figure, write_html
 
     graph = result.analysis["graph"]
     view = views.whole(graph)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .analysis.groups import annotate_groups
-from .analysis.projections import full
-from .errors import DiasporaKGError
-from .rdf.mapping import fold
+from ..analysis.groups import annotate_groups
+from ..analysis.projections import full
+from ..errors import DiasporaKGError
+from ..rdf.mapping import fold
 
 
 def evidence_index(G: nx.MultiDiGraph) -> dict[str, dict]:
