@@ -12,15 +12,22 @@ from dataclasses import dataclass
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, IncompleteCommit, Neo4jError,
-                              ServiceUnavailable, SessionExpired)
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from ..errors import Neo4jAuthError, Neo4jUnavailable, QueryError
 from ..settings import Settings, check_neo4j_uri, load_settings
+from .server import ManagedNeo4j
 
 #: The driver's ways of saying the server went away (stopped, killed, network gone) in the middle of work.
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
-from .server import ManagedNeo4j
 
 
 def managed_instance(settings: Settings, *, port: int | None = None, data_dir=None) -> ManagedNeo4j:
@@ -122,7 +129,7 @@ def open_database(uri: str, user: str, password: str | None, database: str) -> D
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
                                       max_transaction_retry_time=15, notifications_min_severity="OFF")
-    except (ValueError, ConfigurationError) as exc:
+    except (ValueError, ConfigurationError):
         raise Neo4jUnavailable(f"invalid Neo4j URI {uri}",
                                hint="use bolt://host:port, neo4j://host:port or neo4j+s://host") from None
     try:

@@ -13,7 +13,6 @@ from ..errors import QueryError
 from . import catalogue
 from .connection import Database
 
-
 #: Plan operators that act on the server, not the graph: refused without --write although EXPLAIN calls them reads.
 ADMIN_OPERATORS = ("TerminateTransactions",)
 
