@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .errors import DiasporaKGError
-from .output import FORMATS, parse_param, print_rows
+from .report.rows import FORMATS, parse_param, print_rows
 from .settings import load_settings
 
 # Messages to stderr, results to stdout (so they can be piped); no wrapping inside paths and messages.
@@ -253,7 +253,7 @@ def validate(paths, fmt):
         validate_prepared,
         warn_untyped,
     )
-    from .output import to_json
+    from .report.rows import to_json
 
     prepared = prepare(paths or DEFAULT_PATHS)
     attach_relationship_updates(prepared)
@@ -332,7 +332,7 @@ def load(paths, batch_size, dry_run, force, fmt):
     """
     from .loading import load as load_paths
     from .neo4j.connection import connect
-    from .output import to_json
+    from .report.rows import to_json
 
     with connect(echo=_echo) as db:
         report = load_paths(paths or None, db, batch_size=batch_size, dry_run=dry_run, force=force,
@@ -453,7 +453,7 @@ def _rdf_option(func):
 def analyze(what, projection, method, top, seed, fmt, no_write, from_rdf, offline):
     """Find brokers and coalitions with NetworkX; write scores back to Neo4j as score_* properties."""
     from .analysis.summary import analyse
-    from .output import to_json
+    from .report.rows import to_json
 
     G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
     result = analyse(G, projection=projection, method=method, seed=seed)

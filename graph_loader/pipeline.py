@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DiasporaKGError, ServerError
-from .output import parse_param, to_csv, to_json
+from .report.rows import parse_param, to_csv, to_json
 from .settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "out"
@@ -89,7 +89,7 @@ def run(out: Path = DEFAULT_OUT, *, echo: Callable[[str], None] = print, offline
     finally:
         if db is not None:
             db.close()
-    from .report import write_report
+    from .report.document import write_report
 
     result.files += step("write the report")(lambda: write_report(result))
     _write(result, result.out / "run.json", json.dumps(

@@ -14,7 +14,7 @@ from collections import Counter
 
 import click
 
-from ..output import print_rows, to_json
+from ..report.rows import print_rows, to_json
 from .model import SEVERITIES, Finding, fmt, table_from_record
 from .rules import check_rules
 from .tables import check_table

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import markdown
 
-from .output import _cell
+from .rows import cell_text
 
 MAX_ROWS = 25
 ROLE_MEANING = {
@@ -27,7 +27,7 @@ def md_table(rows: list[dict], limit: int = MAX_ROWS) -> str:
     columns = list(rows[0])
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows[:limit]:
-        lines.append("| " + " | ".join(_cell(row.get(c)).replace("|", "\\|").replace("\n", " ")
+        lines.append("| " + " | ".join(cell_text(row.get(c)).replace("|", "\\|").replace("\n", " ")
                                        for c in columns) + " |")
     if len(rows) > limit:
         lines.append(f"\n_{len(rows) - limit} more rows in the CSV/JSON files._")

@@ -32,7 +32,7 @@ def to_json(rows: Iterable[dict]) -> str:
     return json.dumps([to_jsonable(r) for r in rows], ensure_ascii=False)
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
     value = to_jsonable(value)
     if value is None:
         return ""
@@ -71,7 +71,7 @@ def print_rows(rows: Sequence[dict], fmt: str = "table", *, title: str | None = 
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(cell_text(row.get(c)) for c in columns))
     console.print(table)
     console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
 
