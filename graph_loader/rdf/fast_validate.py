@@ -9,7 +9,9 @@ same focus node, path text, shape name and severity for each result, including t
 
 Semantics follow pySHACL as :mod:`graph_loader.rdf.validate` runs it (no inference, the ontology merged into the
 data): ``sh:targetClass`` and ``sh:class`` follow ``rdfs:subClassOf`` in data plus ontology; literals are
-compared as rdflib compares them (typed lexical forms normalised as rdflib normalises them, numbers by value).
+judged as :func:`graph_loader.rdf.validate.validation_literal` makes them (ill-formed by XSD's lexical spaces,
+:mod:`graph_loader.rdf.xsd`, else normalised as rdflib normalises them) and compared as rdflib compares them
+(numbers by value); values Neo4j cannot store are Violations of shape ``dkg:StorableValue``, as there.
 
 Supported: targets ``sh:targetClass`` (and implicit class targets), ``sh:targetNode``, ``sh:targetSubjectsOf``,
 ``sh:targetObjectsOf``; paths of predicates, ``sh:inversePath`` (of a predicate), sequences,
@@ -38,7 +40,6 @@ import datetime as dt
 import difflib
 import functools
 import gc
-import logging
 import re
 import warnings
 from collections import defaultdict
@@ -52,9 +53,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import XSDToPython
 
+from . import xsd
 from .read import Lit, Triple, from_rdflib
 from .validate import (
     SEVERITIES,
+    STORABLE_VALUE_SHAPE,
     UNKNOWN_TERM_SHAPE,
     ValidationReport,
     ValidationResult,
@@ -63,6 +66,8 @@ from .validate import (
     defined_terms,
     load_ontology,
     load_shapes,
+    quiet_rdflib,
+    validation_literal,
 )
 
 DKG = "https://w3id.org/diaspora-kg/ontology#"
@@ -86,9 +91,10 @@ class LiteralFacts(NamedTuple):
 
 
 # Lexical forms that rdflib keeps as they are and parses without complaint: they skip the (slow) rdflib path.
+# (Not integers of more than 4,300 digits, which int() refuses.)
 _CANONICAL_FORMS = {
     XSD_NS + "decimal": (re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"), Decimal),
-    XSD_NS + "integer": (re.compile(r"0|-?[1-9][0-9]*"), int),
+    XSD_NS + "integer": (re.compile(r"0|-?[1-9][0-9]{0,3000}"), int),
     XSD_NS + "boolean": (re.compile(r"true|false"), lambda text: text == "true"),
 }
 #: Datatypes rdflib has no Python value for (xsd:gYear, ...): it keeps their lexical form and never flags them.
@@ -96,28 +102,36 @@ _UNCONVERTED = frozenset(str(dt) for dt, converter in XSDToPython.items() if dt 
 _OPAQUE = LiteralFacts(None, None)
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _rdflib_literal(lit: Lit) -> Literal:
-    return Literal(lit.value, lang=lit.lang, datatype=URIRef(lit.datatype) if lit.datatype else None)
+    """The rdflib literal both engines judge (:func:`graph_loader.rdf.validate.validation_literal`)."""
+    with quiet_rdflib():
+        return validation_literal(lit.value, lit.datatype, lit.lang)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _normalised(lit: Lit) -> tuple[Lit, LiteralFacts]:
-    # rdflib logs a traceback and warns for every ill-typed literal; here that is an answer, not an error.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rdflib_log = logging.getLogger("rdflib.term")
-        was_disabled, rdflib_log.disabled = rdflib_log.disabled, True
-        try:
-            literal = _rdflib_literal(lit)
-        finally:
-            rdflib_log.disabled = was_disabled
+    literal = _rdflib_literal.__wrapped__(lit)  # not through the small cache: this one is the large one
     datatype = str(literal.datatype) if literal.datatype is not None else None
     return Lit(str(literal), datatype, literal.language), LiteralFacts(literal.ill_typed, literal.value)
 
 
+def _as_written(lit: Lit) -> bool:
+    """True for a literal of a datatype rdflib does not convert whose lexical form validation keeps as it is."""
+    return lit.datatype in _UNCONVERTED and (not xsd.checks(lit.datatype) or _well_formed_as_is(lit))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _well_formed_as_is(lit: Lit) -> bool:
+    return xsd.well_formed(lit.value, lit.datatype) and xsd.normal_form(lit.value, lit.datatype) == lit.value
+
+
 def canonical(lit: Lit) -> Lit:
-    """The literal as rdflib stores it: typed lexical forms normalised (``"01"^^xsd:integer`` -> ``"1"``)."""
-    if lit.datatype is None or lit.datatype in _UNCONVERTED:
+    """The literal as validation sees it: typed lexical forms normalised (``"01"^^xsd:integer`` -> ``"1"``).
+
+    An ill-formed one (:func:`graph_loader.rdf.xsd.well_formed`) keeps its lexical form.
+    """
+    if lit.datatype is None or _as_written(lit):
         return lit
     form = _CANONICAL_FORMS.get(lit.datatype)
     if form is not None and form[0].fullmatch(lit.value):
@@ -126,10 +140,13 @@ def canonical(lit: Lit) -> Lit:
 
 
 def facts(lit: Lit) -> LiteralFacts:
-    """rdflib's view of a (canonical) literal: plain text has its string as value and is never ill-typed."""
+    """Validation's view of a (canonical) literal: plain text has its string as value and is never ill-typed.
+
+    An ill-formed literal is ill-typed and has no value, as :class:`graph_loader.rdf.validate.IllFormedLiteral`.
+    """
     if lit.datatype is None:
         return LiteralFacts(None, lit.value)
-    if lit.datatype in _UNCONVERTED:
+    if _as_written(lit):
         return _OPAQUE
     form = _CANONICAL_FORMS.get(lit.datatype)
     if form is not None and form[0].fullmatch(lit.value):
@@ -173,6 +190,8 @@ class DataIndex:
         self.answers: dict[str, dict[Node, bool]] = {}
         #: ``(subject, predicate, term)`` for each use of a dkg: IRI outside ``known`` (see :meth:`add`).
         self.unknown_terms: list[tuple[str, str, str]] = []
+        #: ``(subject, predicate, lexical form) -> why`` for each value Neo4j cannot store (see :meth:`add`).
+        self.unstorable: dict[tuple[str, str, str], str] = {}
         # What else to record of a triple, by predicate: one dict lookup per triple instead of five tests.
         self._hooks: dict[str, list[Callable[[str, Node], None]]] = defaultdict(list)
         self._hooks[RDF_TYPE].append(lambda s, o: self.types[s].append(o))
@@ -184,22 +203,30 @@ class DataIndex:
         self._hooks = dict(self._hooks)
 
     def add(self, triples: Iterable[Triple], known: frozenset[str] | None = None) -> None:
-        """Index ``triples`` (typed literals normalised as rdflib would); with ``known``, note unknown dkg: terms.
+        """Index ``triples`` (typed literals as :func:`canonical` makes them); with ``known`` (the data, not the
+        ontology), note unknown dkg: terms and values Neo4j cannot store.
 
         A term is looked for as subject, predicate, object and in an ``xsd:anyURI`` literal, as
-        :func:`graph_loader.rdf.validate.unknown_terms` does.
+        :func:`graph_loader.rdf.validate.unknown_terms` does; values are judged as
+        :func:`graph_loader.rdf.validate.unstorable_values` judges them.
         """
-        out, unknown = self.out, self.unknown_terms
+        out, unknown, unstorable = self.out, self.unknown_terms, self.unstorable
         lit_type, prefix, any_uri = Lit, DKG, XSD_NS + "anyURI"
+        storage_checked, storage_problem = xsd.STORAGE_CHECKED, xsd.storage_problem
         hooks = self._hooks
         last_subject, by_predicate = None, None
         for s, p, o in triples:
             if o.__class__ is lit_type:
                 if o.datatype is not None:
+                    if known is not None and o.datatype in storage_checked:
+                        problem = storage_problem(o.value, o.datatype)
+                        if problem is not None:
+                            unstorable[(s, p, o.value)] = problem
                     o = canonical(o)
-                    if known is not None and o.datatype == any_uri and o.value.startswith(prefix) \
-                            and o.value not in known:
-                        unknown.append((s, p, o.value))
+                    if known is not None and o.datatype == any_uri:
+                        term = xsd.normal_form(o.value, any_uri)  # an ill-formed one keeps its whitespace
+                        if term.startswith(prefix) and term not in known:
+                            unknown.append((s, p, term))
             elif known is not None and o.startswith(prefix) and o not in known:
                 unknown.append((s, p, o))
             if s != last_subject:
@@ -826,8 +853,9 @@ def _range_check(bound_term, accept: Callable[[int], bool]) -> ValueCheck:
         info = facts(v)
         if (info.ill_typed is not True and bound_facts.ill_typed is not True and isinstance(info.value, _NUMBER)
                 and isinstance(bound_facts.value, _NUMBER) and not isinstance(info.value, bool)):
-            order = (info.value > bound_facts.value) - (info.value < bound_facts.value)
-            return accept(order)
+            # As pySHACL's compare_literal orders them: equal, greater, else lower (NaN is lower than anything).
+            value, bound_value = info.value, bound_facts.value
+            return accept(0 if value == bound_value else 1 if value > bound_value else -1)
         literal = _rdflib_literal(v)
         if isinstance(literal.value, str) != bound_is_text:
             return False
@@ -894,6 +922,8 @@ class FastValidator:
         data.add(triples, known=self._known_terms)
         data.add(self._ontology_triples)
         findings: list[Finding] = self._unknown_term_findings(data.unknown_terms)
+        findings += [("Violation", s, _compact(URIRef(p)), value, problem, STORABLE_VALUE_SHAPE)
+                     for (s, p, value), problem in data.unstorable.items()]
         instances = data.instances(self._target_classes)
         out = data.out
         for shape, declared in self._targets:

@@ -15,14 +15,27 @@ the SKOS concepts, which are instances) and whose deep copy of named individuals
 
 Validate together every file that will be loaded together (gazetteer included): ``sh:class`` needs the
 ``rdf:type`` of the resources a property points to.
+
+Literals are judged by XSD's lexical spaces (:mod:`graph_loader.rdf.xsd`), not by what Python's parsers accept:
+in the working copy an ill-formed literal (``"31_342"^^xsd:integer``, ``"NaN"^^xsd:decimal``) becomes an
+:class:`IllFormedLiteral`, ill-typed and without a value, so it fails ``sh:datatype`` (and range checks) as SPARQL
+and TopBraid SHACL have it, instead of passing as 31342 or crashing a comparison; the other typed literals are
+read with XSD's whitespace collapsed. That needs the lexical form as written: build the data graph with
+:func:`graph_loader.rdf.read.to_rdflib`, which keeps it (rdflib's parsers would rewrite "31_342" as "31342").
+Values Neo4j cannot store (an integer beyond 64 bits, a number that is not finite) are Violations of shape
+``dkg:StorableValue``, whatever the shapes say.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import logging
+import math
 import os
+import warnings
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,9 +45,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
+from . import xsd
+
 DKG_NAMESPACE = "https://w3id.org/diaspora-kg/ontology#"
 ONTOLOGY_DIR_ENV = "DKG_ONTOLOGY_DIR"
 UNKNOWN_TERM_SHAPE = "dkg:UnknownTerm"
+#: The shape named by results about values Neo4j cannot store (:func:`graph_loader.rdf.xsd.storage_problem`).
+STORABLE_VALUE_SHAPE = "dkg:StorableValue"
 SEVERITIES = ("Violation", "Warning", "Info")
 
 _TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
@@ -185,7 +202,10 @@ def validate(data: Graph, *, origins: Mapping[str, str] | None = None) -> Valida
     """
     ontology, shapes = load_ontology(), load_shapes()
     working = Graph()
-    working += data
+    add = working.add
+    with quiet_rdflib():
+        for s, p, o in data:
+            add((s, p, validation_literal(str(o), o.datatype, o.language) if isinstance(o, Literal) else o))
     working += ontology
     _conforms, report, _text = pyshacl.validate(
         working, shacl_graph=shapes, inference="none", advanced=False, inplace=True, allow_warnings=True
@@ -193,6 +213,7 @@ def validate(data: Graph, *, origins: Mapping[str, str] | None = None) -> Valida
     owners = _shape_owners(shapes)
     results = [_result_from_report(report, node, shapes, owners) for node in report.subjects(RDF.type, SH.ValidationResult)]
     results += unknown_terms(data, ontology)
+    results += unstorable_values(data)
     if origins:
         results = [
             ValidationResult(**{**asdict(r), "source_file": origins.get(r.focus_node, r.source_file)}) for r in results
@@ -200,6 +221,102 @@ def validate(data: Graph, *, origins: Mapping[str, str] | None = None) -> Valida
     rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     results.sort(key=lambda r: (rank.get(r.severity, 9), r.shape, r.focus_node, r.path or "", r.value or ""))
     return ValidationReport(results)
+
+
+class IllFormedLiteral(Literal):
+    """A typed literal outside its datatype's XSD lexical space: ill-typed and without a value.
+
+    rdflib reads ``"31_342"^^xsd:integer`` as 31342 and ``"NaN"^^xsd:decimal`` as ``Decimal('NaN')``; SPARQL,
+    SHACL and TopBraid read them as ill-typed literals, which ``sh:datatype`` rejects and no range can compare.
+    The lexical form and datatype stay as written, so reports show the value as the data give it.
+    """
+
+    __slots__ = ()
+
+    @property
+    def ill_typed(self) -> bool:
+        return True
+
+    @property
+    def value(self) -> None:
+        return None
+
+
+class _NotANumber(float):
+    """NaN whose order comparisons are false with anything, as a float NaN's are with numbers; with a Decimal a
+    float NaN raises instead (``float('nan') > Decimal('0.10')``: ``decimal.InvalidOperation``)."""
+
+    def __lt__(self, other) -> bool:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+
+_NAN = _NotANumber("nan")
+
+
+class NaNLiteral(Literal):
+    """A well-formed ``"NaN"^^xsd:double`` (or ``xsd:float``) whose value compares with no number without raising,
+    Decimal bounds included: pySHACL ranks it below every bound. (It cannot be stored: ``dkg:StorableValue``.)"""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> float:
+        return _NAN
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's traceback and warning for each literal it cannot convert: here that is an answer."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = logging.getLogger("rdflib.term")
+        was_disabled, log.disabled = log.disabled, True
+        try:
+            yield
+        finally:
+            log.disabled = was_disabled
+
+
+def validation_literal(lexical: str, datatype: str | None, lang: str | None = None) -> Literal:
+    """The literal as both SHACL engines judge it (call within :func:`quiet_rdflib`).
+
+    An :class:`IllFormedLiteral` when :func:`graph_loader.rdf.xsd.well_formed` says so; else the literal as
+    rdflib normalises it (``"007"^^xsd:integer`` is ``"7"``), after XSD's whitespace collapse; a
+    :class:`NaNLiteral` for NaN.
+    """
+    if lang or datatype is None:
+        return Literal(lexical, lang=lang)
+    datatype = str(datatype)
+    if not xsd.well_formed(lexical, datatype):
+        return IllFormedLiteral(lexical, datatype=URIRef(datatype), normalize=False)
+    text = xsd.normal_form(lexical, datatype)
+    literal = Literal(text, datatype=URIRef(datatype))
+    if isinstance(literal.value, float) and not math.isfinite(literal.value):
+        # Not rdflib's "nan" and "inf", which are no XSD: a literal read again must be judged the same.
+        kind = NaNLiteral if math.isnan(literal.value) else Literal
+        return kind(text, datatype=URIRef(datatype), normalize=False)
+    return literal
+
+
+def unstorable_values(data: Graph) -> list[ValidationResult]:
+    """A Violation for each literal of ``data`` whose value Neo4j cannot store (any predicate, any shape).
+
+    See :func:`graph_loader.rdf.xsd.storage_problem`: integers beyond 64 bits, numbers that are not finite or
+    beyond a 64-bit float, dates outside years 1 to 9999.
+    """
+    found: dict[tuple[str, str, str], ValidationResult] = {}
+    for s, p, o in data:
+        if not isinstance(o, Literal) or o.datatype is None:
+            continue
+        problem = xsd.storage_problem(str(o), str(o.datatype))
+        if problem is not None:
+            focus = _node_text(s)
+            found.setdefault((focus, str(p), str(o)), ValidationResult(
+                severity="Violation", focus_node=focus, path=_compact(p), value=str(o), message=problem,
+                shape=STORABLE_VALUE_SHAPE))
+    return list(found.values())
 
 
 def unknown_terms(data: Graph, ontology: Graph) -> list[ValidationResult]:
@@ -232,7 +349,7 @@ def unknown_terms(data: Graph, ontology: Graph) -> list[ValidationResult]:
 def _dkg_iris(triple: tuple[Node, Node, Node]) -> Iterator[URIRef]:
     for node in triple:
         if isinstance(node, Literal) and node.datatype == XSD.anyURI:
-            node = URIRef(str(node))
+            node = URIRef(xsd.normal_form(str(node), xsd.ANY_URI))
         if isinstance(node, URIRef) and str(node).startswith(DKG_NAMESPACE):
             yield node
 

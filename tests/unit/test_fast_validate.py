@@ -80,7 +80,9 @@ def test_same_findings_as_pyshacl_on_a_corrupted_synthetic_corpus(seed):
 
 def test_literals_are_normalised_and_judged_as_rdflib_does():
     assert canonical(Lit("01", XSD + "integer")) == Lit("1", XSD + "integer")
-    assert canonical(Lit("1e3", XSD + "decimal")) == Lit("1000", XSD + "decimal")
+    # "1e3" is no xsd:decimal (XSD has no exponent for decimals; graph_loader.rdf.xsd): kept as written, ill-typed.
+    assert canonical(Lit("1e3", XSD + "decimal")) == Lit("1e3", XSD + "decimal")
+    assert facts(Lit("1e3", XSD + "decimal")).ill_typed is True
     assert canonical(Lit("1.50", XSD + "decimal")) == Lit("1.50", XSD + "decimal")
     assert canonical(Lit("1", XSD + "boolean")) == Lit("true", XSD + "boolean")
     assert facts(Lit("abc", XSD + "integer")).ill_typed is True
