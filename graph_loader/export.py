@@ -3,29 +3,59 @@ and CSV for Gephi and spreadsheets.
 
 The RDF export reverses :mod:`graph_loader.rdf.mapping`: labels become ``rdf:type`` (most specific classes
 only), properties become literals typed by the ontology's ranges (``p_es`` becomes ``"…"@es``), direct ties become
-triples with their evidence reified, and n-ary relationships become instances of their class. Loading the export
-into an empty database gives the same graph (``sources`` aside: they name the file a fact was read from).
+triples, and everything a relationship carries (``evidence``, ``note``, foreign predicates) comes back on a reified
+``rdf:Statement`` about that triple; n-ary relationships become instances of their class. Properties outside the
+ontology come back under their recorded prefix (``dcterms__description``; prefixes are ``{prefix: namespace}``,
+see :func:`graph_loader.loading.namespace_prefixes`), or, when a tool wrote a key that has none, under
+``urn:dkg:property:<key>``, which loads back as the same key. Loading the export into an empty database gives the
+same graph (``sources`` aside: they name the file a fact was read from).
+
+Export never breaks on what the database holds:
+
+* An IRI with characters RDF does not allow (a space, ``<``, ``"``, a control character) is written
+  percent-encoded, as RFC 3987 §3.1 maps a string to an IRI: ``…/club with space`` -> ``…/club%20with%20space``.
+  The ``on_warning`` callback of :func:`export` names every IRI so changed.
+* GraphML and GEXF are XML 1.0, which cannot carry control characters other than tab and newlines: those are
+  written as U+FFFD; a key whose values mix numbers and text is written as text (numbers mixing int and float as
+  float), so that every value reads back under one declared type.
+* Every format writes to a temporary file in the output's folder and renames it over the output only when
+  complete: a failure leaves no partial file and an earlier export as it was.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import networkx as nx
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
+from .errors import DiasporaKGError
 from .property_graph import PropertyGraph
-from .rdf.mapping import GENID, KNOWN_PREFIXES, TIE_PREFIX, as_list
-from .schema import DERIVED_NAME_KEYS, DKG_NS, GraphSchema
+from .rdf.mapping import GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX, as_list
+from .schema import DERIVED_NAME_KEYS, DKG_NS, DKGID_NS, GraphSchema
 
 RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld"}
 FORMATS = ("turtle", "nt", "jsonld", "graphml", "gexf", "csv")
-SKIP_NODE_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", *DERIVED_NAME_KEYS}
-SKIP_REL_KEYS = {"uri", "sources", "evidence"}
-LANG_SUFFIX = re.compile(r"^(?P<base>.+?)_(?P<lang>[a-z]{2,3}(?:_[A-Za-z0-9]{1,8})*)$")
+SKIP_NODE_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, *DERIVED_NAME_KEYS}
+SKIP_REL_KEYS = {"uri", "sources", "evidence", "rdfType", IRI_KEYS}
+#: A language tag as the mapping stores it in a key (``en``, ``es_419``, ``zh_Hant_TW``: ``-`` becomes ``_``).
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{1,8})*")
+#: Characters RFC 3987 allows nowhere in an IRI (and a ``%`` that starts no escape); percent-encoded on export.
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]|%(?![0-9A-Fa-f]{2})')
+#: Characters XML 1.0 cannot carry at all (GraphML and GEXF are XML).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Attribute names NetworkX's GEXF writer takes as structure (ids, labels, time spans, layout), not as data.
+GEXF_NODE_KEYS = {"id", "pid", "start", "end", "viz", "parents", "slices", "spells"}
+GEXF_EDGE_KEYS = {"id", "weight", "start", "end", "slices", "spells", "networkx_key"}
 DKG = Namespace(DKG_NS)
 
 
@@ -38,31 +68,67 @@ def _plain(value):
     return value
 
 
+def iri(text: str) -> URIRef:
+    """``text`` as an IRI RDF accepts: characters no IRI may hold percent-encoded (UTF-8), as RFC 3987 §3.1 does.
+
+    >>> str(iri("https://example.org/club with space"))
+    'https://example.org/club%20with%20space'
+    >>> str(iri("https://example.org/año%20ok"))
+    'https://example.org/año%20ok'
+    """
+    return URIRef(NOT_IN_IRI.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), str(text)))
+
+
 class RdfExporter:
-    """Turns a property graph back into triples, using ``schema`` for predicates and datatypes."""
+    """Turns a property graph back into triples, using ``schema`` for predicates and datatypes.
+
+    ``prefixes`` is ``{prefix: namespace}`` (what :func:`graph_loader.loading.namespace_prefixes` returns and
+    :attr:`graph_loader.rdf.mapping.MappedGraph.prefixes` holds); they override the well-known ones.
+    ``encoded`` collects ``{IRI as stored: IRI as written}`` for the IRIs :func:`iri` had to change.
+    """
 
     def __init__(self, schema: GraphSchema, prefixes: dict[str, str] | None = None):
         self.schema = schema
-        self.prefixes = {**{v: k for k, v in KNOWN_PREFIXES.items()}, **(prefixes or {})}
+        self.prefixes = {**{prefix: ns for ns, prefix in KNOWN_PREFIXES.items()}, **(prefixes or {})}
+        self.encoded: dict[str, str] = {}
 
-    def _predicate(self, key: str) -> str | None:
-        iri = self.schema.iri_for_property_name(key)
-        if iri:
-            return iri
-        if "__" in key:
-            prefix, local = key.split("__", 1)
-            namespace = self.prefixes.get(prefix)
-            return namespace + local if namespace else None
+    def _iri(self, text) -> URIRef:
+        ref = iri(text)
+        if str(ref) != str(text):
+            self.encoded[str(text)] = str(ref)
+        return ref
+
+    def _predicate(self, key: str) -> URIRef:
+        """The predicate of property ``key``: the ontology's, the recorded prefix's, else ``urn:dkg:property:``."""
+        known = self.schema.iri_for_property_name(key)
+        if known:
+            return URIRef(known)
+        namespace = self._namespace(key)
+        if namespace is not None:
+            return self._iri(namespace + key.split("__", 1)[1])
+        return self._iri(PROPERTY_NS + quote(key, safe=""))
+
+    def _namespace(self, key: str) -> str | None:
+        """The namespace of a ``prefix__local`` key, when the prefix is known."""
+        return self.prefixes.get(key.split("__", 1)[0]) if "__" in key else None
+
+    def _language_split(self, key: str, props: dict) -> tuple[str, str] | None:
+        """``(base, BCP 47 tag)`` when ``key`` holds the language-tagged values of ``base`` (``note_es``).
+
+        An ontology term's name is never a tagged copy. For a foreign ``prefix__local`` key, the base must be
+        present beside it (the mapping always stores the display value there), since ``local_xx`` may be a name.
+        """
+        if self.schema.iri_for_property_name(key):
+            return None
+        for at in (i for i, ch in enumerate(key) if ch == "_" and 0 < i < len(key) - 1):
+            base, tag = key[:at], key[at + 1:]
+            if not LANG_TAG.fullmatch(tag):
+                continue
+            if self.schema.iri_for_property_name(base) or (self._namespace(base) is not None and base in props):
+                return base, tag.replace("_", "-")
         return None
 
-    def _literals(self, key: str, value) -> list[tuple[str, Literal]]:
-        match = LANG_SUFFIX.match(key)
-        if match and self._predicate(match["base"]) and not self._predicate(key):
-            predicate = self._predicate(match["base"])
-            return [(predicate, Literal(str(v), lang=match["lang"].replace("_", "-"))) for v in as_list(value)]
-        predicate = self._predicate(key)
-        if predicate is None:
-            raise ValueError(f"property {key!r} has no predicate in the ontology")
+    def _literals(self, key: str, value) -> list[Literal]:
         datatype = self.schema.datatype_of(key)
         literals = []
         for item in as_list(value):
@@ -73,135 +139,239 @@ class RdfExporter:
                 literals.append(Literal(item, datatype=URIRef(datatype)))
             else:
                 literals.append(Literal(item))
-        return [(predicate, lit) for lit in literals]
+        return literals
 
     def _value_triples(self, subject, props: dict, skip: set) -> list:
+        """The triples of ``props`` about ``subject``: IRIs for object properties and ``iriKeys``, else literals."""
         triples = []
-        tagged_values = {}
-        for key, value in props.items():
-            match = LANG_SUFFIX.match(key)
-            if match and self._predicate(match["base"]) and not self._predicate(key):
-                tagged_values.setdefault(match["base"], set()).update(map(str, as_list(value)))
+        iri_keys = set(as_list(props.get(IRI_KEYS)))
+        tagged = {key: split for key in props if key not in skip and (split := self._language_split(key, props))}
+        tagged_values = defaultdict(set)
+        for key, (base, _) in tagged.items():
+            tagged_values[base].update(map(str, as_list(props[key])))
         for key, value in props.items():
             if key in skip or value is None or key.startswith("score_"):
                 continue  # score_* are computed by the analyses, not asserted by a source
+            if key in tagged:
+                base, lang = tagged[key]
+                triples += [(subject, self._predicate(base), Literal(str(v), lang=lang)) for v in as_list(value)]
+                continue
             if key in tagged_values and all(str(v) in tagged_values[key] for v in as_list(value)):
                 continue  # the display copy of a language-tagged value
-            prop = self.schema.object_properties.get(self.schema.iri_for_property_name(key) or "")
-            if prop is not None:
-                triples += [(subject, URIRef(prop.iri), URIRef(v)) for v in as_list(value)]
-                continue
-            triples += [(subject, URIRef(p), lit) for p, lit in self._literals(key, value)]
+            predicate = self._predicate(key)
+            if key in iri_keys or str(predicate) in self.schema.object_properties:
+                triples += [(subject, predicate, self._iri(v)) for v in as_list(value)]
+            else:
+                triples += [(subject, predicate, lit) for lit in self._literals(key, value)]
         return triples
 
-    def triples(self, graph: PropertyGraph):
+    def triples(self, graph: PropertyGraph) -> Iterator[tuple]:
         """Yield the RDF triples of ``graph``."""
         schema = self.schema
         for uri, node in graph.nodes.items():
             props = node["props"]
             if props.get("stub"):
                 continue
-            subject = URIRef(uri)
+            subject = self._iri(uri)
             for label in schema.most_specific(node["labels"]):
                 yield (subject, RDF.type, URIRef(schema.class_for_label(label).iri))
             for rdf_type in as_list(props.get("rdfType")):
-                yield (subject, RDF.type, URIRef(rdf_type))
+                yield (subject, RDF.type, self._iri(rdf_type))
             yield from self._value_triples(subject, props, SKIP_NODE_KEYS)
             for evidence in as_list(props.get("evidence")):
-                yield (subject, DKG.evidence, URIRef(evidence))
+                yield (subject, DKG.evidence, self._iri(evidence))
         for uri, rel in graph.relationships.items():
-            props = rel["props"]
-            start, end = URIRef(rel["start"]), URIRef(rel["end"])
-            if uri.startswith(TIE_PREFIX):
-                prop = schema.property_for_type(rel["type"])
-                yield (start, URIRef(prop.iri), end)
-                if props.get("evidence"):
-                    statement = BNode()
-                    yield (statement, RDF.type, RDF.Statement)
-                    yield (statement, RDF.subject, start)
-                    yield (statement, RDF.predicate, URIRef(prop.iri))
-                    yield (statement, RDF.object, end)
-                    for evidence in as_list(props["evidence"]):
-                        yield (statement, DKG.evidence, URIRef(evidence))
-                continue
-            nary = schema.nary_for_type(rel["type"])
-            subject = BNode(uri[len(GENID):]) if uri.startswith(GENID) else URIRef(uri)
+            yield from self._relationship_triples(uri, rel)
+
+    def _relationship_triples(self, uri: str, rel: dict) -> Iterator[tuple]:
+        """An n-ary relationship as an instance of its class; any other as a triple, with what the relationship
+        carries stated on a reified ``rdf:Statement`` about it (a type the ontology lacks gets a
+        ``urn:dkg:property:`` predicate, so nothing is dropped)."""
+        props = rel["props"]
+        start, end = self._iri(rel["start"]), self._iri(rel["end"])
+        types = [self._iri(t) for t in as_list(props.get("rdfType"))]
+        evidence = [self._iri(e) for e in as_list(props.get("evidence"))]
+        nary = self.schema.nary_for_type(rel["type"])
+        if nary is not None and not str(uri).startswith(TIE_PREFIX):
+            subject = BNode(uri[len(GENID):]) if str(uri).startswith(GENID) else self._iri(uri)
             yield (subject, RDF.type, URIRef(nary.class_iri))
+            yield from ((subject, RDF.type, t) for t in types)
             yield (subject, URIRef(nary.source_property), start)
             yield (subject, URIRef(nary.target_property), end)
             yield from self._value_triples(subject, props, SKIP_REL_KEYS)
-            for evidence in as_list(props.get("evidence")):
-                yield (subject, DKG.evidence, URIRef(evidence))
+            yield from ((subject, DKG.evidence, e) for e in evidence)
+            return
+        prop = self.schema.property_for_type(rel["type"])
+        predicate = URIRef(prop.iri) if prop else self._predicate(rel["type"])
+        yield (start, predicate, end)
+        statement = BNode()
+        values = self._value_triples(statement, props, SKIP_REL_KEYS)
+        if values or types or evidence:
+            yield (statement, RDF.type, RDF.Statement)
+            yield (statement, RDF.subject, start)
+            yield (statement, RDF.predicate, predicate)
+            yield (statement, RDF.object, end)
+            yield from ((statement, RDF.type, t) for t in types)
+            yield from values
+            yield from ((statement, DKG.evidence, e) for e in evidence)
 
     def to_rdflib(self, graph: PropertyGraph) -> Graph:
         rdf = Graph()
         rdf.bind("dkg", DKG_NS)
-        rdf.bind("dkgid", "https://w3id.org/diaspora-kg/id/")
-        for namespace, prefix in self.prefixes.items():
-            if prefix and not prefix.startswith("ns"):
-                rdf.bind(prefix, namespace)
+        rdf.bind("dkgid", DKGID_NS)
+        rdf.bind("dkgp", PROPERTY_NS)
+        for prefix, namespace in self.prefixes.items():
+            rdf.bind(prefix, self._iri(namespace))
         for triple in self.triples(graph):
             rdf.add(triple)
         return rdf
 
 
+# -- GraphML, GEXF, CSV ------------------------------------------------------------------------------------------
 def _flat(value):
-    """A GraphML/GEXF-safe scalar: lists and maps as JSON text, None dropped by the caller."""
+    """A GraphML/GEXF/CSV-safe scalar: lists and maps as JSON text, other values plain; None dropped by the caller."""
     value = _plain(value)
     if isinstance(value, list | tuple | set | dict):
         return json.dumps([_plain(v) for v in value] if not isinstance(value, dict) else value,
                           ensure_ascii=False, default=str)
-    return value
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # e.g. a Neo4j point
 
 
-def gephi_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes GraphML and GEXF writers accept (NetworkX's reject lists and None)."""
+def _xml_safe(value):
+    return NOT_IN_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _one_type_per_key(rows: list[dict]) -> None:
+    """Make each key's values one type across ``rows`` (in place): int and float -> float, a mix with text or
+    booleans -> text (JSON spelling), as GraphML and GEXF declare one type per attribute."""
+    kinds = defaultdict(set)
+    for attrs in rows:
+        for key, value in attrs.items():
+            kinds[key].add(type(value))
+    for key, found in kinds.items():
+        if len(found) < 2:
+            continue
+        numeric = found <= {int, float}
+        for attrs in rows:
+            if key in attrs:
+                value = attrs[key]
+                attrs[key] = float(value) if numeric else value if isinstance(value, str) else json.dumps(value)
+
+
+def gephi_graph(graph: nx.MultiDiGraph, *, gexf: bool = False) -> nx.MultiDiGraph:
+    """A copy whose attributes the GraphML (or, with ``gexf``, GEXF) writer accepts and its reader gives back.
+
+    NetworkX's writers reject lists and None; XML cannot carry most control characters; an attribute has one
+    type; and the GEXF writer takes some names (``id``, ``start``, ``viz``…) as structure, so such data keys are
+    written as ``<key>Value``.
+    """
+    def attrs_of(data: dict, reserved: set) -> dict:
+        out = {}
+        for key, value in data.items():
+            if value is None:
+                continue
+            key = f"{key}Value" if gexf and key in reserved else key
+            out[_xml_safe(str(key))] = _xml_safe(_flat(value))
+        return out
+
+    ids = {node: _xml_safe(str(node)) for node in graph.nodes}
+    nodes = [(ids[n], attrs_of(a, GEXF_NODE_KEYS), str(a.get("name", n))) for n, a in graph.nodes(data=True)]
+    edges = [(ids[u], ids[v], _xml_safe(str(k)), attrs_of(a, GEXF_EDGE_KEYS), str(a.get("type", "")))
+             for u, v, k, a in graph.edges(keys=True, data=True)]
+    for attrs, label in [(n[1], n[2]) for n in nodes] + [(e[3], e[4]) for e in edges]:
+        attrs["label"] = _xml_safe(label)
+    _one_type_per_key([n[1] for n in nodes])
+    _one_type_per_key([e[3] for e in edges])
     flat = nx.MultiDiGraph()
-    for node, attrs in graph.nodes(data=True):
-        flat.add_node(node, **{k: _flat(v) for k, v in attrs.items() if v is not None})
-        flat.nodes[node]["label"] = str(attrs.get("name", node))
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: _flat(val) for k, val in attrs.items() if val is not None})
-        flat.edges[u, v, key]["label"] = attrs.get("type", "")
+    for node, attrs, _ in nodes:
+        flat.add_node(node, **attrs)
+    for u, v, key, attrs, _ in edges:
+        flat.add_edge(u, v, key=key, **attrs)
     return flat
 
 
 def write_csv(graph: PropertyGraph, directory: Path) -> list[Path]:
-    """``nodes.csv`` and ``relationships.csv`` (lists as JSON) in ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """``nodes.csv`` and ``relationships.csv`` (lists as JSON) in ``directory``; both or neither replaced."""
     node_keys = sorted({k for n in graph.nodes.values() for k in n["props"]} - {"uri", "name"})
     rel_keys = sorted({k for r in graph.relationships.values() for k in r["props"]} - {"uri"})
     paths = [directory / "nodes.csv", directory / "relationships.csv"]
-    with open(paths[0], "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["uri", "labels", "name", *node_keys])
-        for uri, node in sorted(graph.nodes.items()):
-            props = node["props"]
-            writer.writerow([uri, ";".join(node["labels"]), props.get("name", ""),
-                             *(_flat(props[k]) if props.get(k) is not None else "" for k in node_keys)])
-    with open(paths[1], "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["uri", "type", "start", "end", *rel_keys])
-        for uri, rel in sorted(graph.relationships.items()):
-            props = rel["props"]
-            writer.writerow([uri, rel["type"], rel["start"], rel["end"],
-                             *(_flat(props[k]) if props.get(k) is not None else "" for k in rel_keys)])
+    with replacing(paths[0]) as nodes_tmp, replacing(paths[1]) as rels_tmp:
+        with open(nodes_tmp, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["uri", "labels", "name", *node_keys])
+            for uri, node in sorted(graph.nodes.items(), key=lambda item: str(item[0])):
+                props = node["props"]
+                writer.writerow([uri, ";".join(node["labels"]), props.get("name", ""),
+                                 *(_flat(props[k]) if props.get(k) is not None else "" for k in node_keys)])
+        with open(rels_tmp, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["uri", "type", "start", "end", *rel_keys])
+            for uri, rel in sorted(graph.relationships.items(), key=lambda item: str(item[0])):
+                props = rel["props"]
+                writer.writerow([uri, rel["type"], rel["start"], rel["end"],
+                                 *(_flat(props[k]) if props.get(k) is not None else "" for k in rel_keys)])
     return paths
 
 
+# -- writing -------------------------------------------------------------------------------------------------------
+def _new_file_mode(path: Path) -> int:
+    """The permissions ``path`` has, or those a new file gets under the current umask."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file in ``path``'s folder, renamed over ``path`` when the block ends without error and
+    removed when it does not: ``path`` is either the complete new file or what it was before."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, _new_file_mode(path))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def export(graph: PropertyGraph, schema: GraphSchema, fmt: str, out: Path,
-           prefixes: dict[str, str] | None = None) -> list[Path]:
-    """Write ``graph`` to ``out`` in ``fmt``; returns the files written."""
+           prefixes: dict[str, str] | None = None, *,
+           on_warning: Callable[[str], None] | None = None) -> list[Path]:
+    """Write ``graph`` to ``out`` in ``fmt``; returns the files written.
+
+    ``prefixes`` is ``{prefix: namespace}`` for properties outside the ontology (RDF formats).
+    ``on_warning`` receives one message per thing written differently from the database (an IRI
+    percent-encoded). A file that cannot be written raises :class:`DiasporaKGError`; nothing partial is left.
+    """
     out = Path(out)
-    if fmt in RDF_FORMATS:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        RdfExporter(schema, prefixes).to_rdflib(graph).serialize(out, format=RDF_FORMATS[fmt], encoding="utf-8")
-        return [out]
-    if fmt in ("graphml", "gexf"):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        flat = gephi_graph(graph.to_networkx(schema))
-        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(flat, out)
-        return [out]
-    if fmt == "csv":
-        return write_csv(graph, out)
+    try:
+        if fmt in RDF_FORMATS:
+            exporter = RdfExporter(schema, prefixes)
+            rdf = exporter.to_rdflib(graph)
+            with replacing(out) as tmp:
+                rdf.serialize(tmp, format=RDF_FORMATS[fmt], encoding="utf-8")
+            for stored, written in sorted(exporter.encoded.items()):
+                if on_warning:
+                    on_warning(f"<{stored}> is not a valid IRI; written percent-encoded as <{written}>")
+            return [out]
+        if fmt in ("graphml", "gexf"):
+            flat = gephi_graph(graph.to_networkx(schema), gexf=fmt == "gexf")
+            with replacing(out) as tmp:
+                (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(flat, tmp)
+            return [out]
+        if fmt == "csv":
+            return write_csv(graph, out)
+    except OSError as exc:
+        raise DiasporaKGError(f"{exc.filename or out}: cannot write the export ({exc.strerror or exc})",
+                              hint="check that the folder is writable and the disk has space; "
+                                   "an earlier export there is left as it was") from exc
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

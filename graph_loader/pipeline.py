@@ -181,7 +181,7 @@ def _analysis_files(result: RunResult) -> None:
 
 
 def _pictures_and_exports(result: RunResult, schema, step, db) -> None:
-    from .export import gephi_graph
+    from .export import gephi_graph, replacing
     from .viz import views, write_figure, write_html
 
     graph = result.analysis["graph"]
@@ -199,7 +199,8 @@ def _pictures_and_exports(result: RunResult, schema, step, db) -> None:
         import networkx as nx
 
         path = result.out / "graph.graphml"
-        nx.write_graphml(gephi_graph(graph), path)
+        with replacing(path) as tmp:
+            nx.write_graphml(gephi_graph(graph), tmp)
         return path
 
     result.files.append(step("export GraphML for Gephi")(graphml))

@@ -7,7 +7,12 @@
   source and target properties, carrying its other properties and its own ``uri``.
 * An object property between two resources becomes a relationship row whose ``uri`` is a stable id of the triple
   (``urn:dkg:tie:<hash>``); a symmetric property stated both ways is stored once.
-* ``rdf:Statement`` reifications attach their ``dkg:evidence`` to the relationship of the triple they describe.
+* ``rdf:Statement`` reifications attach everything they state to the relationship of the triple they describe:
+  ``dkg:evidence`` to its ``evidence``, every other property (``dkg:note``, a foreign predicate, an extra
+  ``rdf:type``) named exactly as on a node. Several statements about one triple are unioned.
+* A predicate outside the ontology is kept as ``<prefix>__<local name>`` (``dcterms__description``), the prefix
+  recorded in :attr:`MappedGraph.prefixes` (``{prefix: namespace}``, the one orientation used everywhere); when
+  its values are IRIs, the property's name is listed in ``iriKeys`` so that the export gives back IRIs, not strings.
 * Literals keep their type (int, float, bool, date, str); several values make a list; a language-tagged value of
   property ``p`` is stored under ``p_<lang>`` and ``p`` holds the untagged value(s) or, when there is none, the
   display value (@en, else @es, else the first). ``name``, ``altNames``, ``acronyms`` and ``nameKeys`` are derived
@@ -16,13 +21,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from ..schema import DERIVED_NAME_KEYS, DKG_NS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
 from .read import Lit, Triple
@@ -36,19 +41,23 @@ TIE_PREFIX = "urn:dkg:tie:"
 GENID = "https://w3id.org/diaspora-kg/.well-known/genid/"
 REIFICATION = {RDF_NS + "subject": "s", RDF_NS + "predicate": "p", RDF_NS + "object": "o"}
 STATEMENT = RDF_NS + "Statement"
-INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                               "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt",
-                               "unsignedLong", "unsignedShort", "gYear")}
-FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
 EXTERNAL_NAMES = {str(k): v for k, v in EXTERNAL_PROPERTY_NAMES.items()}
+#: Bookkeeping property: the names of properties (outside the ontology) whose values are IRIs, not strings.
+IRI_KEYS = "iriKeys"
+#: Predicates the export makes for property keys that have neither an ontology term nor a prefix (written into
+#: Neo4j by another tool); ``urn:dkg:property:tags`` loads back as the key ``tags``.
+PROPERTY_NS = "urn:dkg:property:"
+#: Keys the loader keeps for itself; a ``urn:dkg:property:`` predicate never takes one of them.
+RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS}
 #: Prefixes for predicates outside our namespace, so ``schema:foo`` is stored as ``schema__foo`` (loses nothing).
+#: ``{namespace: prefix}``, one prefix per namespace and one namespace per prefix (the export reverses it).
 KNOWN_PREFIXES = {
     "http://www.w3.org/2004/02/skos/core#": "skos",
     "http://www.w3.org/ns/prov#": "prov",
     "http://www.w3.org/ns/org#": "org",
     "http://purl.org/linked-data/cube#": "qb",
     "https://schema.org/": "schema",
-    "http://schema.org/": "schema",
+    "http://schema.org/": "schemahttp",  # not "schema": the two would share property names and export as one
     "http://xmlns.com/foaf/0.1/": "foaf",
     "http://purl.org/dc/terms/": "dcterms",
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -75,22 +84,15 @@ def tie_uri(subject: str, predicate: str, obj: str) -> str:
 
 
 def python_value(lit: Lit):
-    """The Python value of a literal (int, float, bool, date, datetime or str); the lexical form if malformed."""
-    datatype = lit.datatype
-    try:
-        if datatype in INT_TYPES:
-            return int(lit.value[:4] if datatype == XSD + "gYear" else lit.value)
-        if datatype in FLOAT_TYPES:
-            return float(lit.value)
-        if datatype == XSD + "boolean":
-            return {"true": True, "1": True, "false": False, "0": False}[lit.value.strip()]
-        if datatype == XSD + "date":
-            return dt.date.fromisoformat(lit.value)
-        if datatype == XSD + "dateTime":
-            return dt.datetime.fromisoformat(lit.value)
-    except (ValueError, KeyError):
-        return lit.value
-    return lit.value
+    """The value Neo4j stores for a literal: int, float, bool, date, datetime, or the lexical form.
+
+    The lexical form when the literal is outside its datatype's XSD lexical space (``"31_342"^^xsd:integer``)
+    or its value cannot be stored (an integer beyond 64 bits, a number that is not finite): validation reports
+    both, so this only keeps the writer safe. See :func:`graph_loader.rdf.xsd.stored_value`; never raises.
+    """
+    from .xsd import stored_value  # here, not at the top: one home for literal values, shared with validation
+
+    return stored_value(lit.value, lit.datatype)
 
 
 def as_list(value) -> list:
@@ -204,7 +206,6 @@ class Mapper:
         self.literals: dict[str, dict[str, list[Lit]]] = defaultdict(lambda: defaultdict(list))
         self.links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.statements: dict[str, dict[str, str]] = defaultdict(dict)
-        self.statement_evidence: dict[str, list[str]] = defaultdict(list)
         self.triples = 0
 
     def add(self, triples: Iterable[Triple]) -> None:
@@ -228,12 +229,14 @@ class Mapper:
         out = MappedGraph(triples=self.triples)
         nary = schema.nary
         reified = {s for s, t in self.types.items() if STATEMENT in t} | set(self.statements)
-        evidence_of_tie: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        for stmt in reified:
+        said_of_tie: dict[tuple[str, str, str], dict] = {}
+        for stmt in sorted(reified):
             parts = self.statements.get(stmt, {})
             if {"s", "p", "o"} <= parts.keys():
-                key = (parts["s"], parts["p"], parts["o"])
-                evidence_of_tie[key] += self.links[stmt].get(EVIDENCE, [])
+                said = self._statement(stmt, out)
+                mine = said_of_tie.setdefault((parts["s"], parts["p"], parts["o"]), {"props": {}, "evidence": []})
+                mine["props"] = merge_props(mine["props"], said["props"])
+                mine["evidence"] = sorted(set(mine["evidence"]) | set(said["evidence"]))
             else:
                 out.warnings.append(f"reified statement {stmt} lacks rdf:subject, rdf:predicate or rdf:object")
 
@@ -254,22 +257,45 @@ class Mapper:
                     evidence += [self._uri(o) for o in objects]
                 elif prop is not None and prop.store_as == "relationship":
                     for obj in objects:
-                        self._tie(uri, prop, self._uri(obj), evidence_of_tie.get((subject, predicate, obj), []),
-                                  out)
-                elif prop is not None:
-                    props[prop.name] = collapse(as_list(props.get(prop.name)) + [self._uri(o) for o in objects])
+                        self._tie(uri, prop, self._uri(obj), said_of_tie.get((subject, predicate, obj)), out)
                 else:
-                    name = self._external_name(predicate, out)
-                    props[name] = collapse(as_list(props.get(name)) + [self._uri(o) for o in objects])
+                    self._link_prop(predicate, objects, props, out)
             unknown = classes - set(schema.classes)
             if unknown:
                 props["rdfType"] = collapse(sorted(unknown))
             props.update(derive_names(props, uri))
             out.nodes[uri] = {"uri": uri, "labels": labels, "props": props, "evidence": sorted(set(evidence))}
-        for s, p, o in evidence_of_tie:
-            if s not in subjects or p not in schema.object_properties:
-                out.warnings.append(f"a reified statement describes <{s}> <{p}> <{o}>, which is not a tie we load")
+        for s, p, o in said_of_tie:
+            prop = schema.object_properties.get(p)
+            if s not in subjects or prop is None or prop.store_as != "relationship" or o not in self.links.get(s, {}).get(p, []):
+                out.warnings.append(f"a reified statement describes <{s}> <{p}> <{o}>, which is not a tie we load "
+                                    "(not asserted, or not an object property stored as a relationship); "
+                                    "what it says is not loaded")
         return out
+
+    def _statement(self, stmt: str, out: MappedGraph) -> dict:
+        """What a reified statement says about its triple: ``{"props", "evidence"}``, properties named as on a
+        node (``note``, ``note_es``, ``dcterms__description``; extra classes in ``rdfType``)."""
+        props = self._literal_props(stmt, out)
+        classes = self.types.get(stmt, set()) - {STATEMENT}
+        if classes:
+            props["rdfType"] = collapse(sorted(classes))
+        evidence = []
+        for predicate, objects in self.links.get(stmt, {}).items():
+            if predicate == EVIDENCE:
+                evidence += [self._uri(o) for o in objects]
+            else:
+                self._link_prop(predicate, objects, props, out)
+        return {"props": props, "evidence": sorted(set(evidence))}
+
+    def _link_prop(self, predicate: str, objects: list[str], props: dict, out: MappedGraph) -> None:
+        """IRI values that do not make a relationship: a URI (list) under the property's name. For a predicate
+        outside the ontology the name also goes into ``iriKeys``, which tells the export these are IRIs."""
+        prop = self.schema.object_properties.get(predicate)
+        name = prop.name if prop else self._external_name(predicate, out)
+        props[name] = collapse(as_list(props.get(name)) + [self._uri(o) for o in objects])
+        if prop is None:
+            props[IRI_KEYS] = sorted(set(as_list(props.get(IRI_KEYS))) | {name})
 
     def _uri(self, term: str) -> str:
         return GENID + term[2:] if term.startswith("_:") else term
@@ -298,21 +324,30 @@ class Mapper:
         return props
 
     def _external_name(self, predicate: str, out: MappedGraph) -> str:
+        """``<prefix>__<local name>`` for a predicate outside the ontology; the prefix goes into ``out.prefixes``.
+
+        The local name is kept as it is (Neo4j takes any property key; Cypher quotes odd ones in backticks), so
+        the export can rebuild the predicate exactly: ``ex:foo-bar`` stays ``ns…__foo-bar``.
+        """
         for namespace, prefix in KNOWN_PREFIXES.items():
             if predicate.startswith(namespace):
                 out.prefixes[prefix] = namespace
-                return f"{prefix}__{re.sub(r'[^A-Za-z0-9_]', '_', predicate[len(namespace):])}"
+                return f"{prefix}__{predicate[len(namespace):]}"
+        if predicate.startswith(PROPERTY_NS):
+            key = unquote(predicate[len(PROPERTY_NS):])
+            if key and "__" not in key and key not in RESERVED_KEYS and not self.schema.iri_for_property_name(key):
+                return key
         if predicate.startswith(DKG_NS):
             out.warnings.append(f"<{predicate}> is not a term of the ontology")
-        namespace, local = re.match(r"(.*[#/])([^#/]*)$", predicate).groups()
-        prefix = out.prefixes.get(namespace) or next(
-            (p for p, ns in out.prefixes.items() if ns == namespace), None)
-        if prefix is None:
-            prefix = f"ns{hashlib.sha1(namespace.encode()).hexdigest()[:6]}"
-            out.prefixes[prefix] = namespace
-        return f"{prefix}__{re.sub(r'[^A-Za-z0-9_]', '_', local)}"
+        match = re.match(r"(.*[#/])([^#/]*)$", predicate) or re.match(r"(.*:)(.*)$", predicate)  # urn:x:y
+        namespace, local = match.groups() if match else ("", predicate)
+        # The same namespace always gets the same prefix, in every file and every load.
+        prefix = f"ns{hashlib.sha1(namespace.encode()).hexdigest()[:6]}"
+        out.prefixes[prefix] = namespace
+        return f"{prefix}__{local}"
 
-    def _tie(self, start: str, prop, end: str, evidence: list[str], out: MappedGraph) -> None:
+    def _tie(self, start: str, prop, end: str, said: dict | None, out: MappedGraph) -> None:
+        """A direct tie, with what reified statements ``said`` of it (``{"props", "evidence"}``, or None)."""
         # A symmetric tie stated both ways is stored once, in the direction first met (subjects are visited in
         # IRI order); the asserted direction is kept, since shapes may constrain subject and object differently.
         if prop.symmetric and tie_uri(end, prop.iri, start) in out.relationships:
@@ -320,7 +355,9 @@ class Mapper:
         uri = tie_uri(start, prop.iri, end)
         row = out.relationships.setdefault(uri, {"uri": uri, "type": prop.type, "start": start, "end": end,
                                                  "props": {}, "evidence": []})
-        row["evidence"] = sorted(set(row["evidence"]) | {self._uri(e) for e in evidence})
+        if said:
+            row["props"] = merge_props(row["props"], said["props"])
+            row["evidence"] = sorted(set(row["evidence"]) | set(said["evidence"]))
 
     def _nary_row(self, uri: str, subject: str, spec, props: dict, out: MappedGraph) -> None:
         links = self.links.get(subject, {})
@@ -338,9 +375,7 @@ class Mapper:
             if predicate == EVIDENCE:
                 evidence += [self._uri(o) for o in objects]
             else:
-                prop = self.schema.object_properties.get(predicate)
-                name = prop.name if prop else self._external_name(predicate, out)
-                props[name] = collapse([self._uri(o) for o in objects])
+                self._link_prop(predicate, objects, props, out)
         out.relationships[uri] = {"uri": uri, "type": spec.type, "start": self._uri(start[0]),
                                   "end": self._uri(end[0]), "props": props, "evidence": sorted(set(evidence))}
 
