@@ -387,7 +387,9 @@ def export(fmt, out):
     with connect(echo=_echo) as db:
         graph = read_property_graph(db)
         prefixes = namespace_prefixes(db)
-    paths = export_graph(graph, load_schema(), fmt, out, prefixes)
+    warnings: list[str] = []
+    paths = export_graph(graph, load_schema(), fmt, out, prefixes, on_warning=warnings.append)
+    _print_warnings("export", warnings)
     _echo(f"Exported {len(graph.nodes)} nodes and {len(graph.relationships)} relationships as {fmt}: "
           + ", ".join(map(str, paths)))
 

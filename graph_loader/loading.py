@@ -22,8 +22,18 @@ from pathlib import Path
 from .errors import InputError, ValidationFailed
 from .neo4j.connection import Database
 from .neo4j.writer import GraphWriter, WriteCounts
-from .rdf.mapping import RDF_TYPE, MappedGraph, map_triples
-from .rdf.read import SUPPORTED, SourceFile, Triple, expand_paths, inspect, iter_triples, source_key
+from .rdf.mapping import RDF_TYPE, MappedGraph, map_triples, python_value
+from .rdf.read import (
+    SUPPORTED,
+    Lit,
+    SourceFile,
+    Term,
+    Triple,
+    expand_paths,
+    inspect,
+    iter_triples,
+    source_key,
+)
 from .schema import RESOURCE_LABEL, GraphSchema, load_schema
 from .settings import PROJECT_ROOT
 
@@ -145,17 +155,35 @@ def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
     return objects - subjects
 
 
-def context_from_database(db: Database, uris: set[str], schema: GraphSchema) -> list[Triple]:
-    """``rdf:type`` triples for resources already in the graph, so shapes can check what inputs point to."""
-    if not uris:
+def context_from_database(db: Database, prepared: list[PreparedSource], schema: GraphSchema,
+                          replaced: set[str] = frozenset()) -> list[Triple]:
+    """What the graph already holds about the resources the inputs touch, as triples to validate with them.
+
+    A file loaded after another is checked against what the first one left: a second ``foundedYear``, a second
+    class disjoint with the first, a second contributor of one contribution break the shapes exactly as they would
+    if both files were validated together. The inputs' subjects come whole (properties, ties, n-ary
+    relationships), what they point at by its classes. Facts only ``replaced`` sources assert are left out: the
+    load unloads them first. A value the input states again is not counted twice, even in another lexical form.
+    """
+    from .export import RdfExporter
+    from .neo4j.read import read_touched
+    from .rdf.read import from_rdflib
+
+    subjects = {s for p in prepared for s, _, _ in p.triples if not s.startswith("_:")}
+    graph = read_touched(db, schema, subjects, referenced_uris(prepared))
+    if not graph.nodes:
         return []
-    rows = db.read(f"MATCH (n:{RESOURCE_LABEL}) WHERE n.uri IN $uris RETURN n.uri AS uri, labels(n) AS labels",
-                   {"uris": sorted(uris)})
-    triples = []
-    for row in rows:
-        for label in schema.most_specific(row["labels"]):
-            triples.append((row["uri"], RDF_TYPE, schema.class_for_label(label).iri))
-    return triples
+    for table in (graph.nodes, graph.relationships):
+        for uri in [u for u, item in table.items() if set(item["props"].get("sources") or ["?"]) <= replaced]:
+            del table[uri]
+    stated = {(s, p, _value_key(o)) for item in prepared for s, p, o in item.triples}
+    exporter = RdfExporter(schema, namespace_prefixes(db))
+    return [t for t in from_rdflib(exporter.to_rdflib(graph)) if (t[0], t[1], _value_key(t[2])) not in stated]
+
+
+def _value_key(term: Term) -> object:
+    """What makes two objects the same value: the IRI, or a literal's stored value and language."""
+    return (python_value(term), term.lang) if isinstance(term, Lit) else term
 
 
 def context_from_files(uris: set[str], paths: Iterable[Path] = DEFAULT_PATHS) -> list[Triple]:
@@ -234,7 +262,8 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     prepared = prepare([f.path for f in changed], schema)
     attach_relationship_updates(prepared, db)
     warn_untyped(prepared, db)
-    context = context_from_database(db, referenced_uris(prepared), schema)
+    replaced = {f.key for f in changed if f.key in loaded}
+    context = context_from_database(db, prepared, schema, replaced)
     validation = validate_prepared(prepared, context)
     if not validation.conforms:
         raise ValidationFailed(validation)

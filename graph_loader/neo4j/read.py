@@ -1,14 +1,32 @@
-"""Reading the graph (or a part of it) back from Neo4j into a :class:`graph_loader.property_graph.PropertyGraph`."""
+"""Reading the graph (or a part of it) back from Neo4j into a :class:`graph_loader.property_graph.PropertyGraph`.
+
+Nodes and relationships are keyed by their ``uri``. One written by another tool without a ``uri`` is still read
+(so that export and analysis see everything the database holds), keyed by a blank-node IRI made from its Neo4j
+element id (``…/.well-known/genid/neo4j-…``), which the RDF export writes as a blank node for n-ary relationships
+and as that IRI for nodes.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from ..property_graph import PropertyGraph
-from ..schema import RESOURCE_LABEL
+from ..rdf.mapping import GENID
+from ..schema import RESOURCE_LABEL, GraphSchema, quote_name
 from .connection import Database
 
-NODES = f"MATCH (n:{RESOURCE_LABEL}) RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
+NODES = (f"MATCH (n:{RESOURCE_LABEL}) "
+         "RETURN n.uri AS uri, elementId(n) AS id, labels(n) AS labels, properties(n) AS props")
 RELATIONSHIPS = (f"MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
-                 "RETURN r.uri AS uri, type(r) AS type, a.uri AS start, b.uri AS end, properties(r) AS props")
+                 "RETURN r.uri AS uri, elementId(r) AS id, type(r) AS type, "
+                 "coalesce(a.uri, elementId(a)) AS start, coalesce(b.uri, elementId(b)) AS end, "
+                 "a.uri IS NULL AS start_unnamed, b.uri IS NULL AS end_unnamed, properties(r) AS props")
+
+
+def fallback_uri(element_id: str) -> str:
+    """The key of a node or relationship that has no ``uri``: a blank-node IRI from its element id."""
+    return f"{GENID}neo4j-{re.sub(r'[^A-Za-z0-9]', '-', element_id)}"
 
 
 def read_property_graph(db: Database, *, uris: list[str] | None = None) -> PropertyGraph:
@@ -21,8 +39,51 @@ def read_property_graph(db: Database, *, uris: list[str] | None = None) -> Prope
         params = {"uris": list(uris)}
     with db.session(read_only=True) as session:
         for record in session.run(node_query, params):
-            graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
+            uri = record["uri"] if record["uri"] is not None else fallback_uri(record["id"])
+            graph.nodes[uri] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
         for record in session.run(rel_query, params):
+            uri = record["uri"] if record["uri"] is not None else fallback_uri(record["id"])
+            start = fallback_uri(record["start"]) if record["start_unnamed"] else record["start"]
+            end = fallback_uri(record["end"]) if record["end_unnamed"] else record["end"]
+            graph.relationships[uri] = {"type": record["type"], "start": start, "end": end,
+                                        "props": dict(record["props"])}
+    return graph
+
+
+NODES_BY_URI = (f"UNWIND $uris AS u MATCH (n:{RESOURCE_LABEL} {{uri: u}}) "
+                "RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props")
+TIES_FROM = (f"UNWIND $uris AS u MATCH (a:{RESOURCE_LABEL} {{uri: u}})-[r]->(b:{RESOURCE_LABEL}) "
+             "WHERE r.uri IS NOT NULL AND b.uri IS NOT NULL "
+             "RETURN r.uri AS uri, type(r) AS type, a.uri AS start, b.uri AS end, properties(r) AS props")
+#: Per type, so that the type's ``uri`` index serves the lookup.
+RELATIONSHIPS_BY_URI = ("MATCH (a:{resource})-[r:{type}]->(b:{resource}) WHERE r.uri IN $uris "
+                        "RETURN r.uri AS uri, type(r) AS type, a.uri AS start, b.uri AS end, properties(r) AS props")
+
+
+def read_touched(db: Database, schema: GraphSchema, subjects: Iterable[str],
+                 referenced: Iterable[str] = ()) -> PropertyGraph:
+    """The part of the graph that an input about ``subjects`` must be validated with.
+
+    Whole (labels, properties, outgoing relationships): the nodes among ``subjects``, and the n-ary relationships
+    (contributions, memberships, ...) whose ``uri`` is among them. Labels only: the other ends of those
+    relationships, their evidence records and the ``referenced`` resources, so that class constraints on them
+    can be checked.
+    """
+    subjects = sorted(set(subjects))
+    graph = PropertyGraph()
+    with db.session(read_only=True) as session:
+        for record in session.run(NODES_BY_URI, uris=subjects):
+            graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
+        rows = list(session.run(TIES_FROM, uris=sorted(graph.nodes)))
+        for spec in schema.nary.values():
+            query = RELATIONSHIPS_BY_URI.format(resource=RESOURCE_LABEL, type=quote_name(spec.type))
+            rows += list(session.run(query, uris=subjects))
+        for record in rows:
             graph.relationships[record["uri"]] = {"type": record["type"], "start": record["start"],
                                                   "end": record["end"], "props": dict(record["props"])}
+        ends = {r[k] for r in graph.relationships.values() for k in ("start", "end")} | set(referenced)
+        ends |= {e for item in (*graph.nodes.values(), *graph.relationships.values())
+                 for e in item["props"].get("evidence") or ()}
+        for record in session.run(NODES_BY_URI, uris=sorted(ends - graph.nodes.keys())):
+            graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": {"uri": record["uri"]}}
     return graph
