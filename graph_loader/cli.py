@@ -244,18 +244,17 @@ def validate(paths, fmt):
 
     Exit codes: 0 valid (warnings allowed), 1 invalid, 2 error (unreadable file, syntax error).
     """
-    from .loading import (
-        DEFAULT_PATHS,
+    from .loading import validate_prepared
+    from .rdf.sources import (
         attach_relationship_updates,
         context_from_files,
         prepare,
         referenced_uris,
-        validate_prepared,
         warn_untyped,
     )
     from .report.rows import to_json
 
-    prepared = prepare(paths or DEFAULT_PATHS)
+    prepared = prepare(paths)
     attach_relationship_updates(prepared)
     warn_untyped(prepared)
     report = validate_prepared(prepared, context_from_files(referenced_uris(prepared)))
@@ -348,8 +347,8 @@ def load(paths, batch_size, dry_run, force, fmt):
 @reports_errors
 def unload(source):
     """Remove what only SOURCE asserted (a file path or a key from `diaspora-kg sources`)."""
-    from .loading import unload as unload_source
     from .neo4j.connection import connect
+    from .neo4j.ledger import unload as unload_source
 
     with connect(echo=_echo) as db:
         result = unload_source(db, source)
@@ -363,8 +362,8 @@ def unload(source):
 @reports_errors
 def sources(fmt):
     """List the loaded sources (files) with their counts."""
-    from .loading import loaded_sources
     from .neo4j.connection import connect
+    from .neo4j.ledger import loaded_sources
 
     with connect(echo=_echo) as db:
         print_rows(loaded_sources(db), fmt, title="Loaded sources")
@@ -379,8 +378,8 @@ def sources(fmt):
 def export(fmt, out):
     """Export the graph from Neo4j: RDF (round-trips through `load`), GraphML/GEXF for Gephi, or CSV."""
     from .export import export as export_graph
-    from .loading import namespace_prefixes
     from .neo4j.connection import connect
+    from .neo4j.ledger import namespace_prefixes
     from .neo4j.read import read_property_graph
     from .schema import load_schema
 
@@ -425,7 +424,7 @@ def _full_graph(from_rdf: tuple[Path, ...] | None):
 
     schema = load_schema()
     if from_rdf is not None:
-        from .property_graph import from_files
+        from .rdf.sources import from_files
 
         return from_files(from_rdf or None, schema).to_networkx(schema), None
     from .neo4j.connection import connect

@@ -6,7 +6,7 @@ only), properties become literals typed by the ontology's ranges (``p_es`` becom
 triples, and everything a relationship carries (``evidence``, ``note``, foreign predicates) comes back on a reified
 ``rdf:Statement`` about that triple; n-ary relationships become instances of their class. Properties outside the
 ontology come back under their recorded prefix (``dcterms__description``; prefixes are ``{prefix: namespace}``,
-see :func:`graph_loader.loading.namespace_prefixes`), or, when a tool wrote a key that has none, under
+see :func:`graph_loader.neo4j.ledger.namespace_prefixes`), or, when a tool wrote a key that has none, under
 ``urn:dkg:property:<key>``, which loads back as the same key. Loading the export into an empty database gives the
 same graph (``sources`` aside: they name the file a fact was read from).
 
@@ -39,7 +39,7 @@ import networkx as nx
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import DiasporaKGError
-from .property_graph import PropertyGraph
+from .model import PropertyGraph
 from .rdf.mapping import GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX, as_list
 from .schema import DERIVED_NAME_KEYS, DKG_NS, DKGID_NS, GraphSchema
 
@@ -82,7 +82,7 @@ def iri(text: str) -> URIRef:
 class RdfExporter:
     """Turns a property graph back into triples, using ``schema`` for predicates and datatypes.
 
-    ``prefixes`` is ``{prefix: namespace}`` (what :func:`graph_loader.loading.namespace_prefixes` returns and
+    ``prefixes`` is ``{prefix: namespace}`` (what :func:`graph_loader.neo4j.ledger.namespace_prefixes` returns and
     :attr:`graph_loader.rdf.mapping.MappedGraph.prefixes` holds); they override the well-known ones.
     ``encoded`` collects ``{IRI as stored: IRI as written}`` for the IRIs :func:`iri` had to change.
     """

@@ -19,34 +19,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, ValidationFailed
+from .errors import ValidationFailed
+from .model import RESOURCE_LABEL, Lit, Term, Triple
+from .neo4j import ledger
 from .neo4j.connection import Database
+from .neo4j.read import read_touched
 from .neo4j.writer import GraphWriter, WriteCounts
-from .rdf.mapping import RDF_TYPE, MappedGraph, map_triples, python_value
-from .rdf.read import (
-    SUPPORTED,
-    Lit,
-    SourceFile,
-    Term,
-    Triple,
-    expand_paths,
-    inspect,
-    iter_triples,
-    source_key,
+from .rdf.mapping import python_value
+from .rdf.read import from_rdflib
+from .rdf.sources import (
+    PreparedSource,
+    attach_relationship_updates,
+    inspect_paths,
+    prepare_sources,
+    referenced_uris,
+    subjects,
+    untyped_nodes,
+    warn_untyped,
 )
-from .schema import RESOURCE_LABEL, GraphSchema, load_schema
-from .settings import PROJECT_ROOT
-
-DEFAULT_PATHS = (PROJECT_ROOT / "data" / "gazetteer", PROJECT_ROOT / "data" / "seed")
-
-
-@dataclass
-class PreparedSource:
-    """A parsed and mapped input file, ready to validate and write."""
-
-    source: SourceFile
-    triples: list[Triple]
-    mapped: MappedGraph
+from .schema import GraphSchema, load_schema
 
 
 @dataclass
@@ -92,69 +83,6 @@ class LoadReport:
         }
 
 
-def prepare(paths: Iterable[Path], schema: GraphSchema | None = None) -> list[PreparedSource]:
-    """Inspect, parse and map every file first, so a bad file stops the load before anything is written."""
-    schema = schema or load_schema()
-    files = expand_paths(paths)
-    if not files:
-        raise InputError(", ".join(map(str, paths)) or "(no path)", "no RDF or CSV file found")
-    prepared = []
-    for source in map(inspect, files):
-        triples = list(iter_triples(source))
-        prepared.append(PreparedSource(source, triples, map_triples(triples, schema)))
-    return prepared
-
-
-def attach_relationship_updates(prepared: list[PreparedSource], db: Database | None = None) -> None:
-    """Let a file add facts to an n-ary relationship another file (or the graph) defines."""
-    known = {uri: (r["type"], r["start"], r["end"]) for p in prepared for uri, r in p.mapped.relationships.items()}
-    untyped = {u for p in prepared for u, row in p.mapped.nodes.items() if row["labels"] == (RESOURCE_LABEL,)}
-    if db is not None and untyped - known.keys():
-        rows = db.read("MATCH (a)-[r]->(b) WHERE r.uri IN $uris RETURN r.uri AS uri, type(r) AS type, "
-                       "a.uri AS start, b.uri AS end", {"uris": sorted(untyped - known.keys())})
-        known.update({r["uri"]: (r["type"], r["start"], r["end"]) for r in rows})
-    for item in prepared:
-        item.mapped.attach_to_relationships(known)
-
-
-#: How many untyped subjects a warning names by IRI before it only counts them.
-UNTYPED_EXAMPLES = 3
-
-
-def warn_untyped(prepared: list[PreparedSource], db: Database | None = None) -> None:
-    """Add one warning per file whose subjects have properties but no class, here or in the graph.
-
-    Such a subject loads as a bare ``Resource`` node that no query, shape or analysis sees: most often a typo in
-    an IRI or a forgotten ``rdf:type``. Called after :func:`attach_relationship_updates`, since a file may add
-    facts to an n-ary relationship another file defines. A file alone cannot tell (another file or the graph may
-    give the class), so this runs over all inputs together.
-    """
-    untyped = {item.source.key: [u for u, row in item.mapped.nodes.items() if row["labels"] == (RESOURCE_LABEL,)]
-               for item in prepared}
-    typed_here = {u for item in prepared for u, row in item.mapped.nodes.items() if row["labels"] != (RESOURCE_LABEL,)}
-    candidates = {u for uris in untyped.values() for u in uris} - typed_here
-    typed_in_graph = set()
-    if db is not None and candidates:
-        typed_in_graph = {r["uri"] for r in db.read(
-            f"MATCH (n:{RESOURCE_LABEL}) WHERE n.uri IN $uris AND size(labels(n)) > 1 RETURN n.uri AS uri",
-            {"uris": sorted(candidates)})}
-    for item in prepared:
-        uris = sorted(set(untyped[item.source.key]) & candidates - typed_in_graph)
-        if uris:
-            examples = ", ".join(f"<{u}>" for u in uris[:UNTYPED_EXAMPLES])
-            item.mapped.warnings.append(
-                f"{len(uris)} subject(s) have properties but no rdf:type (e.g. {examples}): they load as bare "
-                "Resource nodes that no query, shape or analysis sees; add an rdf:type or check the IRIs for typos")
-
-
-def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
-    """IRIs the inputs point at (ties, evidence, n-ary endpoints) but do not describe: they must exist already."""
-    subjects = {s for p in prepared for s, _, _ in p.triples}
-    objects = {o for p in prepared for _, pred, o in p.triples
-               if pred != RDF_TYPE and isinstance(o, str) and not o.startswith("_:")}
-    return objects - subjects
-
-
 def context_from_database(db: Database, prepared: list[PreparedSource], schema: GraphSchema,
                           replaced: set[str] = frozenset()) -> list[Triple]:
     """What the graph already holds about the resources the inputs touch, as triples to validate with them.
@@ -166,34 +94,21 @@ def context_from_database(db: Database, prepared: list[PreparedSource], schema: 
     load unloads them first. A value the input states again is not counted twice, even in another lexical form.
     """
     from .export import RdfExporter
-    from .neo4j.read import read_touched
-    from .rdf.read import from_rdflib
 
-    subjects = {s for p in prepared for s, _, _ in p.triples if not s.startswith("_:")}
-    graph = read_touched(db, schema, subjects, referenced_uris(prepared))
+    graph = read_touched(db, schema, subjects(prepared), referenced_uris(prepared))
     if not graph.nodes:
         return []
     for table in (graph.nodes, graph.relationships):
         for uri in [u for u, item in table.items() if set(item["props"].get("sources") or ["?"]) <= replaced]:
             del table[uri]
     stated = {(s, p, _value_key(o)) for item in prepared for s, p, o in item.triples}
-    exporter = RdfExporter(schema, namespace_prefixes(db))
+    exporter = RdfExporter(schema, ledger.namespace_prefixes(db))
     return [t for t in from_rdflib(exporter.to_rdflib(graph)) if (t[0], t[1], _value_key(t[2])) not in stated]
 
 
 def _value_key(term: Term) -> object:
     """What makes two objects the same value: the IRI, or a literal's stored value and language."""
     return (python_value(term), term.lang) if isinstance(term, Lit) else term
-
-
-def context_from_files(uris: set[str], paths: Iterable[Path] = DEFAULT_PATHS) -> list[Triple]:
-    """``rdf:type`` triples for ``uris`` found in the default corpus (used when validating without a server)."""
-    if not uris:
-        return []
-    triples = []
-    for source in map(inspect, expand_paths(p for p in paths if Path(p).exists())):
-        triples += [t for t in iter_triples(source) if t[1] == RDF_TYPE and t[0] in uris]
-    return triples
 
 
 #: Above this many triples the compiled validator (graph_loader.rdf.fast_validate) replaces pySHACL, whose time
@@ -248,20 +163,16 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     """
     started = time.perf_counter()
     schema = schema or load_schema()
-    paths = list(paths or DEFAULT_PATHS)
-    all_files = [inspect(p) for p in expand_paths(paths)]
-    if not all_files:
-        raise InputError(", ".join(map(str, paths)), "no RDF or CSV file found",
-                         hint=f"name files, or folders holding {', '.join(SUPPORTED)} files")
-    loaded = _loaded_sources(db, [f.key for f in all_files])
+    all_files = inspect_paths(paths)
+    loaded = ledger.loaded_state(db, [f.key for f in all_files])
     changed = [f for f in all_files if force or loaded.get(f.key) != (f.sha256, True)]
     reports = [FileReport(f.key, "unchanged") for f in all_files if f not in changed]
     if not changed:
         return LoadReport(reports, None, dry_run, time.perf_counter() - started)
 
-    prepared = prepare([f.path for f in changed], schema)
-    attach_relationship_updates(prepared, db)
-    warn_untyped(prepared, db)
+    prepared = prepare_sources(changed, schema)
+    attach_relationship_updates(prepared, ledger.relationships_by_uri(db, untyped_nodes(prepared)))
+    warn_untyped(prepared, ledger.typed_uris(db, untyped_nodes(prepared)))
     replaced = {f.key for f in changed if f.key in loaded}
     context = context_from_database(db, prepared, schema, replaced)
     validation = validate_prepared(prepared, context)
@@ -284,21 +195,13 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     return LoadReport(reports, validation, False, time.perf_counter() - started)
 
 
-def _loaded_sources(db: Database, keys: list[str]) -> dict[str, tuple[str, bool]]:
-    rows = db.read("MATCH (s:LoadedSource) WHERE s.key IN $keys RETURN s.key AS key, s.sha256 AS sha, "
-                   "coalesce(s.complete, false) AS complete", {"keys": keys})
-    return {r["key"]: (r["sha"], r["complete"]) for r in rows}
-
-
 def _load_one(db: Database, writer: GraphWriter, item: PreparedSource, existed: bool, replace: bool,
               progress) -> FileReport:
     started = time.perf_counter()
     key = item.source.key
     if replace:
-        unload(db, key)
-    db.write("MERGE (s:LoadedSource {key: $key}) SET s.sha256 = $sha, s.complete = false, "
-             "s.path = $path, s.startedAt = datetime()",
-             {"key": key, "sha": item.source.sha256, "path": str(item.source.path)})
+        ledger.unload(db, key)
+    ledger.mark_started(db, key, item.source.sha256, item.source.path)
     nodes = list(item.mapped.nodes.values())
     # Endpoints defined elsewhere get a reference row, so they exist and record that this source uses them.
     defined = item.mapped.nodes.keys()
@@ -309,27 +212,20 @@ def _load_one(db: Database, writer: GraphWriter, item: PreparedSource, existed: 
     writer.on_progress = advance or (lambda n: None)
     counts = writer.write_nodes(nodes, key)
     counts.add(writer.write_relationships(relationships, key))
-    db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = true, s.loadedAt = datetime(), "
-             "s.triples = $triples, s.nodes = $nodes, s.relationships = $rels, s.prefixes = $prefixes",
-             {"key": key, "triples": item.mapped.triples, "nodes": len(item.mapped.nodes),
-              "rels": len(relationships),
-              "prefixes": [f"{p}={ns}" for p, ns in sorted(item.mapped.prefixes.items())]})
+    ledger.mark_complete(db, key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
+                         relationships=len(relationships), prefixes=item.mapped.prefixes)
     return FileReport(key, "reloaded" if existed else "loaded", item.mapped.triples, counts,
                       item.mapped.warnings, time.perf_counter() - started)
 
 
 def _dry_run_report(db: Database, item: PreparedSource) -> FileReport:
     counts = WriteCounts()
-    node_uris = list(item.mapped.nodes)
-    present = {r["uri"] for r in db.read(f"MATCH (n:{RESOURCE_LABEL}) WHERE n.uri IN $uris RETURN n.uri AS uri",
-                                          {"uris": node_uris})}
+    present = ledger.present_node_uris(db, list(item.mapped.nodes))
     for row in item.mapped.nodes.values():
         state = "present" if row["uri"] in present else "would-create"
         counts.nodes[state] += 1
         counts.by_label[row["labels"][0]][state] += 1
-    rel_uris = list(item.mapped.relationships)
-    present = {r["uri"] for r in db.read("MATCH ()-[r]->() WHERE r.uri IN $uris RETURN r.uri AS uri",
-                                          {"uris": rel_uris})} if rel_uris else set()
+    present = ledger.present_relationship_uris(db, list(item.mapped.relationships))
     for row in item.mapped.relationships.values():
         state = "present" if row["uri"] in present else "would-create"
         counts.relationships[state] += 1
@@ -337,77 +233,3 @@ def _dry_run_report(db: Database, item: PreparedSource) -> FileReport:
     return FileReport(item.source.key, "would-load", item.mapped.triples, counts, item.mapped.warnings)
 
 
-UNLOAD_RELATIONSHIPS = f"""
-MATCH (n:{RESOURCE_LABEL})-[r]->() WHERE $key IN n.sources AND $key IN r.sources
-CALL (r) {{
-  WITH r, size(r.sources) AS count
-  FOREACH (_ IN CASE WHEN count = 1 THEN [1] ELSE [] END | DELETE r)
-  FOREACH (_ IN CASE WHEN count > 1 THEN [1] ELSE [] END | SET r.sources = [s IN r.sources WHERE s <> $key])
-}} IN TRANSACTIONS OF 10000 ROWS
-"""
-UNLOAD_NODES = f"""
-MATCH (n:{RESOURCE_LABEL}) WHERE $key IN n.sources
-CALL (n) {{
-  WITH n, size(n.sources) AS count
-  FOREACH (_ IN CASE WHEN count = 1 THEN [1] ELSE [] END | DETACH DELETE n)
-  FOREACH (_ IN CASE WHEN count > 1 THEN [1] ELSE [] END | SET n.sources = [s IN n.sources WHERE s <> $key])
-}} IN TRANSACTIONS OF 10000 ROWS
-"""
-
-
-def unload(db: Database, key_or_path: str) -> dict:
-    """Remove what only this source asserted; keep what other sources also assert (minus this source).
-
-    ``key_or_path`` is a source key as stored (see ``diaspora-kg sources``) or the path of the file. The ledger
-    entry is marked incomplete before anything is deleted, so an unload that dies half-way leaves a source that
-    the next ``load`` reloads whole and the next ``unload`` finishes; the entry goes only when nothing is left.
-    """
-    key = key_or_path
-    if Path(key_or_path).exists():
-        key = source_key(Path(key_or_path))
-    known = db.read("MATCH (s:LoadedSource {key: $key}) RETURN count(s) AS n", {"key": key})[0]["n"]
-    before = _count_for(db, key)
-    if not known and not (before["nodes_removed"] or before["nodes_kept"] or before["relationships_removed"]
-                          or before["relationships_kept"]):
-        raise InputError(key_or_path, "no loaded source has this key or path",
-                         hint="`diaspora-kg sources` lists what is loaded")
-    db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = false, s.unloadingSince = datetime()",
-             {"key": key})
-    with db.connection_guard(f"unloading {key}", "start Neo4j again and run the same `unload` (or `load`, "
-                                                "which reloads the source whole)"):
-        with db.session() as session:
-            session.run(UNLOAD_RELATIONSHIPS, key=key).consume()
-            session.run(UNLOAD_NODES, key=key).consume()
-    db.write("MATCH (s:LoadedSource {key: $key}) DELETE s", {"key": key})
-    return {"source": key, **before}
-
-
-def _count_for(db: Database, key: str) -> dict:
-    row = db.read(
-        f"""MATCH (n:{RESOURCE_LABEL}) WHERE $key IN n.sources
-        WITH count(n) AS nodes, count(CASE WHEN size(n.sources) = 1 THEN 1 END) AS only_nodes
-        OPTIONAL MATCH (:{RESOURCE_LABEL})-[r]->() WHERE $key IN r.sources
-        RETURN nodes, only_nodes, count(r) AS relationships,
-               count(CASE WHEN size(r.sources) = 1 THEN 1 END) AS only_relationships""",
-        {"key": key})[0]
-    return {"nodes_removed": row["only_nodes"], "nodes_kept": row["nodes"] - row["only_nodes"],
-            "relationships_removed": row["only_relationships"],
-            "relationships_kept": row["relationships"] - row["only_relationships"]}
-
-
-def loaded_sources(db: Database) -> list[dict]:
-    """What has been loaded: key, hash, completeness, counts, when."""
-    return db.read("MATCH (s:LoadedSource) RETURN s.key AS source, s.complete AS complete, s.triples AS triples, "
-                   "s.nodes AS nodes, s.relationships AS relationships, toString(s.loadedAt) AS loaded_at "
-                   "ORDER BY source")
-
-
-def namespace_prefixes(db: Database) -> dict[str, str]:
-    """``{prefix: namespace}`` of predicates outside the ontology, as the loads recorded them (for export).
-
-    One orientation everywhere: :attr:`MappedGraph.prefixes`, the ``prefix=namespace`` strings of
-    ``LoadedSource.prefixes`` and :class:`graph_loader.export.RdfExporter` all map a prefix to its namespace,
-    since a property key ``dcterms__description`` is looked up by its prefix.
-    """
-    rows = db.read("MATCH (s:LoadedSource) UNWIND coalesce(s.prefixes, []) AS p RETURN DISTINCT p ORDER BY p")
-    return dict(row["p"].split("=", 1) for row in rows if "=" in row["p"])

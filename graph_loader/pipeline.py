@@ -102,6 +102,7 @@ def _online(result: RunResult, db, schema, step, echo) -> None:
     from .analysis.summary import analyse
     from .loading import load
     from .neo4j.catalogue import catalogue
+    from .neo4j.ledger import label_counts
     from .neo4j.queries import run_named
     from .neo4j.read import read_property_graph
     from .neo4j.scores import write_scores
@@ -111,9 +112,7 @@ def _online(result: RunResult, db, schema, step, echo) -> None:
     statuses = [f.status for f in report.files]
     echo(f"           {statuses.count('loaded') + statuses.count('reloaded')} file(s) loaded, "
          f"{statuses.count('unchanged')} unchanged")
-    result.counts = db.read("MATCH (n:Resource) WITH labels(n) AS ls UNWIND ls AS label "
-                            "WITH label, count(*) AS nodes WHERE label <> 'Resource' "
-                            "RETURN label, nodes ORDER BY nodes DESC, label")
+    result.counts = label_counts(db)
 
     def questions():
         for query in catalogue().values():
@@ -149,9 +148,10 @@ def _online(result: RunResult, db, schema, step, echo) -> None:
 
 def _offline(result: RunResult, schema, step) -> None:
     from .analysis.summary import analyse
-    from .loading import DEFAULT_PATHS, context_from_files, prepare, referenced_uris, validate_prepared
-    from .property_graph import PropertyGraph, from_mapped
+    from .loading import validate_prepared
+    from .model import PropertyGraph
     from .rdf.mapping import MappedGraph
+    from .rdf.sources import DEFAULT_PATHS, context_from_files, from_mapped, prepare, referenced_uris
 
     prepared = step("read and map the seed corpus")(lambda: prepare(DEFAULT_PATHS, schema))
     report = step("validate the seed corpus")(

@@ -30,6 +30,8 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from .model import RESOURCE_LABEL
+
 DKG_NS = "https://w3id.org/diaspora-kg/ontology#"
 DKG = Namespace(DKG_NS)
 DKGID_NS = "https://w3id.org/diaspora-kg/id/"
@@ -37,7 +39,6 @@ ONTOLOGY_DIR = Path(os.environ.get("DKG_ONTOLOGY_DIR", Path(__file__).resolve().
 ONTOLOGY_FILES = ("diaspora.ttl", "concepts.ttl")
 
 #: The label every node carries, under the ``uri`` uniqueness constraint (n10s' convention).
-RESOURCE_LABEL = "Resource"
 #: Node properties the loader derives from the names; never stored as RDF, recomputed on load.
 DERIVED_NAME_KEYS = ("name", "altNames", "acronyms", "nameKeys")
 #: Bookkeeping properties on every node and relationship.

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import click
 
-from .rdf.read import Lit, Triple
+from .model import Lit, Triple
 from .schema import DKG_NS
 from .settings import PROJECT_ROOT
 

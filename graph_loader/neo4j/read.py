@@ -1,4 +1,4 @@
-"""Reading the graph (or a part of it) back from Neo4j into a :class:`graph_loader.property_graph.PropertyGraph`.
+"""Reading the graph (or a part of it) back from Neo4j into a :class:`graph_loader.model.PropertyGraph`.
 
 Nodes and relationships are keyed by their ``uri``. One written by another tool without a ``uri`` is still read
 (so that export and analysis see everything the database holds), keyed by a blank-node IRI made from its Neo4j
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..property_graph import PropertyGraph
+from ..model import PropertyGraph
 from ..rdf.mapping import GENID
 from ..schema import RESOURCE_LABEL, GraphSchema, quote_name
 from .connection import Database

@@ -64,8 +64,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError
+from ..model import Lit, Triple
 from ..schema import DKG_NS, DKGID_NS, EXTERNAL_PROPERTY_NAMES, GraphSchema, load_schema, local_name
-from .read import Lit, Triple
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

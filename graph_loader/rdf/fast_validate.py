@@ -53,8 +53,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import XSDToPython
 
+from ..model import Lit, Triple
 from . import xsd
-from .read import Lit, Triple, from_rdflib
+from .read import from_rdflib
 from .validate import (
     SEVERITIES,
     STORABLE_VALUE_SHAPE,

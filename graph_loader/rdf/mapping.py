@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from ..model import Lit, Triple
 from ..schema import DERIVED_NAME_KEYS, DKG_NS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
-from .read import Lit, Triple
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF_NS + "type"

@@ -35,12 +35,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..errors import InputError
+from ..model import Lit, Term, Triple
 from ..settings import PROJECT_ROOT
 
 RDF_FORMATS = {
@@ -63,18 +63,6 @@ MAX_NESTING = 100
 UTF8_BOM = b"\xef\xbb\xbf"
 #: Formats read whole and scanned before parsing; the others are streamed from the file.
 SCANNED = (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML)
-
-
-class Lit(NamedTuple):
-    """A literal: its lexical ``value``, ``datatype`` IRI (None for plain strings) and ``lang`` tag."""
-
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
-
-
-Term = str | Lit
-Triple = tuple[str, str, Term]
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from graph_loader.errors import InputError
+from graph_loader.model import Lit
 from graph_loader.rdf.csv_templates import csv_triples
-from graph_loader.rdf.read import Lit
 
 CLI = [sys.executable, "-m", "graph_loader"]
 EX = "https://example.org/test/"

@@ -29,8 +29,9 @@ from pathlib import Path
 import pytest
 
 from graph_loader.errors import InputError
+from graph_loader.model import Lit
 from graph_loader.rdf import read
-from graph_loader.rdf.read import Lit, inspect, iter_triples
+from graph_loader.rdf.read import inspect, iter_triples
 
 CLI = [sys.executable, "-m", "graph_loader"]
 EX = "https://example.org/test/"

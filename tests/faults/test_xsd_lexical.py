@@ -52,10 +52,12 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from graph_loader.loading import prepare, validate_prepared
+from graph_loader.loading import validate_prepared
+from graph_loader.model import Lit
 from graph_loader.rdf.fast_validate import validate_triples
 from graph_loader.rdf.mapping import python_value
-from graph_loader.rdf.read import Lit, inspect, iter_triples, to_rdflib
+from graph_loader.rdf.read import inspect, iter_triples, to_rdflib
+from graph_loader.rdf.sources import prepare
 from graph_loader.rdf.validate import load_shapes, ontology_dir, validate
 
 # to_rdflib builds rdflib literals, and rdflib warns about every boolean it cannot read: here that is the point.

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from graph_loader.errors import InputError
-from graph_loader.loading import load, unload
+from graph_loader.loading import load
+from graph_loader.neo4j.ledger import unload
 from graph_loader.rdf.csv_templates import (
     TEMPLATES,
     TEMPLATES_DIR,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from graph_loader.errors import InputError, ValidationFailed
-from graph_loader.loading import load, unload
+from graph_loader.loading import load
+from graph_loader.neo4j.ledger import unload
 
 CLI = [sys.executable, "-m", "graph_loader"]
 PREFIXES = textwrap.dedent("""\

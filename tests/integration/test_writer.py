@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph_loader.loading import unload
+from graph_loader.neo4j.ledger import unload
 from graph_loader.neo4j.writer import GraphWriter
 from graph_loader.rdf.mapping import map_triples
 from graph_loader.rdf.read import inspect, iter_triples

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from graph_loader.model import Lit
 from graph_loader.rdf.fast_validate import FastValidator, canonical, facts, validate_triples
-from graph_loader.rdf.read import Lit, expand_paths, inspect, iter_triples, to_rdflib
+from graph_loader.rdf.read import expand_paths, inspect, iter_triples, to_rdflib
 from graph_loader.rdf.validate import load_ontology, validate
 from graph_loader.synth import synthetic_triples
 

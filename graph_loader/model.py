@@ -1,0 +1,71 @@
+"""The values that cross stage boundaries: RDF terms and triples as plain Python, and the property graph.
+
+Triples are plain values so that mapping millions of them stays cheap: an IRI is a ``str``, a blank node a ``str``
+starting with ``_:`` (made unique per file), a literal a :class:`Lit`. The :class:`PropertyGraph` is the common
+form of "the graph" between Neo4j (:mod:`graph_loader.neo4j.read`), RDF files (:mod:`graph_loader.rdf.sources`)
+and NetworkX (:meth:`PropertyGraph.to_networkx`, the contract in ``docs/architecture.md``).
+
+This module imports nothing of the package: every stage may use it.
+
+>>> Lit("1990", "http://www.w3.org/2001/XMLSchema#gYear").value
+'1990'
+>>> graph = PropertyGraph()
+>>> graph.nodes["urn:x"] = {"labels": ("Federation", "Resource"), "props": {"name": "X"}}
+>>> graph.counts()
+{'nodes': 1, 'relationships': 0}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # for annotations only: the schema is a later stage than the model
+    import networkx as nx
+
+    from .schema import GraphSchema
+
+#: The label every node carries beside its classes' labels; its ``uri`` is unique.
+RESOURCE_LABEL = "Resource"
+
+
+class Lit(NamedTuple):
+    """A literal: its lexical ``value``, ``datatype`` IRI (None for plain strings) and ``lang`` tag."""
+
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+Term = str | Lit
+Triple = tuple[str, str, Term]
+
+
+@dataclass
+class PropertyGraph:
+    """Nodes ``{uri: {"labels": (...), "props": {...}}}`` and relationships ``{uri: {"type", "start", "end",
+    "props"}}``; ``props`` include ``uri``, ``name``, ``sources`` and ``evidence``."""
+
+    nodes: dict[str, dict] = field(default_factory=dict)
+    relationships: dict[str, dict] = field(default_factory=dict)
+
+    def to_networkx(self, schema: GraphSchema) -> nx.MultiDiGraph:
+        """The full multi-relational graph: node key = URI; ``labels`` most specific first; edge ``type``."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for uri, node in self.nodes.items():
+            labels = schema.sort_labels(node["labels"])
+            attrs = dict(node["props"])
+            attrs.update(uri=uri, labels=labels, kind=labels[0] if labels else RESOURCE_LABEL,
+                         unnamed=bool(attrs.get("unnamed", False)))
+            attrs.setdefault("name", uri)
+            graph.add_node(uri, **attrs)
+        for uri, rel in self.relationships.items():
+            if rel["start"] in graph and rel["end"] in graph:
+                graph.add_edge(rel["start"], rel["end"], key=uri, **{**rel["props"], "type": rel["type"],
+                                                                      "uri": uri})
+        return graph
+
+    def counts(self) -> dict:
+        return {"nodes": len(self.nodes), "relationships": len(self.relationships)}

@@ -1,0 +1,153 @@
+"""What the loader asks of and records in Neo4j, besides writing rows: the ledger of loaded sources, unloading,
+and the questions a load asks about what the graph already holds. Every Cypher string of the loader not in
+:mod:`.writer` or :mod:`.read` lives here.
+
+The ledger is one ``(:LoadedSource {key, sha256, complete, path, triples, nodes, relationships, prefixes})`` node
+per loaded file. ``complete`` is false from the moment a load or an unload of that file starts until it ends, so
+a crash in between leaves a source that the next ``load`` reloads whole.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import RESOURCE_LABEL
+from ..rdf.read import source_key
+from .connection import Database
+
+UNLOAD_RELATIONSHIPS = f"""
+MATCH (n:{RESOURCE_LABEL})-[r]->() WHERE $key IN n.sources AND $key IN r.sources
+CALL (r) {{
+  WITH r, size(r.sources) AS count
+  FOREACH (_ IN CASE WHEN count = 1 THEN [1] ELSE [] END | DELETE r)
+  FOREACH (_ IN CASE WHEN count > 1 THEN [1] ELSE [] END | SET r.sources = [s IN r.sources WHERE s <> $key])
+}} IN TRANSACTIONS OF 10000 ROWS
+"""
+UNLOAD_NODES = f"""
+MATCH (n:{RESOURCE_LABEL}) WHERE $key IN n.sources
+CALL (n) {{
+  WITH n, size(n.sources) AS count
+  FOREACH (_ IN CASE WHEN count = 1 THEN [1] ELSE [] END | DETACH DELETE n)
+  FOREACH (_ IN CASE WHEN count > 1 THEN [1] ELSE [] END | SET n.sources = [s IN n.sources WHERE s <> $key])
+}} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+# -- the ledger ------------------------------------------------------------------------------------------------------
+def loaded_state(db: Database, keys: list[str]) -> dict[str, tuple[str, bool]]:
+    """``{key: (sha256, complete)}`` of the sources among ``keys`` that the graph has a ledger entry for."""
+    rows = db.read("MATCH (s:LoadedSource) WHERE s.key IN $keys RETURN s.key AS key, s.sha256 AS sha, "
+                   "coalesce(s.complete, false) AS complete", {"keys": keys})
+    return {r["key"]: (r["sha"], r["complete"]) for r in rows}
+
+
+def mark_started(db: Database, key: str, sha256: str, path: Path) -> None:
+    """Record that ``key`` is being loaded: incomplete until :func:`mark_complete`."""
+    db.write("MERGE (s:LoadedSource {key: $key}) SET s.sha256 = $sha, s.complete = false, "
+             "s.path = $path, s.startedAt = datetime()", {"key": key, "sha": sha256, "path": str(path)})
+
+
+def mark_complete(db: Database, key: str, *, triples: int, nodes: int, relationships: int,
+                  prefixes: dict[str, str]) -> None:
+    """Record that ``key`` is loaded whole, with its counts and the prefixes of its foreign predicates."""
+    db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = true, s.loadedAt = datetime(), "
+             "s.triples = $triples, s.nodes = $nodes, s.relationships = $rels, s.prefixes = $prefixes",
+             {"key": key, "triples": triples, "nodes": nodes, "rels": relationships,
+              "prefixes": [f"{p}={ns}" for p, ns in sorted(prefixes.items())]})
+
+
+def loaded_sources(db: Database) -> list[dict]:
+    """What has been loaded: key, completeness, counts, when."""
+    return db.read("MATCH (s:LoadedSource) RETURN s.key AS source, s.complete AS complete, s.triples AS triples, "
+                   "s.nodes AS nodes, s.relationships AS relationships, toString(s.loadedAt) AS loaded_at "
+                   "ORDER BY source")
+
+
+def namespace_prefixes(db: Database) -> dict[str, str]:
+    """``{prefix: namespace}`` of predicates outside the ontology, as the loads recorded them (for export).
+
+    One orientation everywhere: :attr:`MappedGraph.prefixes`, the ``prefix=namespace`` strings of
+    ``LoadedSource.prefixes`` and :class:`graph_loader.rdf.unmapping.RdfExporter` all map a prefix to its
+    namespace, since a property key ``dcterms__description`` is looked up by its prefix.
+    """
+    rows = db.read("MATCH (s:LoadedSource) UNWIND coalesce(s.prefixes, []) AS p RETURN DISTINCT p ORDER BY p")
+    return dict(row["p"].split("=", 1) for row in rows if "=" in row["p"])
+
+
+# -- unloading --------------------------------------------------------------------------------------------------------
+def unload(db: Database, key_or_path: str) -> dict:
+    """Remove what only this source asserted; keep what other sources also assert (minus this source).
+
+    ``key_or_path`` is a source key as stored (see ``diaspora-kg sources``) or the path of the file. The ledger
+    entry is marked incomplete before anything is deleted, so an unload that dies half-way leaves a source that
+    the next ``load`` reloads whole and the next ``unload`` finishes; the entry goes only when nothing is left.
+    """
+    key = key_or_path
+    if Path(key_or_path).exists():
+        key = source_key(Path(key_or_path))
+    known = db.read("MATCH (s:LoadedSource {key: $key}) RETURN count(s) AS n", {"key": key})[0]["n"]
+    before = _count_for(db, key)
+    if not known and not any(before.values()):
+        raise InputError(key_or_path, "no loaded source has this key or path",
+                         hint="`diaspora-kg sources` lists what is loaded")
+    db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = false, s.unloadingSince = datetime()",
+             {"key": key})
+    with db.connection_guard(f"unloading {key}", "start Neo4j again and run the same `unload` (or `load`, "
+                                                "which reloads the source whole)"):
+        with db.session() as session:
+            session.run(UNLOAD_RELATIONSHIPS, key=key).consume()
+            session.run(UNLOAD_NODES, key=key).consume()
+    db.write("MATCH (s:LoadedSource {key: $key}) DELETE s", {"key": key})
+    return {"source": key, **before}
+
+
+def _count_for(db: Database, key: str) -> dict:
+    row = db.read(
+        f"""MATCH (n:{RESOURCE_LABEL}) WHERE $key IN n.sources
+        WITH count(n) AS nodes, count(CASE WHEN size(n.sources) = 1 THEN 1 END) AS only_nodes
+        OPTIONAL MATCH (:{RESOURCE_LABEL})-[r]->() WHERE $key IN r.sources
+        RETURN nodes, only_nodes, count(r) AS relationships,
+               count(CASE WHEN size(r.sources) = 1 THEN 1 END) AS only_relationships""",
+        {"key": key})[0]
+    return {"nodes_removed": row["only_nodes"], "nodes_kept": row["nodes"] - row["only_nodes"],
+            "relationships_removed": row["only_relationships"],
+            "relationships_kept": row["relationships"] - row["only_relationships"]}
+
+
+# -- what the graph already holds -----------------------------------------------------------------------------------
+def relationships_by_uri(db: Database, uris: set[str]) -> dict[str, tuple[str, str, str]]:
+    """``{uri: (type, start, end)}`` of the relationships among ``uris`` (for facts added to n-ary ones)."""
+    if not uris:
+        return {}
+    rows = db.read("MATCH (a)-[r]->(b) WHERE r.uri IN $uris RETURN r.uri AS uri, type(r) AS type, "
+                   "a.uri AS start, b.uri AS end", {"uris": sorted(uris)})
+    return {r["uri"]: (r["type"], r["start"], r["end"]) for r in rows}
+
+
+def typed_uris(db: Database, uris: set[str]) -> set[str]:
+    """The ``uris`` the graph holds as nodes with a class (a label besides ``Resource``)."""
+    if not uris:
+        return set()
+    return {r["uri"] for r in db.read(
+        f"MATCH (n:{RESOURCE_LABEL}) WHERE n.uri IN $uris AND size(labels(n)) > 1 RETURN n.uri AS uri",
+        {"uris": sorted(uris)})}
+
+
+def present_node_uris(db: Database, uris: list[str]) -> set[str]:
+    """The ``uris`` the graph holds as nodes (for a dry run's report)."""
+    return {r["uri"] for r in db.read(f"MATCH (n:{RESOURCE_LABEL}) WHERE n.uri IN $uris RETURN n.uri AS uri",
+                                      {"uris": uris})} if uris else set()
+
+
+def present_relationship_uris(db: Database, uris: list[str]) -> set[str]:
+    """The ``uris`` the graph holds as relationships (for a dry run's report)."""
+    return {r["uri"] for r in db.read("MATCH ()-[r]->() WHERE r.uri IN $uris RETURN r.uri AS uri",
+                                      {"uris": uris})} if uris else set()
+
+
+def label_counts(db: Database) -> list[dict]:
+    """Nodes per class label, most first (the run's summary)."""
+    return db.read(f"MATCH (n:{RESOURCE_LABEL}) WITH labels(n) AS ls UNWIND ls AS label "
+                   f"WITH label, count(*) AS nodes WHERE label <> '{RESOURCE_LABEL}' "
+                   "RETURN label, nodes ORDER BY nodes DESC, label")
