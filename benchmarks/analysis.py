@@ -32,9 +32,9 @@ from graph_loader.analysis import (
     structural_holes,
 )
 from graph_loader.analysis.projections import affiliation_network, affiliation_projection
+from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.mapping import map_triples
 from graph_loader.rdf.sources import from_mapped
-from graph_loader.schema import load_schema
 from graph_loader.synth import synthetic_triples
 
 from .common import (

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sys
 
+from graph_loader.ontology.load import ontology_graph, shapes_graph
 from graph_loader.rdf.fast_validate import default_validator, validate_triples
 from graph_loader.rdf.read import to_rdflib
-from graph_loader.rdf.validate import load_ontology, load_shapes, validate
+from graph_loader.rdf.validate import validate
 from graph_loader.synth import synthetic_triples
 
 from .common import machine, mb, package_version, parser, resolve, run_forked, table, write_section
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     about = machine(pyshacl=package_version("pyshacl"), rdflib=package_version("rdflib"))
     # Compiled and parsed once, before forking, as a long-running loader would hold them.
     default_validator()
-    load_shapes(), load_ontology()
+    shapes_graph(), ontology_graph()
     rows = []
     for size in args.sizes:
         triples = list(synthetic_triples(size, seed=0))

@@ -21,9 +21,9 @@ from pathlib import Path
 import networkx as nx
 
 from graph_loader.analysis.projections import full
+from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.mapping import map_triples
 from graph_loader.rdf.sources import from_mapped
-from graph_loader.schema import load_schema
 from graph_loader.synth import synthetic_triples
 from graph_loader.viz import write_html
 

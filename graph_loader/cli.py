@@ -381,7 +381,7 @@ def export(fmt, out):
     from .neo4j.connection import connect
     from .neo4j.ledger import namespace_prefixes
     from .neo4j.read import read_property_graph
-    from .schema import load_schema
+    from .ontology.schema import load_schema
 
     with connect(echo=_echo) as db:
         graph = read_property_graph(db)
@@ -399,7 +399,7 @@ def export(fmt, out):
 @reports_errors
 def schema(write_cypher, fmt):
     """Show the property-graph schema the ontology defines: labels, relationship types, n-ary relationships."""
-    from .schema import SCHEMA_CYPHER, load_schema, schema_cypher
+    from .ontology.schema import SCHEMA_CYPHER, load_schema, schema_cypher
 
     graph_schema = load_schema()
     if write_cypher:
@@ -420,7 +420,7 @@ def schema(write_cypher, fmt):
 # -- analysis and pictures --------------------------------------------------------------------------------------
 def _full_graph(from_rdf: tuple[Path, ...] | None):
     """The full NetworkX graph from Neo4j, or straight from RDF/CSV files when ``from_rdf`` is given."""
-    from .schema import load_schema
+    from .ontology.schema import load_schema
 
     schema = load_schema()
     if from_rdf is not None:
@@ -509,7 +509,7 @@ def analyze(what, projection, method, top, seed, fmt, no_write, from_rdf, offlin
 def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics, title, from_rdf, offline):
     """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper."""
     from .analysis.summary import analyse
-    from .schema import load_schema
+    from .ontology.schema import load_schema
     from .viz import views, write_figure, write_html
 
     G, db = _full_graph(from_rdf if (from_rdf or offline) else None)

@@ -40,8 +40,9 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import DiasporaKGError
 from .model import PropertyGraph
+from .ontology.schema import DERIVED_NAME_KEYS, GraphSchema
+from .ontology.terms import DKG_NS, DKGID_NS
 from .rdf.mapping import GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX, as_list
-from .schema import DERIVED_NAME_KEYS, DKG_NS, DKGID_NS, GraphSchema
 
 RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld"}
 FORMATS = ("turtle", "nt", "jsonld", "graphml", "gexf", "csv")

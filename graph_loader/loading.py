@@ -25,6 +25,7 @@ from .neo4j import ledger
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
 from .neo4j.writer import GraphWriter, WriteCounts
+from .ontology.schema import GraphSchema, load_schema
 from .rdf.mapping import python_value
 from .rdf.read import from_rdflib
 from .rdf.sources import (
@@ -37,7 +38,6 @@ from .rdf.sources import (
     untyped_nodes,
     warn_untyped,
 )
-from .schema import GraphSchema, load_schema
 
 
 @dataclass

@@ -23,10 +23,14 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # for annotations only: the schema is a later stage than the model
     import networkx as nx
 
-    from .schema import GraphSchema
+    from .ontology.schema import GraphSchema
 
 #: The label every node carries beside its classes' labels; its ``uri`` is unique.
 RESOURCE_LABEL = "Resource"
+#: The W3C namespaces the plain-value code needs, written once (the ontology's own are in ontology/terms.py).
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF_NS + "type"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
 
 class Lit(NamedTuple):

@@ -54,7 +54,7 @@ def example_params(query) -> dict:
 
 def run(out: Path = DEFAULT_OUT, *, echo: Callable[[str], None] = print, offline: bool = False) -> RunResult:
     """Run every step; see the module docstring."""
-    from .schema import load_schema
+    from .ontology.schema import load_schema
 
     result = RunResult(out=Path(out))
     schema = load_schema()

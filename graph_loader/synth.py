@@ -44,8 +44,8 @@ from pathlib import Path
 
 import click
 
-from .model import Lit, Triple
-from .schema import DKG_NS
+from .model import RDF_TYPE, XSD_NS, Lit, Triple
+from .ontology.terms import DKG_NS
 from .settings import PROJECT_ROOT
 
 SYNTH_NS = "https://w3id.org/diaspora-kg/synthetic/"
@@ -54,9 +54,7 @@ SYNTHETIC_NOTE = "synthetic"
 #: Folder the generator refuses to write into: it holds the real corpus only.
 DATA_DIR = PROJECT_ROOT / "data"
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DKG = DKG_NS
 
 #: Host-country ISO code: the analyses treat actors based there as "in the US" (the article's host country).
@@ -174,19 +172,19 @@ class _Emitter:
 
 
 def _year(value: int) -> Lit:
-    return Lit(str(value), XSD + "gYear")
+    return Lit(str(value), XSD_NS + "gYear")
 
 
 def _usd(value: float) -> Lit:
-    return Lit(f"{value:.2f}", XSD + "decimal")
+    return Lit(f"{value:.2f}", XSD_NS + "decimal")
 
 
 def _decimal(value: float, places: int = 4) -> Lit:
-    return Lit(f"{value:.{places}f}", XSD + "decimal")
+    return Lit(f"{value:.{places}f}", XSD_NS + "decimal")
 
 
 def _integer(value: int) -> Lit:
-    return Lit(str(value), XSD + "integer")
+    return Lit(str(value), XSD_NS + "integer")
 
 
 def synthetic_triples(triples: int, seed: int = 0) -> Iterator[Triple]:
@@ -384,7 +382,7 @@ def _project_triples(key: str, hta: str, municipality: str, programme: str, runn
 
 
 # -- serialisation ----------------------------------------------------------------------------------------------
-PREFIXES = {"dkg": DKG, "synth": SYNTH_NS, "skos": SKOS, "xsd": XSD}
+PREFIXES = {"dkg": DKG, "synth": SYNTH_NS, "skos": SKOS, "xsd": XSD_NS}
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

@@ -11,8 +11,6 @@ from dataclasses import asdict, dataclass, field
 
 from .numbers import Interval, decimals_of
 
-DKG_NS = "https://w3id.org/diaspora-kg/ontology#"
-
 # Row properties that identify a row rather than measure something: never summed.
 ROW_KEYS = frozenset({"rowIndex", "refYear", "year", "stipend", "startYear", "endYear", "value", "memberCount"})
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 
 from ..model import PropertyGraph
+from ..ontology.schema import RESOURCE_LABEL, GraphSchema, quote_name
 from ..rdf.mapping import GENID
-from ..schema import RESOURCE_LABEL, GraphSchema, quote_name
 from .connection import Database
 
 NODES = (f"MATCH (n:{RESOURCE_LABEL}) "

@@ -8,7 +8,7 @@ replaces them.
 
 from __future__ import annotations
 
-from ..schema import RESOURCE_LABEL
+from ..ontology.schema import RESOURCE_LABEL
 from .connection import Database
 
 SCORE_PREFIX = "score_"

@@ -17,7 +17,7 @@ committed before the first relationship is written.
 
 Labels and relationship types come from the ontology only: labels are checked against it and passed as
 parameters (Neo4j 5.26's ``n:$(row.labels)``); relationship types are written into the Cypher text only after
-:func:`graph_loader.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
+:func:`graph_loader.ontology.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
 use). Every value travels as a parameter.
 """
 
@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
 from ..rdf.mapping import as_list, derive_names, merge_props
-from ..schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
 from .connection import Database
 
 #: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked

@@ -33,7 +33,7 @@ is line 1; blank lines count) — the column, and what to do:
   with line breaks: the rows it swallows go missing from the graph, and the quote holds them.)
 * **A value longer than** :data:`MAX_CELL_CHARS` (131,072 characters, Python's ``csv`` limit, kept on purpose:
   a longer value is a file swallowed by an unclosed quote, not a fact).
-* **Numbers** are checked by the datatype of their property and written as canonical XSD literals.
+* **Numbers** are checked by the datatype of their property and written as canonical XSD_NS literals.
   ``xsd:decimal``: an optional sign, digits, an optional decimal *point*; a thousands comma is read only in
   groups of three (``1,200`` and ``1,234.50``; ``1,5`` is refused, not read as 15 or 1.5); no exponent
   (``1e3``: a spreadsheet that shows ``1.2E+21`` has already lost digits), no ``_``, no ``NaN`` or infinity.
@@ -64,12 +64,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Lit, Triple
-from ..schema import DKG_NS, DKGID_NS, EXTERNAL_PROPERTY_NAMES, GraphSchema, load_schema, local_name
+from ..model import RDF_NS, RDF_TYPE, XSD_NS, Lit, Triple
+from ..ontology.schema import EXTERNAL_PROPERTY_NAMES, GraphSchema, load_schema, local_name
+from ..ontology.terms import DKG_NS, DKGID_NS
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 SPECIAL = ("id", "type", "source", "locator", "quote")
 SEPARATOR = "|"
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "data" / "templates"
@@ -107,9 +105,9 @@ LANGUAGE_HINT = "a language tag is BCP 47: es, en, es-MX, zh-Hant-TW (letters an
 _NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:(?P<point>\.)(?P<frac>[0-9]*))?")
 _NOT_A_NUMBER = re.compile(r"[+-]?(?:s?nan|inf|infinity)", re.IGNORECASE)
 INT64 = (-(2**63), 2**63 - 1)
-DECIMAL_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
-INTEGER_TYPES = {XSD + "integer", XSD + "nonNegativeInteger", XSD + "long", XSD + "int"}
-TEXT_TYPES = {None, XSD + "string"}
+DECIMAL_TYPES = {XSD_NS + "decimal", XSD_NS + "double", XSD_NS + "float"}
+INTEGER_TYPES = {XSD_NS + "integer", XSD_NS + "nonNegativeInteger", XSD_NS + "long", XSD_NS + "int"}
+TEXT_TYPES = {None, XSD_NS + "string"}
 NUMBER_HINT = ("write digits with an optional sign and a decimal point: 1200.50 (a thousands comma in groups of "
                "three is read: 1,200.50); no exponent, no _, no NaN or infinity")
 INTEGER_HINT = "write a whole number: 1200 or 1,200 (no decimal point, no exponent, no _)"
@@ -382,15 +380,15 @@ def _literal(value: str, datatype: str | None, lang: str | None, where: tuple[st
             bad("a number", NUMBER_HINT, detail=" (NaN and infinities cannot be stored)")
         if datatype in INTEGER_TYPES:
             canonical = _integer(value, bad)
-            if datatype == XSD + "nonNegativeInteger" and canonical.startswith("-"):
+            if datatype == XSD_NS + "nonNegativeInteger" and canonical.startswith("-"):
                 bad("a whole number of zero or more", INTEGER_HINT)
             return Lit(canonical, datatype)
         return Lit(_decimal(value, bad), datatype)
-    if datatype == XSD + "gYear":
+    if datatype == XSD_NS + "gYear":
         if not re.fullmatch(r"\d{4}", value):
             bad("a year (YYYY)", "write the year with four digits: 1998")
         return Lit(value, datatype)
-    if datatype == XSD + "date":
+    if datatype == XSD_NS + "date":
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 raise ValueError(value)
@@ -398,17 +396,17 @@ def _literal(value: str, datatype: str | None, lang: str | None, where: tuple[st
         except ValueError:
             bad("a date (YYYY-MM-DD)", "write the date as YYYY-MM-DD: 2024-03-31")
         return Lit(value, datatype)
-    if datatype == XSD + "boolean":
+    if datatype == XSD_NS + "boolean":
         if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
             bad("true or false", "write true, false, yes, no, 1 or 0")
         return Lit("true" if value.lower() in ("true", "1", "yes") else "false", datatype)
-    if datatype == XSD + "anyURI":
+    if datatype == XSD_NS + "anyURI":
         problem = id_problem(value)
         if problem or not _SCHEME.match(value):
             bad("an absolute IRI", "write an absolute http, https or urn IRI: https://example.org/page",
                 detail=f" ({problem or 'no scheme'})")
         return Lit(expand_id(value), datatype)
-    return Lit(value, datatype if datatype and datatype != XSD + "string" else None)
+    return Lit(value, datatype if datatype and datatype != XSD_NS + "string" else None)
 
 
 def _number_parts(value: str) -> tuple[str, str, str | None] | None:

@@ -28,7 +28,7 @@ so nothing is skipped silently.
 Examples
 --------
 >>> report = validate_triples([
-...     ("https://example.org/hta", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", DKG + "HometownAssociation"),
+...     ("https://example.org/hta", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", DKG_NS + "HometownAssociation"),
 ... ])
 >>> [(r.shape, r.path) for r in report.violations]
 [('dkg:AgentShape', '(skos:prefLabel|rdfs:label)')]
@@ -53,7 +53,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import XSDToPython
 
-from ..model import Lit, Triple
+from ..model import RDF_TYPE, Lit, Triple
+from ..ontology.load import ontology_graph, shapes_graph
+from ..ontology.terms import DKG_NS
 from . import xsd
 from .read import from_rdflib
 from .validate import (
@@ -65,14 +67,10 @@ from .validate import (
     _compact,
     _path_text,
     defined_terms,
-    load_ontology,
-    load_shapes,
     quiet_rdflib,
     validation_literal,
 )
 
-DKG = "https://w3id.org/diaspora-kg/ontology#"
-RDF_TYPE = str(RDF.type)
 SUBCLASS_OF = str(RDFS.subClassOf)
 XSD_NS = str(XSD)
 _XSD_STRING = XSD_NS + "string"
@@ -212,7 +210,7 @@ class DataIndex:
         :func:`graph_loader.rdf.validate.unstorable_values` judges them.
         """
         out, unknown, unstorable = self.out, self.unknown_terms, self.unstorable
-        lit_type, prefix, any_uri = Lit, DKG, XSD_NS + "anyURI"
+        lit_type, prefix, any_uri = Lit, DKG_NS, XSD_NS + "anyURI"
         storage_checked, storage_problem = xsd.STORAGE_CHECKED, xsd.storage_problem
         hooks = self._hooks
         last_subject, by_predicate = None, None
@@ -880,8 +878,8 @@ class FastValidator:
     """
 
     def __init__(self, shapes: Graph | None = None, ontology: Graph | None = None):
-        shapes = shapes if shapes is not None else load_shapes()
-        ontology = ontology if ontology is not None else load_ontology()
+        shapes = shapes if shapes is not None else shapes_graph()
+        ontology = ontology if ontology is not None else ontology_graph()
         self._compiler = ShapeCompiler(shapes)
         self._targets = self._compiler.targets()
         self._ontology_triples = list(from_rdflib(ontology))
@@ -954,12 +952,12 @@ class FastValidator:
 
     def _unknown_term_findings(self, uses: list[tuple[str, str, str]]) -> list[Finding]:
         """One Violation per (subject, unknown term), as :func:`graph_loader.rdf.validate.unknown_terms`."""
-        names = sorted(term[len(DKG):] for term in self._known_terms)
+        names = sorted(term[len(DKG_NS):] for term in self._known_terms)
         found: dict[tuple[str, str], Finding] = {}
         for s, p, term in uses:
             if (s, term) in found:
                 continue
-            name = term[len(DKG):]
+            name = term[len(DKG_NS):]
             close = difflib.get_close_matches(name, names, n=1)
             hint = f" Did you mean dkg:{close[0]}?" if close else ""
             found[(s, term)] = ("Violation", s, _compact(URIRef(p)), f"dkg:{name}",

@@ -29,12 +29,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from ..model import Lit, Triple
-from ..schema import DERIVED_NAME_KEYS, DKG_NS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
+from ..model import RDF_NS, RDF_TYPE, Lit, Triple
+from ..ontology.schema import DERIVED_NAME_KEYS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
+from ..ontology.terms import DKG_NS
 
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF_NS + "type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 EVIDENCE = DKG_NS + "evidence"
 ACRONYM = DKG_NS + "acronym"
 TIE_PREFIX = "urn:dkg:tie:"
@@ -86,7 +84,7 @@ def tie_uri(subject: str, predicate: str, obj: str) -> str:
 def python_value(lit: Lit):
     """The value Neo4j stores for a literal: int, float, bool, date, datetime, or the lexical form.
 
-    The lexical form when the literal is outside its datatype's XSD lexical space (``"31_342"^^xsd:integer``)
+    The lexical form when the literal is outside its datatype's XSD_NS lexical space (``"31_342"^^xsd:integer``)
     or its value cannot be stored (an integer beyond 64 bits, a number that is not finite): validation reports
     both, so this only keeps the writer safe. See :func:`graph_loader.rdf.xsd.stored_value`; never raises.
     """

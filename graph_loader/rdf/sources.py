@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import RESOURCE_LABEL, PropertyGraph, Triple
-from ..schema import GraphSchema, load_schema
+from ..ontology.schema import GraphSchema, load_schema
 from ..settings import PROJECT_ROOT
 from .mapping import RDF_TYPE, MappedGraph, derive_names, map_triples
 from .read import SUPPORTED, SourceFile, expand_paths, inspect, iter_triples

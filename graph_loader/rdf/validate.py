@@ -32,12 +32,10 @@ import difflib
 import functools
 import logging
 import math
-import os
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
@@ -45,10 +43,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
+from ..ontology.load import ontology_graph, shapes_graph
+from ..ontology.terms import DKG_NS
 from . import xsd
 
-DKG_NAMESPACE = "https://w3id.org/diaspora-kg/ontology#"
-ONTOLOGY_DIR_ENV = "DKG_ONTOLOGY_DIR"
 UNKNOWN_TERM_SHAPE = "dkg:UnknownTerm"
 #: The shape named by results about values Neo4j cannot store (:func:`graph_loader.rdf.xsd.storage_problem`).
 STORABLE_VALUE_SHAPE = "dkg:StorableValue"
@@ -146,41 +144,13 @@ class ValidationReport:
         return [r for r in self.results if r.severity == severity]
 
 
-def ontology_dir() -> Path:
-    """The folder holding diaspora.ttl, concepts.ttl and shapes.ttl.
-
-    ``$DKG_ONTOLOGY_DIR`` when set, else the repository's ``ontology/`` folder.
-    """
-    override = os.environ.get(ONTOLOGY_DIR_ENV)
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "ontology"
-
-
-@functools.cache
-def _parse(*paths: Path) -> Graph:
-    graph = Graph()
-    for path in paths:
-        graph.parse(path, format="turtle")
-    return graph
-
-
-def load_ontology() -> Graph:
-    """The ontology (``diaspora.ttl`` + ``concepts.ttl``), parsed once per folder. Do not modify it."""
-    folder = ontology_dir()
-    return _parse(folder / "diaspora.ttl", folder / "concepts.ttl")
-
-
-def load_shapes() -> Graph:
-    """The SHACL shapes (``shapes.ttl``), parsed once per folder. Do not modify it."""
-    return _parse(ontology_dir() / "shapes.ttl")
-
-
 def defined_terms(ontology: Graph) -> frozenset[URIRef]:
     """The IRIs of the dkg: namespace that the ontology declares as a class or property."""
     return frozenset(
         s
         for kind in _TERM_TYPES
         for s in ontology.subjects(RDF.type, kind)
-        if isinstance(s, URIRef) and str(s).startswith(DKG_NAMESPACE)
+        if isinstance(s, URIRef) and str(s).startswith(DKG_NS)
     )
 
 
@@ -200,7 +170,7 @@ def validate(data: Graph, *, origins: Mapping[str, str] | None = None) -> Valida
         SHACL results, plus a Violation with shape ``dkg:UnknownTerm`` for each use of a dkg: IRI that the
         ontology does not define.
     """
-    ontology, shapes = load_ontology(), load_shapes()
+    ontology, shapes = ontology_graph(), shapes_graph()
     working = Graph()
     add = working.add
     with quiet_rdflib():
@@ -326,13 +296,13 @@ def unknown_terms(data: Graph, ontology: Graph) -> list[ValidationResult]:
     ``rdf:predicate dkg:memberof``), in ``xsd:anyURI`` literals (``dkg:constrainsMeasure``) and as subjects.
     """
     known = defined_terms(ontology)
-    known_names = sorted(str(t)[len(DKG_NAMESPACE):] for t in known)
+    known_names = sorted(str(t)[len(DKG_NS):] for t in known)
     found: dict[tuple[str, str], ValidationResult] = {}
     for s, p, o in data:
         for term in _dkg_iris((s, p, o)):
             if term in known or (str(s), str(term)) in found:
                 continue
-            name = str(term)[len(DKG_NAMESPACE):]
+            name = str(term)[len(DKG_NS):]
             close = difflib.get_close_matches(name, known_names, n=1)
             hint = f" Did you mean dkg:{close[0]}?" if close else ""
             found[(str(s), str(term))] = ValidationResult(
@@ -350,7 +320,7 @@ def _dkg_iris(triple: tuple[Node, Node, Node]) -> Iterator[URIRef]:
     for node in triple:
         if isinstance(node, Literal) and node.datatype == XSD.anyURI:
             node = URIRef(xsd.normal_form(str(node), xsd.ANY_URI))
-        if isinstance(node, URIRef) and str(node).startswith(DKG_NAMESPACE):
+        if isinstance(node, URIRef) and str(node).startswith(DKG_NS):
             yield node
 
 
@@ -398,7 +368,7 @@ def _node_text(node: Node) -> str:
 def _compact(node: Node) -> str:
     if isinstance(node, URIRef):
         for prefix, namespace in (
-            ("dkg", DKG_NAMESPACE),
+            ("dkg", DKG_NS),
             ("rdf", str(RDF)),
             ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
             ("skos", "http://www.w3.org/2004/02/skos/core#"),

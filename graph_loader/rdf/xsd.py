@@ -1,21 +1,21 @@
-"""XSD lexical spaces, and what Neo4j can store: one source of truth for both SHACL engines and the mapping.
+"""XSD_NS lexical spaces, and what Neo4j can store: one source of truth for both SHACL engines and the mapping.
 
-Python's parsers accept more than XSD does (``int("31_342")``, ``Decimal("NaN")``, ``Decimal("1.75972507E7")``,
+Python's parsers accept more than XSD_NS does (``int("31_342")``, ``Decimal("NaN")``, ``Decimal("1.75972507E7")``,
 ``int("١٢٣")``), and rdflib, hence pySHACL, inherits that: such literals passed ``sh:datatype`` and some crashed
 range checks (``Decimal('NaN') > 0`` raises). Here a literal's lexical form is checked against its datatype's
 lexical space as TopBraid SHACL (on Apache Jena) checks it, so that :mod:`graph_loader.rdf.validate`,
 :mod:`graph_loader.rdf.fast_validate` and TopBraid agree on which values break ``sh:datatype``
 (``tests/faults/test_xsd_lexical.py`` compares the three):
 
-* whitespace: XSD's ``whiteSpace="collapse"`` of every type here but ``xsd:string`` (only space, tab, CR and LF;
+* whitespace: XSD_NS's ``whiteSpace="collapse"`` of every type here but ``xsd:string`` (only space, tab, CR and LF;
   a no-break space is not whitespace): ``" 42 "^^xsd:integer`` is 42.
-* numbers, booleans and dates follow the regular expressions of XSD 1.1 Part 2 (``xsd:decimal``
+* numbers, booleans and dates follow the regular expressions of XSD_NS 1.1 Part 2 (``xsd:decimal``
   ``(\\+|-)?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)``; ``xsd:integer`` ``[\\-+]?[0-9]+``; ``xsd:double`` and ``xsd:float``
   with exponents, ``INF``, ``-INF``, ``NaN``; ``xsd:boolean`` ``true|false|1|0``; years of four digits or more,
   ``0000`` included, time zones up to ±14:00), with ASCII digits only, the day checked against its month
   (leap years of the proleptic Gregorian calendar, year 0 a leap year), and the bounds of the derived integer
   types (``xsd:nonNegativeInteger``, ``xsd:int``, ...).
-* ``xsd:anyURI``: XSD 1.1 accepts any string, which would check nothing; this follows XSD 1.0's definition,
+* ``xsd:anyURI``: XSD_NS 1.1 accepts any string, which would check nothing; this follows XSD_NS 1.0's definition,
   as Jena does: a URI reference (RFC 3986, IPv6 hosts per RFC 2732) once the characters that URIs do not allow
   (spaces, non-ASCII letters, ``{}``...) are percent-encoded. So ``%`` must start a ``%XX`` escape, there is at
   most one ``#``, a scheme is a letter followed by letters, digits, ``+-.`` and is followed by something,
@@ -23,7 +23,7 @@ lexical space as TopBraid SHACL (on Apache Jena) checks it, so that :mod:`graph_
 * ``xsd:string`` and language-tagged text are not checked (Jena does not check XML characters either), nor are
   datatypes not listed here (:func:`checks` tells which are).
 
-Neo4j's limits are this project's own rule, not XSD's (TopBraid does not report them), and they hold for every
+Neo4j's limits are this project's own rule, not XSD_NS's (TopBraid does not report them), and they hold for every
 literal of the data, whatever the shapes say: an integer is stored as a 64-bit integer, an ``xsd:decimal``,
 ``xsd:double`` or ``xsd:float`` as a 64-bit float, a date as a date of years 1 to 9999 (what Python's and the
 Neo4j driver's date types hold). Neo4j itself accepts NaN and infinite floats, but this loader refuses them
@@ -31,11 +31,11 @@ Neo4j driver's date types hold). Neo4j itself accepts NaN and infinite floats, b
 the idempotence of reloads, JSON has no NaN or Infinity for the ``--format json`` outputs, and no amount,
 count or share is infinite. ``"NaN"^^xsd:decimal`` is simply ill-formed (decimals have no NaN).
 
->>> well_formed("31_342", XSD + "integer"), well_formed(" 42 ", XSD + "integer"), well_formed("NaN", XSD + "decimal")
+>>> well_formed("31_342", XSD_NS + "integer"), well_formed(" 42 ", XSD_NS + "integer"), well_formed("NaN", XSD_NS + "decimal")
 (False, True, False)
->>> storage_problem("99999999999999999999999", XSD + "integer")[:48]
+>>> storage_problem("99999999999999999999999", XSD_NS + "integer")[:48]
 '99999999999999999999999 is too large for Neo4j: '
->>> stored_value("2002Z", XSD + "gYear"), stored_value("1.50", XSD + "decimal"), stored_value("1e3", XSD + "decimal")
+>>> stored_value("2002Z", XSD_NS + "gYear"), stored_value("1.50", XSD_NS + "decimal"), stored_value("1e3", XSD_NS + "decimal")
 (2002, 1.5, '1e3')
 """
 
@@ -48,7 +48,7 @@ import ipaddress
 import math
 import re
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ..model import XSD_NS
 
 # -- lexical spaces -------------------------------------------------------------------------------------------
 _YEAR = r"(?P<year>-?(?:[1-9][0-9]{3,}|0[0-9]{3}))"
@@ -59,7 +59,7 @@ _DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _INTEGER = r"[+-]?[0-9]+"
 
 #: The lexical space of each datatype checked here, as a regular expression over the whitespace-collapsed form.
-PATTERNS: dict[str, re.Pattern] = {XSD + name: re.compile(pattern) for name, pattern in {
+PATTERNS: dict[str, re.Pattern] = {XSD_NS + name: re.compile(pattern) for name, pattern in {
     "decimal": _DECIMAL,
     "integer": _INTEGER,
     "double": rf"{_DECIMAL}(?:[Ee][+-]?[0-9]+)?|[+-]?INF|NaN",
@@ -72,7 +72,7 @@ PATTERNS: dict[str, re.Pattern] = {XSD + name: re.compile(pattern) for name, pat
 }.items()}
 
 #: Integer types derived from xsd:integer, with their bounds (None: unbounded on that side).
-INTEGER_BOUNDS: dict[str, tuple[int | None, int | None]] = {XSD + name: bounds for name, bounds in {
+INTEGER_BOUNDS: dict[str, tuple[int | None, int | None]] = {XSD_NS + name: bounds for name, bounds in {
     "integer": (None, None),
     "nonNegativeInteger": (0, None), "positiveInteger": (1, None),
     "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
@@ -80,9 +80,9 @@ INTEGER_BOUNDS: dict[str, tuple[int | None, int | None]] = {XSD + name: bounds f
     "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1),
     "unsignedByte": (0, 255),
 }.items()}
-FLOAT_TYPES = frozenset(XSD + name for name in ("decimal", "double", "float"))
-ANY_URI = XSD + "anyURI"
-STRING = XSD + "string"
+FLOAT_TYPES = frozenset(XSD_NS + name for name in ("decimal", "double", "float"))
+ANY_URI = XSD_NS + "anyURI"
+STRING = XSD_NS + "string"
 
 _CHECKED = frozenset(PATTERNS) | frozenset(INTEGER_BOUNDS) | {ANY_URI}
 #: Neo4j's integers: 64 bits.
@@ -98,9 +98,9 @@ def checks(datatype: str | None) -> bool:
 
 
 def normal_form(lexical: str, datatype: str | None) -> str:
-    """``lexical`` with XSD's whitespace collapsed, for the datatypes checked here (others are left as they are).
+    """``lexical`` with XSD_NS's whitespace collapsed, for the datatypes checked here (others are left as they are).
 
-    >>> normal_form("\\t42\\n", XSD + "integer"), normal_form(" a  b ", XSD + "string")
+    >>> normal_form("\\t42\\n", XSD_NS + "integer"), normal_form(" a  b ", XSD_NS + "string")
     ('42', ' a  b ')
     """
     if datatype not in _CHECKED:
@@ -121,7 +121,7 @@ def well_formed(lexical: str, datatype: str | None) -> bool:
         return _uri_reference(text)
     bounds = INTEGER_BOUNDS.get(datatype)
     if bounds is not None:
-        if not PATTERNS[XSD + "integer"].fullmatch(text):
+        if not PATTERNS[XSD_NS + "integer"].fullmatch(text):
             return False
         low, high = bounds
         return (low is None or _int(text) >= low) and (high is None or _int(text) <= high)
@@ -135,7 +135,7 @@ def well_formed(lexical: str, datatype: str | None) -> bool:
 
 
 def _days_in_month(year: int, month: int) -> int:
-    # XSD 1.1 counts years as numbers (0000 is 1 BCE, a leap year); Python's % keeps the Gregorian rule there.
+    # XSD_NS 1.1 counts years as numbers (0000 is 1 BCE, a leap year); Python's % keeps the Gregorian rule there.
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     return 29 if month == 2 and leap else calendar.mdays[month]
 
@@ -156,7 +156,7 @@ _BRACKETED_HOST = re.compile(r"(?:[^@\[\]]*@)?\[(?P<address>[^\[\]]*)\](?::[0-9]
 
 
 def _uri_reference(text: str) -> bool:
-    """XSD 1.0's anyURI as Jena checks it: an RFC 3986 URI reference once disallowed characters are escaped."""
+    """XSD_NS 1.0's anyURI as Jena checks it: an RFC 3986 URI reference once disallowed characters are escaped."""
     if _PERCENT.search(text):
         return False
     reference, hash_mark, fragment = text.partition("#")
@@ -204,15 +204,15 @@ def to_python(lexical: str, datatype: str | None):
         return _int(text) if len(text) <= 4000 else lexical
     if datatype in FLOAT_TYPES:
         return float(text)
-    if datatype == XSD + "boolean":
+    if datatype == XSD_NS + "boolean":
         return text in ("true", "1")
-    if datatype == XSD + "gYear":
+    if datatype == XSD_NS + "gYear":
         return _int(PATTERNS[datatype].fullmatch(text)["year"])
     try:
-        if datatype == XSD + "date":
+        if datatype == XSD_NS + "date":
             match = PATTERNS[datatype].fullmatch(text)
             return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
-        if datatype == XSD + "dateTime":
+        if datatype == XSD_NS + "dateTime":
             return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:  # a year outside 1..9999, or 24:00:00
         return lexical
@@ -220,11 +220,11 @@ def to_python(lexical: str, datatype: str | None):
 
 
 #: Datatypes whose values can exceed what Neo4j stores.
-STORAGE_CHECKED = frozenset(INTEGER_BOUNDS) | FLOAT_TYPES | {XSD + "gYear", XSD + "date", XSD + "dateTime"}
+STORAGE_CHECKED = frozenset(INTEGER_BOUNDS) | FLOAT_TYPES | {XSD_NS + "gYear", XSD_NS + "date", XSD_NS + "dateTime"}
 
 
 #: Lexical forms this short always fit: integers below 10^18 (< 2^63), decimals below 10^300 (< 1.8e308).
-_ALWAYS_STORABLE_LENGTH = {**dict.fromkeys(INTEGER_BOUNDS, 18), XSD + "gYear": 18, XSD + "decimal": 300}
+_ALWAYS_STORABLE_LENGTH = {**dict.fromkeys(INTEGER_BOUNDS, 18), XSD_NS + "gYear": 18, XSD_NS + "decimal": 300}
 
 
 def storage_problem(lexical: str, datatype: str | None) -> str | None:
@@ -242,8 +242,8 @@ def _storage_problem(lexical: str, datatype: str) -> str | None:
     if not well_formed(lexical, datatype):
         return None
     text = normal_form(lexical, datatype)
-    if datatype in INTEGER_BOUNDS or datatype == XSD + "gYear":
-        number = text if datatype != XSD + "gYear" else PATTERNS[datatype].fullmatch(text)["year"]
+    if datatype in INTEGER_BOUNDS or datatype == XSD_NS + "gYear":
+        number = text if datatype != XSD_NS + "gYear" else PATTERNS[datatype].fullmatch(text)["year"]
         value = _int(number)
         if not INT64[0] <= value <= INT64[1]:
             return (f"{_shown(lexical)} is too large for Neo4j: integers are stored in 64 bits, "

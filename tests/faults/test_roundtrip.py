@@ -23,9 +23,9 @@ from graph_loader.export import FORMATS, export
 from graph_loader.loading import load
 from graph_loader.neo4j.ledger import namespace_prefixes
 from graph_loader.neo4j.read import read_property_graph
+from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.read import expand_paths
 from graph_loader.rdf.sources import DEFAULT_PATHS
-from graph_loader.schema import load_schema
 
 CLI = [sys.executable, "-m", "graph_loader"]
 EX = "https://example.org/test/"

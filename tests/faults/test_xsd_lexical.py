@@ -54,11 +54,12 @@ from rdflib.namespace import SH
 
 from graph_loader.loading import validate_prepared
 from graph_loader.model import Lit
+from graph_loader.ontology.load import ontology_dir, shapes_graph
 from graph_loader.rdf.fast_validate import validate_triples
 from graph_loader.rdf.mapping import python_value
 from graph_loader.rdf.read import inspect, iter_triples, to_rdflib
 from graph_loader.rdf.sources import prepare
-from graph_loader.rdf.validate import load_shapes, ontology_dir, validate
+from graph_loader.rdf.validate import validate
 
 # to_rdflib builds rdflib literals, and rdflib warns about every boolean it cannot read: here that is the point.
 pytestmark = pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")
@@ -436,7 +437,7 @@ FORMS_PER_DATATYPE = 14  # catalogue forms injected into each mutated corpus, pe
 
 def datatype_range_shapes() -> dict[str, tuple[str, set[str]]]:
     """Shape IRI -> (property IRI, datatypes allowed) for the range shapes that check a datatype."""
-    g = load_shapes()
+    g = shapes_graph()
     found = {}
     for shape in set(g.subjects(SH.targetSubjectsOf, None)):
         datatypes = {str(d) for d in g.objects(shape, SH.datatype)}

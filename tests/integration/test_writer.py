@@ -10,9 +10,9 @@ from rdflib import Graph
 
 from graph_loader.neo4j.ledger import unload
 from graph_loader.neo4j.writer import GraphWriter
+from graph_loader.ontology.schema import schema_from_graph
 from graph_loader.rdf.mapping import map_triples
 from graph_loader.rdf.read import inspect, iter_triples
-from graph_loader.schema import schema_from_graph
 
 from ..unit.test_mapping import DATA, MINI_ONTOLOGY, PREFIXES
 

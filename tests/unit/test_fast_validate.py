@@ -10,9 +10,10 @@ import pytest
 from rdflib import Graph
 
 from graph_loader.model import Lit
+from graph_loader.ontology.load import ontology_graph
 from graph_loader.rdf.fast_validate import FastValidator, canonical, facts, validate_triples
 from graph_loader.rdf.read import expand_paths, inspect, iter_triples, to_rdflib
-from graph_loader.rdf.validate import load_ontology, validate
+from graph_loader.rdf.validate import validate
 from graph_loader.synth import synthetic_triples
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,7 +108,7 @@ ex:Named a sh:NodeShape ; sh:targetClass dkg:Agent ;
 def test_shapes_it_cannot_compile_are_reported_not_skipped_silently():
     shapes = Graph().parse(data=SHAPES, format="turtle")
     with pytest.warns(UserWarning, match="leaves out"):
-        validator = FastValidator(shapes, load_ontology())
+        validator = FastValidator(shapes, ontology_graph())
     assert {(u.shape, u.feature) for u in validator.unsupported_shapes()} == {
         ("https://example.org/Sparql", "sh:sparql"), ("https://example.org/Closed", "sh:closed")}
     agent = [("https://example.org/a", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", DKG + "HometownAssociation")]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
+from graph_loader.ontology.schema import schema_from_graph, upper_snake
 from graph_loader.rdf.mapping import GENID, TIE_PREFIX, derive_names, fold, map_triples, merge_props
 from graph_loader.rdf.read import from_rdflib
-from graph_loader.schema import schema_from_graph, upper_snake
 
 PREFIXES = """
 @prefix dkg: <https://w3id.org/diaspora-kg/ontology#> .

@@ -11,9 +11,11 @@ from rdflib import Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from graph_loader import vocab_gen
-from graph_loader.rdf.validate import DKG_NAMESPACE, defined_terms, load_ontology, load_shapes, ontology_dir
-from graph_loader.vocab import DKG, DKGID
+from graph_loader.ontology import generate
+from graph_loader.ontology.load import ontology_dir, ontology_graph, shapes_graph
+from graph_loader.ontology.terms import DKG, DKGID
+from graph_loader.ontology.terms import DKG_NS as DKG_NAMESPACE
+from graph_loader.rdf.validate import defined_terms
 
 # The "Core terms" of docs/architecture.md: they may be extended, never renamed.
 CORE_CLASSES = """
@@ -58,7 +60,7 @@ REQUIRED_CONCEPTS = {
 }
 SCHEME_CLASS = {"project-category": "ProjectCategory", "advocacy-topic": "AdvocacyTopic", "policy-topic": "PolicyTopic"}
 
-ONTOLOGY = load_ontology()
+ONTOLOGY = ontology_graph()
 ALL_TERMS = sorted(str(t)[len(DKG_NAMESPACE):] for t in defined_terms(ONTOLOGY))
 
 
@@ -227,7 +229,7 @@ def test_social_infrastructure_excludes_productive_projects():
 
 
 # --- shapes -----------------------------------------------------------------------------------------------
-SHAPES = load_shapes()
+SHAPES = shapes_graph()
 
 
 @pytest.mark.parametrize("cls", sorted(t for t in ALL_TERMS if (dkg(t), RDF.type, OWL.Class) in ONTOLOGY))
@@ -263,18 +265,18 @@ def test_programme_rules_are_warnings():
 
 # --- generated files --------------------------------------------------------------------------------------
 def test_generated_files_are_in_sync_with_the_ontology():
-    stale = [p.name for p, text in vocab_gen.generated_files().items() if p.read_text(encoding="utf-8") != text]
-    assert not stale, f"run `python -m graph_loader.vocab_gen` to regenerate {stale}"
+    stale = [p.name for p, text in generate.generated_files().items() if p.read_text(encoding="utf-8") != text]
+    assert not stale, f"run `python -m graph_loader.ontology.generate` to regenerate {stale}"
 
 
 def test_vocab_module_matches_render():
-    assert vocab_gen.VOCAB_PATH.read_text(encoding="utf-8") == vocab_gen.render()
+    assert generate.TERMS_PATH.read_text(encoding="utf-8") == generate.render()
 
 
 def test_readme_diagram_is_the_generated_one():
     readme = (ontology_dir() / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- diagram:start -->\n", 1)[1].split("<!-- diagram:end -->", 1)[0]
-    assert block == vocab_gen.render_diagram()
+    assert block == generate.render_diagram()
     assert "DiasporaOrganisation <|-- HometownAssociation" in block
     assert "Agent --> Organisation : Membership as MEMBER_OF" in block
     assert "Place --> Place : partOf" in block

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph_loader.rdf.validate import ONTOLOGY_DIR_ENV, load_shapes, ontology_dir, validate
+from graph_loader.ontology.load import ONTOLOGY_DIR_ENV, ontology_dir, shapes_graph
+from graph_loader.rdf.validate import validate
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "ontology" / "examples").glob("*.ttl"))
@@ -214,6 +215,6 @@ def test_ontology_folder_can_be_overridden(tmp_path, monkeypatch):
                      ' sh:message "extra" ; rdfs:comment "test" .\n')
     monkeypatch.setenv(ONTOLOGY_DIR_ENV, str(tmp_path))
     assert ontology_dir() == tmp_path
-    assert len(load_shapes()) > 0
+    assert len(shapes_graph()) > 0
     report = validate(turtle('ex:x a dkg:Person ; skos:prefLabel "X" .'))
     assert {r.shape for r in report.violations} == {"dkg:ExtraShape"}

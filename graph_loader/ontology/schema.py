@@ -21,7 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,13 +29,11 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from .model import RESOURCE_LABEL
+from ..model import RESOURCE_LABEL
+from .load import ontology_graph
+from .terms import DKG_NS
 
-DKG_NS = "https://w3id.org/diaspora-kg/ontology#"
 DKG = Namespace(DKG_NS)
-DKGID_NS = "https://w3id.org/diaspora-kg/id/"
-ONTOLOGY_DIR = Path(os.environ.get("DKG_ONTOLOGY_DIR", Path(__file__).resolve().parents[1] / "ontology"))
-ONTOLOGY_FILES = ("diaspora.ttl", "concepts.ttl")
 
 #: The label every node carries, under the ``uri`` uniqueness constraint (n10s' convention).
 #: Node properties the loader derives from the names; never stored as RDF, recomputed on load.
@@ -279,19 +276,9 @@ def schema_from_graph(graph: Graph) -> GraphSchema:
     return GraphSchema(classes, object_properties, datatype_properties)
 
 
-def ontology_graph(directory: Path = ONTOLOGY_DIR) -> Graph:
-    """The ontology files (TBox and concept schemes) parsed into one graph."""
-    graph = Graph()
-    for name in ONTOLOGY_FILES:
-        path = Path(directory) / name
-        if path.is_file():
-            graph.parse(path, format="turtle")
-    return graph
-
-
 @cache
-def load_schema(directory: Path = ONTOLOGY_DIR) -> GraphSchema:
-    """The schema of the ontology in ``directory`` (cached: the ontology is read once per process)."""
+def load_schema(directory: Path | None = None) -> GraphSchema:
+    """The schema of the ontology in ``directory`` (default: :func:`~.load.ontology_dir`; cached per folder)."""
     return schema_from_graph(ontology_graph(directory))
 
 
@@ -319,7 +306,7 @@ def schema_statements(schema: GraphSchema) -> list[str]:
     return statements
 
 
-SCHEMA_CYPHER = Path(__file__).resolve().parents[1] / "cypher" / "schema" / "create_schema.cypher"
+SCHEMA_CYPHER = Path(__file__).resolve().parents[2] / "cypher" / "schema" / "create_schema.cypher"
 
 
 def schema_cypher(schema: GraphSchema) -> str:

@@ -1,6 +1,6 @@
 """Terms of the diaspora-kg ontology as Python names.
 
-GENERATED from ontology/diaspora.ttl by ``python -m graph_loader.vocab_gen``: do not edit by hand.
+GENERATED from ontology/diaspora.ttl by ``python -m graph_loader.ontology.generate``: do not edit by hand.
 A misspelt term raises AttributeError instead of silently minting a new IRI.
 
 >>> DKG.memberOf
@@ -12,12 +12,17 @@ rdflib.term.URIRef('https://w3id.org/diaspora-kg/id/org/fisdl')
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
+#: The ontology's namespace: the one place it is written (the generator checks it against the ontology IRI).
+DKG_NS = "https://w3id.org/diaspora-kg/ontology#"
+#: Where the seed corpus and gazetteer mint their resources' IRIs.
+DKGID_NS = "https://w3id.org/diaspora-kg/id/"
+
 
 class DKG(DefinedNamespace):
     """Classes, properties and annotation properties of ``dkg:`` (<https://w3id.org/diaspora-kg/ontology#>)."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/diaspora-kg/ontology#")
+    _NS = Namespace(DKG_NS)
 
     # Classes
     AdministrativeArea: URIRef  # Administrative area
@@ -201,5 +206,5 @@ class DKG(DefinedNamespace):
     vizShape: URIRef  # visualisation shape
 
 
-DKGID = Namespace("https://w3id.org/diaspora-kg/id/")
+DKGID = Namespace(DKGID_NS)
 """Resources of the seed corpus and gazetteer, e.g. ``DKGID["place/SV-CU"]``."""

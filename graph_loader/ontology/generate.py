@@ -1,8 +1,8 @@
 """Generate the artefacts that repeat the ontology, so that they never drift from it.
 
-``python -m graph_loader.vocab_gen`` rewrites, from ``ontology/diaspora.ttl``:
+``python -m graph_loader.ontology.generate`` rewrites, from ``ontology/diaspora.ttl``:
 
-* ``graph_loader/vocab.py``: the :class:`rdflib.namespace.DefinedNamespace` ``DKG`` (see :func:`render`);
+* ``graph_loader/ontology/terms.py``: the namespace constants ``DKG_NS`` and ``DKGID_NS``, and the :class:`rdflib.namespace.DefinedNamespace` ``DKG`` (see :func:`render`);
 * in ``ontology/shapes.ttl``, between ``# BEGIN GENERATED ranges`` / ``# END GENERATED ranges``: one SHACL
   shape per property checking that its values fit its ``rdfs:range`` (see :func:`render_range_shapes`);
 * in ``ontology/shapes.ttl``, between ``# BEGIN GENERATED currencies`` / ``# END GENERATED currencies``: the
@@ -27,9 +27,11 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from graph_loader.rdf.validate import DKG_NAMESPACE, load_ontology, ontology_dir
+from .load import ontology_dir, ontology_graph
+from .terms import DKG_NS as DKG_NAMESPACE
+from .terms import DKGID_NS
 
-VOCAB_PATH = Path(__file__).resolve().parent / "vocab.py"
+TERMS_PATH = Path(__file__).resolve().parent / "terms.py"
 
 TERM_KINDS: tuple[tuple[URIRef, str], ...] = (
     (OWL.Class, "Classes"),
@@ -112,13 +114,13 @@ def ontology_terms(ontology: Graph) -> list[Term]:
 
 
 def render(ontology: Graph | None = None) -> str:
-    """Return the text of ``graph_loader/vocab.py`` for the ontology (default: the repository's)."""
-    ontology = load_ontology() if ontology is None else ontology
+    """Return the text of ``graph_loader/ontology/terms.py`` for the ontology (default: the repository's)."""
+    ontology = ontology_graph() if ontology is None else ontology
     terms = ontology_terms(ontology)
     lines = [
         '"""Terms of the diaspora-kg ontology as Python names.',
         "",
-        "GENERATED from ontology/diaspora.ttl by ``python -m graph_loader.vocab_gen``: do not edit by hand.",
+        "GENERATED from ontology/diaspora.ttl by ``python -m graph_loader.ontology.generate``: do not edit by hand.",
         "A misspelt term raises AttributeError instead of silently minting a new IRI.",
         "",
         ">>> DKG.memberOf",
@@ -130,12 +132,17 @@ def render(ontology: Graph | None = None) -> str:
         "from rdflib.namespace import DefinedNamespace, Namespace",
         "from rdflib.term import URIRef",
         "",
+        "#: The ontology's namespace: the one place it is written (the generator checks it against the ontology IRI).",
+        f'DKG_NS = "{DKG_NAMESPACE}"',
+        "#: Where the seed corpus and gazetteer mint their resources' IRIs.",
+        f'DKGID_NS = "{DKGID_NS}"',
+        "",
         "",
         "class DKG(DefinedNamespace):",
         f'    """Classes, properties and annotation properties of ``dkg:`` (<{DKG_NAMESPACE}>)."""',
         "",
         "    _fail = True",
-        f'    _NS = Namespace("{DKG_NAMESPACE}")',
+        "    _NS = Namespace(DKG_NS)",
     ]
     for kind, title in TERM_KINDS:
         lines += ["", f"    # {title}"]
@@ -143,7 +150,7 @@ def render(ontology: Graph | None = None) -> str:
     lines += [
         "",
         "",
-        'DKGID = Namespace("https://w3id.org/diaspora-kg/id/")',
+        "DKGID = Namespace(DKGID_NS)",
         '"""Resources of the seed corpus and gazetteer, e.g. ``DKGID["place/SV-CU"]``."""',
         "",
     ]
@@ -185,7 +192,7 @@ def render_range_shapes(ontology: Graph | None = None) -> str:
     of the property, so ranges are checked wherever a property is used, whatever the subject's class. (Top
     level because pySHACL rebuilds a nested ``sh:property``'s constraints for every focus node.)
     """
-    ontology = load_ontology() if ontology is None else ontology
+    ontology = ontology_graph() if ontology is None else ontology
     blocks = []
     for term in ontology_terms(ontology):
         if term.kind not in (OWL.ObjectProperty, OWL.DatatypeProperty):
@@ -226,7 +233,7 @@ def render_diagram(ontology: Graph | None = None) -> str:
     class stored as a relationship is drawn as an edge from the range of its source property to the range of
     its target property, labelled ``<Class> as <TYPE>``.
     """
-    ontology = load_ontology() if ontology is None else ontology
+    ontology = ontology_graph() if ontology is None else ontology
     dkg = {t.name: URIRef(DKG_NAMESPACE + t.name) for t in ontology_terms(ontology)}
     classes = sorted(n for n, iri in dkg.items() if (iri, RDF.type, OWL.Class) in ontology)
 
@@ -273,7 +280,11 @@ def replace_block(text: str, begin: str, end: str, body: str) -> str:
 
 def generated_files() -> dict[Path, str]:
     """Map each generated file to the text it should have now."""
-    ontology = load_ontology()
+    ontology = ontology_graph()
+    declared = {str(s) + "#" for s in ontology.subjects(RDF.type, OWL.Ontology)}
+    if DKG_NAMESPACE not in declared:
+        raise ValueError(f"terms.DKG_NS is {DKG_NAMESPACE} but the ontology declares {sorted(declared)}: "
+                         "edit DKG_NS in graph_loader/ontology/terms.py by hand once, then regenerate")
     shapes_path = ontology_dir() / "shapes.ttl"
     readme_path = ontology_dir() / "README.md"
     shapes = shapes_path.read_text(encoding="utf-8")
@@ -283,12 +294,12 @@ def generated_files() -> dict[Path, str]:
         readme_path.read_text(encoding="utf-8"), "<!-- diagram:start -->", "<!-- diagram:end -->",
         render_diagram(ontology),
     )
-    return {VOCAB_PATH: render(ontology), shapes_path: shapes, readme_path: readme}
+    return {TERMS_PATH: render(ontology), shapes_path: shapes, readme_path: readme}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: regenerate (default), ``--check`` that nothing is stale, or print ``--diagram``."""
-    parser = argparse.ArgumentParser(prog="python -m graph_loader.vocab_gen", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m graph_loader.ontology.generate", description=__doc__.split("\n")[0])
     parser.add_argument("--diagram", action="store_true", help="print the Mermaid diagram and exit")
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is out of date")
     args = parser.parse_args(argv)
