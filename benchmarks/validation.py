@@ -1,5 +1,5 @@
-"""Validation benchmark: the compiled validator (:mod:`graph_loader.rdf.fast_validate`) against pySHACL
-(:mod:`graph_loader.rdf.validate`), on the same synthetic triples, with a check that both find the same.
+"""Validation benchmark: the compiled validator (:mod:`graph_loader.shacl.compiled`) against pySHACL
+(:mod:`graph_loader.shacl.pyshacl_engine`), on the same synthetic triples, with a check that both find the same.
 
 Each validator runs in a forked process on triples already in memory (as the loader holds them); pySHACL's
 time includes building the rdflib graph it needs. Where both finish, the sets of (focus node, path, shape,
@@ -13,9 +13,9 @@ from __future__ import annotations
 import sys
 
 from graph_loader.ontology.load import ontology_graph, shapes_graph
-from graph_loader.rdf.fast_validate import default_validator, validate_triples
 from graph_loader.rdf.read import to_rdflib
-from graph_loader.rdf.validate import validate
+from graph_loader.shacl.compiled import default_validator, validate_triples
+from graph_loader.shacl.pyshacl_engine import validate
 from graph_loader.synth import synthetic_triples
 
 from .common import machine, mb, package_version, parser, resolve, run_forked, table, write_section

@@ -235,16 +235,24 @@ def _progress_factory():
     return make
 
 
+def _validator_option(func):
+    from .shacl import DEFAULT_ENGINE, ENGINES
+
+    return click.option("--validator", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+                        help="SHACL engine: compiled (fast) or pyshacl (the reference; slow on large inputs).")(func)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_validator_option
 @reports_errors
-def validate(paths, fmt):
+def validate(paths, fmt, validator):
     """Validate RDF/CSV files against the SHACL shapes (default: the seed corpus).
 
     Exit codes: 0 valid (warnings allowed), 1 invalid, 2 error (unreadable file, syntax error).
     """
-    from .loading import validate_prepared
+    from . import shacl
     from .rdf.sources import (
         attach_relationship_updates,
         context_from_files,
@@ -257,7 +265,7 @@ def validate(paths, fmt):
     prepared = prepare(paths)
     attach_relationship_updates(prepared)
     warn_untyped(prepared)
-    report = validate_prepared(prepared, context_from_files(referenced_uris(prepared)))
+    report = shacl.validate(prepared, context_from_files(referenced_uris(prepared)), engine=validator)
     if fmt == "json":
         print(to_json(report.to_json()))
     else:
@@ -322,8 +330,9 @@ def _print_load_report(report) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Reload files even when they are unchanged.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_validator_option
 @reports_errors
-def load(paths, batch_size, dry_run, force, fmt):
+def load(paths, batch_size, dry_run, force, fmt, validator):
     """Validate and load RDF (Turtle, N-Triples, JSON-LD, RDF/XML) and CSV templates into Neo4j.
 
     With no PATH, loads the seed corpus (data/gazetteer and data/seed). Loading is idempotent: unchanged files
@@ -335,7 +344,7 @@ def load(paths, batch_size, dry_run, force, fmt):
 
     with connect(echo=_echo) as db:
         report = load_paths(paths or None, db, batch_size=batch_size, dry_run=dry_run, force=force,
-                            progress=_progress_factory())
+                            progress=_progress_factory(), validator=validator)
     if fmt == "json":
         print(to_json([report.to_dict()])[1:-1])
     else:

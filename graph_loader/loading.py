@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import shacl
 from .errors import ValidationFailed
 from .model import RESOURCE_LABEL, Lit, Term, Triple
 from .neo4j import ledger
@@ -111,43 +112,9 @@ def _value_key(term: Term) -> object:
     return (python_value(term), term.lang) if isinstance(term, Lit) else term
 
 
-#: Above this many triples the compiled validator (graph_loader.rdf.fast_validate) replaces pySHACL, whose time
-#: grows to minutes; tests check that both give the same results on the examples, invalid cases and seed corpus.
-FAST_VALIDATION_THRESHOLD = 20_000
-
-
-def validate_prepared(prepared: list[PreparedSource], context: list[Triple] = (), *, engine: str = "auto"):
-    """SHACL-validate the inputs together (plus ``context``); returns the report.
-
-    ``engine`` is ``pyshacl``, ``fast`` (compiled shapes) or ``auto`` (pySHACL for small inputs).
-    """
-    origins: dict[str, str] = {}
-    for item in prepared:
-        for s, _, _ in item.triples:
-            origins.setdefault(s if not s.startswith("_:") else s[2:], item.source.key)
-    total = sum(len(item.triples) for item in prepared)
-    if engine == "fast" or (engine == "auto" and total > FAST_VALIDATION_THRESHOLD):
-        from itertools import chain
-
-        from .rdf.fast_validate import validate_triples
-
-        report = validate_triples(chain(context, *(item.triples for item in prepared)), origins=origins)
-    else:
-        from .rdf.read import to_rdflib
-        from .rdf.validate import validate
-
-        graph = to_rdflib(context)
-        for item in prepared:
-            to_rdflib(item.triples, graph)
-        report = validate(graph, origins=origins)
-    # Context resources (already loaded, known here only by their type) are not the inputs' to answer for.
-    context_only = {s for s, _, _ in context} - origins.keys()
-    return type(report)([r for r in report.results if r.focus_node not in context_only])
-
-
 def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, dry_run: bool = False,
          force: bool = False, progress: Callable[[str, int], Callable[[int], None]] | None = None,
-         schema: GraphSchema | None = None) -> LoadReport:
+         schema: GraphSchema | None = None, validator: str = shacl.DEFAULT_ENGINE) -> LoadReport:
     """Load ``paths`` (default: the seed corpus and gazetteer) into ``db``; see the module docstring.
 
     Parameters
@@ -160,6 +127,8 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
         Reload files even when their hash is unchanged.
     progress : callable, optional
         ``progress(description, total)`` returns an ``advance(n)`` callback; used for the progress bar.
+    validator : str
+        The SHACL engine (:data:`graph_loader.shacl.ENGINES`): ``compiled`` (default) or ``pyshacl``.
     """
     started = time.perf_counter()
     schema = schema or load_schema()
@@ -175,7 +144,7 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     warn_untyped(prepared, ledger.typed_uris(db, untyped_nodes(prepared)))
     replaced = {f.key for f in changed if f.key in loaded}
     context = context_from_database(db, prepared, schema, replaced)
-    validation = validate_prepared(prepared, context)
+    validation = shacl.validate(prepared, context, engine=validator)
     if not validation.conforms:
         raise ValidationFailed(validation)
     if dry_run:

@@ -147,15 +147,15 @@ def _online(result: RunResult, db, schema, step, echo) -> None:
 
 
 def _offline(result: RunResult, schema, step) -> None:
+    from . import shacl
     from .analysis.summary import analyse
-    from .loading import validate_prepared
     from .model import PropertyGraph
     from .rdf.mapping import MappedGraph
     from .rdf.sources import DEFAULT_PATHS, context_from_files, from_mapped, prepare, referenced_uris
 
     prepared = step("read and map the seed corpus")(lambda: prepare(DEFAULT_PATHS, schema))
     report = step("validate the seed corpus")(
-        lambda: validate_prepared(prepared, context_from_files(referenced_uris(prepared))))
+        lambda: shacl.validate(prepared, context_from_files(referenced_uris(prepared))))
     result.load = {"validation": {"conforms": report.conforms, "violations": len(report.violations),
                                   "warnings": len(report.warnings)}, "files": [p.source.key for p in prepared]}
     merged = MappedGraph()

@@ -10,12 +10,16 @@ import functools
 import os
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
+
+from .terms import DKG_NS
 
 ONTOLOGY_DIR_ENV = "DKG_ONTOLOGY_DIR"
 #: The TBox and the SKOS concept schemes, read together as "the ontology".
 ONTOLOGY_FILES = ("diaspora.ttl", "concepts.ttl")
 SHAPES_FILE = "shapes.ttl"
+_TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 
 def ontology_dir() -> Path:
@@ -42,3 +46,13 @@ def shapes_graph(directory: Path | None = None) -> Graph:
     """The SHACL shapes (``shapes.ttl``) of ``directory`` (default :func:`ontology_dir`)."""
     folder = Path(directory) if directory is not None else ontology_dir()
     return _parse(folder / SHAPES_FILE)
+
+
+def defined_terms(ontology: Graph) -> frozenset[URIRef]:
+    """The IRIs of the dkg: namespace that the ontology declares as a class or property."""
+    return frozenset(
+        s
+        for kind in _TERM_TYPES
+        for s in ontology.subjects(RDF.type, kind)
+        if isinstance(s, URIRef) and str(s).startswith(DKG_NS)
+    )

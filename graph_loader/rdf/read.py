@@ -355,7 +355,7 @@ def _triple_term_line(path: Path, fmt: ox.RdfFormat) -> int | None:
 def to_rdflib_term(term: Term):
     if isinstance(term, Lit):
         # The lexical form as written: validation checks it against XSD (rdflib would rewrite "31_342"^^xsd:integer
-        # as "31342"); graph_loader.rdf.validate normalises the well-formed ones itself.
+        # as "31342"); graph_loader.shacl.pyshacl_engine normalises the well-formed ones itself.
         return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None,
                        normalize=False)
     if term.startswith("_:"):

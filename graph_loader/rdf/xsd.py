@@ -3,8 +3,8 @@
 Python's parsers accept more than XSD_NS does (``int("31_342")``, ``Decimal("NaN")``, ``Decimal("1.75972507E7")``,
 ``int("١٢٣")``), and rdflib, hence pySHACL, inherits that: such literals passed ``sh:datatype`` and some crashed
 range checks (``Decimal('NaN') > 0`` raises). Here a literal's lexical form is checked against its datatype's
-lexical space as TopBraid SHACL (on Apache Jena) checks it, so that :mod:`graph_loader.rdf.validate`,
-:mod:`graph_loader.rdf.fast_validate` and TopBraid agree on which values break ``sh:datatype``
+lexical space as TopBraid SHACL (on Apache Jena) checks it, so that :mod:`graph_loader.shacl.pyshacl_engine`,
+:mod:`graph_loader.shacl.compiled` and TopBraid agree on which values break ``sh:datatype``
 (``tests/faults/test_xsd_lexical.py`` compares the three):
 
 * whitespace: XSD_NS's ``whiteSpace="collapse"`` of every type here but ``xsd:string`` (only space, tab, CR and LF;

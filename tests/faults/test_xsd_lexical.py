@@ -11,7 +11,7 @@ and a value Neo4j cannot store is a validation Violation, in both SHACL engines;
 
 The differential tests take the valid examples (``ontology/examples``) and the seed corpus (``data/seed``), inject
 ill-formed, odd-but-valid and unstorable literals of every datatype the shapes use, and check that pySHACL
-(:mod:`graph_loader.rdf.validate`), the compiled engine (:mod:`graph_loader.rdf.fast_validate`) and TopBraid SHACL
+(:mod:`graph_loader.shacl.pyshacl_engine`), the compiled engine (:mod:`graph_loader.shacl.compiled`) and TopBraid SHACL
 (``tests/reference/``, given the same data + ontology + concepts) agree on which (focus node, property) pairs
 break a datatype range shape. TopBraid knows nothing of Neo4j: cases with a storage problem are left out of that
 comparison, and kept in the comparison of our two engines.
@@ -52,14 +52,14 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from graph_loader.loading import validate_prepared
+from graph_loader import shacl
 from graph_loader.model import Lit
 from graph_loader.ontology.load import ontology_dir, shapes_graph
-from graph_loader.rdf.fast_validate import validate_triples
 from graph_loader.rdf.mapping import python_value
 from graph_loader.rdf.read import inspect, iter_triples, to_rdflib
 from graph_loader.rdf.sources import prepare
-from graph_loader.rdf.validate import validate
+from graph_loader.shacl.compiled import validate_triples
+from graph_loader.shacl.pyshacl_engine import validate
 
 # to_rdflib builds rdflib literals, and rdflib warns about every boolean it cannot read: here that is the point.
 pytestmark = pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")
@@ -215,7 +215,8 @@ def literal(form: str, datatype: str) -> str:
 def reports(path: Path) -> dict:
     """The validation report of each engine, as ``validate`` and ``load`` build them."""
     prepared = prepare([path])
-    return {engine: validate_prepared(prepared, engine=engine) for engine in ("pyshacl", "fast")}
+    return {name: shacl.validate(prepared, engine=engine) for name, engine in (("pyshacl", "pyshacl"),
+                                                                                ("fast", "compiled"))}
 
 
 def cli(*args, env=None) -> subprocess.CompletedProcess:
@@ -355,8 +356,8 @@ def test_python_value_reads_xsd_not_python():
 def test_both_engines_judge_a_normalised_literal_as_they_judged_it_first():
     """The compiled engine indexes literals as rdflib normalises them and judges them again later: a NaN that
     became rdflib's "nan" (no XSD) would turn ill-typed. Every form keeps its verdict and value."""
-    from graph_loader.rdf.fast_validate import canonical, facts
-    from graph_loader.rdf.validate import quiet_rdflib, validation_literal
+    from graph_loader.shacl.compiled import canonical, facts
+    from graph_loader.shacl.literals import quiet_rdflib, validation_literal
 
     for datatype, (good, bad) in CATALOGUE.items():
         for form in (*good, *bad, *(f for d, f, _ in STORAGE_CASES if d == datatype)):
@@ -630,7 +631,7 @@ def test_our_engines_and_topbraid_agree_on_every_violation_an_injected_value_cau
     ``sh:hasValue true`` does not take ``"1"`` for ``true``; pySHACL, hence both our engines, judge the normalised
     literal (the value). That predates this work and is not about lexical spaces.
     """
-    from graph_loader.rdf.fast_validate import canonical
+    from graph_loader.shacl.compiled import canonical
 
     compared = 0
     for name, (_, cases) in mutated.items():

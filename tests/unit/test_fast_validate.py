@@ -1,4 +1,4 @@
-"""graph_loader.rdf.fast_validate finds what pySHACL finds (graph_loader.rdf.validate), much faster, and says
+"""graph_loader.shacl.compiled finds what pySHACL finds (graph_loader.shacl.pyshacl_engine), much faster, and says
 which shapes it cannot compile."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from rdflib import Graph
 
 from graph_loader.model import Lit
 from graph_loader.ontology.load import ontology_graph
-from graph_loader.rdf.fast_validate import FastValidator, canonical, facts, validate_triples
 from graph_loader.rdf.read import expand_paths, inspect, iter_triples, to_rdflib
-from graph_loader.rdf.validate import validate
+from graph_loader.shacl.compiled import FastValidator, canonical, facts, validate_triples
+from graph_loader.shacl.pyshacl_engine import validate
 from graph_loader.synth import synthetic_triples
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,10 +12,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from graph_loader.ontology import generate
-from graph_loader.ontology.load import ontology_dir, ontology_graph, shapes_graph
+from graph_loader.ontology.load import defined_terms, ontology_dir, ontology_graph, shapes_graph
 from graph_loader.ontology.terms import DKG, DKGID
 from graph_loader.ontology.terms import DKG_NS as DKG_NAMESPACE
-from graph_loader.rdf.validate import defined_terms
 
 # The "Core terms" of docs/architecture.md: they may be extended, never renamed.
 CORE_CLASSES = """

@@ -101,7 +101,7 @@ def test_file_parses_with_the_loaders_parser(path):
 def test_corpus_validates_without_violations(corpus):
     if not (ROOT / "ontology" / "shapes.ttl").exists():
         pytest.skip("ontology/shapes.ttl is not written yet")
-    validate = pytest.importorskip("graph_loader.rdf.validate").validate
+    validate = pytest.importorskip("graph_loader.shacl.pyshacl_engine").validate
     report = validate(corpus)
     assert report.conforms, report.to_text()
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from graph_loader.model import Lit
-from graph_loader.rdf.fast_validate import validate_triples
 from graph_loader.rdf.read import inspect, iter_triples
+from graph_loader.shacl.compiled import validate_triples
 from graph_loader.synth import (
     DATA_DIR,
     SYNTH_NS,

@@ -1,4 +1,4 @@
-"""graph_loader.rdf.validate: examples validate, each invalid file fails on its named shape, programme rules
+"""graph_loader.shacl.pyshacl_engine: examples validate, each invalid file fails on its named shape, programme rules
 warn without stopping a load, unknown dkg: terms are caught, and reports say where each finding comes from."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 from graph_loader.ontology.load import ONTOLOGY_DIR_ENV, ontology_dir, shapes_graph
-from graph_loader.rdf.validate import validate
+from graph_loader.shacl.pyshacl_engine import validate
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "ontology" / "examples").glob("*.ttl"))

@@ -4,12 +4,12 @@ pySHACL evaluates every constraint through rdflib graph look-ups: with this proj
 2,500 triples/s (400 s and 2.6 GB for 10^6 triples, ``benchmarks/RESULTS.md``). This validator reads ``ontology/shapes.ttl`` once and turns
 every shape into a tree of small Python functions; the data (plain triples, as :mod:`graph_loader.rdf.read`
 yields them) are indexed once by subject, then each shape runs over its focus nodes. It returns the same
-:class:`~graph_loader.rdf.validate.ValidationReport` as :func:`graph_loader.rdf.validate.validate`, with the
+:class:`~graph_loader.shacl.pyshacl_engine.ValidationReport` as :func:`graph_loader.shacl.pyshacl_engine.validate`, with the
 same focus node, path text, shape name and severity for each result, including the "unknown dkg: term" check.
 
-Semantics follow pySHACL as :mod:`graph_loader.rdf.validate` runs it (no inference, the ontology merged into the
+Semantics follow pySHACL as :mod:`graph_loader.shacl.pyshacl_engine` runs it (no inference, the ontology merged into the
 data): ``sh:targetClass`` and ``sh:class`` follow ``rdfs:subClassOf`` in data plus ontology; literals are
-judged as :func:`graph_loader.rdf.validate.validation_literal` makes them (ill-formed by XSD's lexical spaces,
+judged as :func:`graph_loader.shacl.pyshacl_engine.validation_literal` makes them (ill-formed by XSD's lexical spaces,
 :mod:`graph_loader.rdf.xsd`, else normalised as rdflib normalises them) and compared as rdflib compares them
 (numbers by value); values Neo4j cannot store are Violations of shape ``dkg:StorableValue``, as there.
 
@@ -54,21 +54,20 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import XSDToPython
 
 from ..model import RDF_TYPE, Lit, Triple
-from ..ontology.load import ontology_graph, shapes_graph
+from ..ontology.load import defined_terms, ontology_graph, shapes_graph
 from ..ontology.terms import DKG_NS
-from . import xsd
-from .read import from_rdflib
-from .validate import (
+from ..rdf import xsd
+from ..rdf.read import from_rdflib
+from .literals import quiet_rdflib, validation_literal
+from .report import (
     SEVERITIES,
     STORABLE_VALUE_SHAPE,
     UNKNOWN_TERM_SHAPE,
     ValidationReport,
     ValidationResult,
-    _compact,
-    _path_text,
-    defined_terms,
-    quiet_rdflib,
-    validation_literal,
+    compact,
+    path_text,
+    shape_owners,
 )
 
 SUBCLASS_OF = str(RDFS.subClassOf)
@@ -103,7 +102,7 @@ _OPAQUE = LiteralFacts(None, None)
 
 @functools.lru_cache(maxsize=1 << 12)
 def _rdflib_literal(lit: Lit) -> Literal:
-    """The rdflib literal both engines judge (:func:`graph_loader.rdf.validate.validation_literal`)."""
+    """The rdflib literal both engines judge (:func:`graph_loader.shacl.pyshacl_engine.validation_literal`)."""
     with quiet_rdflib():
         return validation_literal(lit.value, lit.datatype, lit.lang)
 
@@ -141,7 +140,7 @@ def canonical(lit: Lit) -> Lit:
 def facts(lit: Lit) -> LiteralFacts:
     """Validation's view of a (canonical) literal: plain text has its string as value and is never ill-typed.
 
-    An ill-formed literal is ill-typed and has no value, as :class:`graph_loader.rdf.validate.IllFormedLiteral`.
+    An ill-formed literal is ill-typed and has no value, as :class:`graph_loader.shacl.pyshacl_engine.IllFormedLiteral`.
     """
     if lit.datatype is None:
         return LiteralFacts(None, lit.value)
@@ -206,8 +205,8 @@ class DataIndex:
         ontology), note unknown dkg: terms and values Neo4j cannot store.
 
         A term is looked for as subject, predicate, object and in an ``xsd:anyURI`` literal, as
-        :func:`graph_loader.rdf.validate.unknown_terms` does; values are judged as
-        :func:`graph_loader.rdf.validate.unstorable_values` judges them.
+        :func:`graph_loader.shacl.pyshacl_engine.unknown_terms` does; values are judged as
+        :func:`graph_loader.shacl.pyshacl_engine.unstorable_values` judges them.
         """
         out, unknown, unstorable = self.out, self.unknown_terms, self.unstorable
         lit_type, prefix, any_uri = Lit, DKG_NS, XSD_NS + "anyURI"
@@ -544,18 +543,16 @@ class ShapeCompiler:
             if (node, SH.target, None) in g:
                 self._unsupported(node, "sh:target (SPARQL-based target)")
             if any(declared.values()):
-                found.append((self.compile(node, _compact(node)), declared))
+                found.append((self.compile(node, compact(node)), declared))
         self.finish()
         return found
 
     def _unsupported(self, node, feature: str) -> None:
-        self.unsupported.append(UnsupportedShape(self._owner_name.get(node, _compact(node)), feature))
+        self.unsupported.append(UnsupportedShape(self._owner_name.get(node, compact(node)), feature))
 
     @functools.cached_property
     def _owner_name(self) -> dict:
-        from .validate import _shape_owners
-
-        return {node: _compact(owner) for node, owner in _shape_owners(self.shapes).items()}
+        return {node: compact(owner) for node, owner in shape_owners(self.shapes).items()}
 
     # -- one shape -------------------------------------------------------------------------------------------
     def compile(self, node, name: str | None = None) -> CompiledShape:
@@ -564,7 +561,7 @@ class ShapeCompiler:
             return self.compiled[node]
         g = self.shapes
         if name is None:
-            name = self._owner_name.get(node, _compact(node)) if isinstance(node, BNode) else _compact(node)
+            name = self._owner_name.get(node, compact(node)) if isinstance(node, BNode) else compact(node)
         severity = g.value(node, SH.severity)
         messages = sorted(g.objects(node, SH.message),
                           key=lambda m: (getattr(m, "language", None) not in (None, "en"), str(m)))
@@ -577,7 +574,7 @@ class ShapeCompiler:
         if path is not None:
             try:
                 shape.path = compile_path(g, path, self.inverse_predicates)
-                shape.path_text = _path_text(g, path)
+                shape.path_text = path_text(g, path)
                 shape.predicate = str(path) if isinstance(path, URIRef) else None
             except Unsupported as exc:
                 self._unsupported(node, str(exc))
@@ -874,7 +871,7 @@ class FastValidator:
     ----------
     shapes, ontology : rdflib.Graph, optional
         Default: ``ontology/shapes.ttl`` and the ontology (``diaspora.ttl`` + ``concepts.ttl``), as
-        :mod:`graph_loader.rdf.validate` loads them. The ontology is merged into every data set validated.
+        :mod:`graph_loader.shacl.pyshacl_engine` loads them. The ontology is merged into every data set validated.
     """
 
     def __init__(self, shapes: Graph | None = None, ontology: Graph | None = None):
@@ -896,7 +893,7 @@ class FastValidator:
         return list(self._compiler.unsupported)
 
     def validate(self, triples: Iterable[Triple], *, origins: Mapping[str, str] | None = None) -> ValidationReport:
-        """Validate ``triples`` (with the ontology merged in) and report as :func:`graph_loader.rdf.validate.validate`.
+        """Validate ``triples`` (with the ontology merged in) and report as :func:`graph_loader.shacl.pyshacl_engine.validate`.
 
         Parameters
         ----------
@@ -921,7 +918,7 @@ class FastValidator:
         data.add(triples, known=self._known_terms)
         data.add(self._ontology_triples)
         findings: list[Finding] = self._unknown_term_findings(data.unknown_terms)
-        findings += [("Violation", s, _compact(URIRef(p)), value, problem, STORABLE_VALUE_SHAPE)
+        findings += [("Violation", s, compact(URIRef(p)), value, problem, STORABLE_VALUE_SHAPE)
                      for (s, p, value), problem in data.unstorable.items()]
         instances = data.instances(self._target_classes)
         out = data.out
@@ -951,7 +948,7 @@ class FastValidator:
         return _report(findings, origins)
 
     def _unknown_term_findings(self, uses: list[tuple[str, str, str]]) -> list[Finding]:
-        """One Violation per (subject, unknown term), as :func:`graph_loader.rdf.validate.unknown_terms`."""
+        """One Violation per (subject, unknown term), as :func:`graph_loader.shacl.pyshacl_engine.unknown_terms`."""
         names = sorted(term[len(DKG_NS):] for term in self._known_terms)
         found: dict[tuple[str, str], Finding] = {}
         for s, p, term in uses:
@@ -960,7 +957,7 @@ class FastValidator:
             name = term[len(DKG_NS):]
             close = difflib.get_close_matches(name, names, n=1)
             hint = f" Did you mean dkg:{close[0]}?" if close else ""
-            found[(s, term)] = ("Violation", s, _compact(URIRef(p)), f"dkg:{name}",
+            found[(s, term)] = ("Violation", s, compact(URIRef(p)), f"dkg:{name}",
                                 f"dkg:{name} is not a term of the ontology (ontology/diaspora.ttl).{hint}",
                                 UNKNOWN_TERM_SHAPE)
         return list(found.values())
