@@ -39,6 +39,7 @@ from .rdf.sources import (
     untyped_nodes,
     warn_untyped,
 )
+from .rdf.unmapping import RdfExporter
 
 
 @dataclass
@@ -94,8 +95,6 @@ def context_from_database(db: Database, prepared: list[PreparedSource], schema: 
     relationships), what they point at by its classes. Facts only ``replaced`` sources assert are left out: the
     load unloads them first. A value the input states again is not counted twice, even in another lexical form.
     """
-    from .export import RdfExporter
-
     graph = read_touched(db, schema, subjects(prepared), referenced_uris(prepared))
     if not graph.nodes:
         return []
