@@ -5,6 +5,6 @@ Modules, leaves first: :mod:`.numbers` (intervals that model rounding), :mod:`.m
 :mod:`.rules` (aggregates against programme rules), :mod:`.run` (queries, findings, table/markdown output).
 """
 
-from .run import audit_command, run_audit, to_markdown, to_table_rows
+from .run import run_audit, to_markdown, to_table_rows
 
-__all__ = ["audit_command", "run_audit", "to_markdown", "to_table_rows"]
+__all__ = ["run_audit", "to_markdown", "to_table_rows"]

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-import click
-
-from ..report.rows import print_rows, to_json
 from .model import SEVERITIES, Finding, fmt, table_from_record
 from .rules import check_rules
 from .tables import check_table
 from .text import check_inherited_definitions, check_quantities, check_related, check_restated
 
-__all__ = ["Finding", "audit_command", "run_audit", "to_markdown", "to_table_rows"]
+__all__ = ["Finding", "run_audit", "to_markdown", "to_table_rows"]
 
 
 def run_audit(db) -> list[Finding]:
@@ -120,21 +117,3 @@ def _value(value) -> str:
 def _markdown_text(text: str) -> str:
     # table labels such as "2003*" must not open emphasis
     return text.replace("*", r"\*").replace("_", r"\_")
-
-
-@click.command("audit")
-@click.option("--format", "fmt_name", type=click.Choice(["table", "markdown", "json"]), default="table",
-              show_default=True, help="table: a terminal table; markdown: an appendix; json: an array of findings.")
-def audit_command(fmt_name: str) -> None:
-    """Recompute the corpus's totals, averages and shares and compare them with what the sources print."""
-    from ..neo4j.connection import connect
-
-    with connect(echo=lambda message: click.echo(message, err=True)) as db:
-        findings = run_audit(db)
-    if fmt_name == "json":
-        click.echo(to_json([f.to_dict() for f in findings]))
-    elif fmt_name == "markdown":
-        click.echo(to_markdown(findings))
-    else:
-        print_rows(to_table_rows(findings), "table", title="Source audit")
-

@@ -28,8 +28,9 @@ def to_jsonable(value):
     return value
 
 
-def to_json(rows: Iterable[dict]) -> str:
-    return json.dumps([to_jsonable(r) for r in rows], ensure_ascii=False)
+def to_json(value: Iterable[dict] | dict) -> str:
+    """``value`` (rows, or one object) as JSON text, with :func:`to_jsonable` values."""
+    return json.dumps(to_jsonable(value if isinstance(value, dict) else list(value)), ensure_ascii=False)
 
 
 def cell_text(value) -> str:

@@ -8,7 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph_loader.audit import audit_command, run_audit
+from graph_loader.audit import run_audit
+from graph_loader.cli.run import audit as audit_command
 
 pytestmark = pytest.mark.integration
 

@@ -12,9 +12,9 @@ from rdflib import Graph
 from graph_loader.model import Lit
 from graph_loader.ontology.load import ontology_graph
 from graph_loader.rdf.read import expand_paths, inspect, iter_triples, to_rdflib
+from graph_loader.rdf.synth import synthetic_triples
 from graph_loader.shacl.compiled import FastValidator, canonical, facts, validate_triples
 from graph_loader.shacl.pyshacl_engine import validate
-from graph_loader.synth import synthetic_triples
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "ontology" / "examples").glob("*.ttl"))

@@ -1,4 +1,4 @@
-"""graph_loader.synth: deterministic, structured like the article's world, valid, synthetic and marked so."""
+"""graph_loader.rdf.synth: deterministic, structured like the article's world, valid, synthetic and marked so."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from click.testing import CliRunner
 
 from graph_loader.model import Lit
 from graph_loader.rdf.read import inspect, iter_triples
-from graph_loader.shacl.compiled import validate_triples
-from graph_loader.synth import (
+from graph_loader.rdf.synth import (
     DATA_DIR,
     SYNTH_NS,
     SYNTHETIC_NOTE,
@@ -18,6 +17,7 @@ from graph_loader.synth import (
     synthetic_triples,
     write_synthetic,
 )
+from graph_loader.shacl.compiled import validate_triples
 
 DKG = "https://w3id.org/diaspora-kg/ontology#"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -42,11 +42,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-import click
-
-from .model import RDF_TYPE, XSD_NS, Lit, Triple
-from .ontology.terms import DKG_NS
-from .settings import PROJECT_ROOT
+from ..model import RDF_TYPE, XSD_NS, Lit, Triple
+from ..ontology.terms import DKG_NS
+from ..settings import PROJECT_ROOT
 
 SYNTH_NS = "https://w3id.org/diaspora-kg/synthetic/"
 #: The value of ``dkg:note`` that marks every synthetic resource.
@@ -459,18 +457,3 @@ def write_synthetic(path: Path, triples: int, seed: int = 0) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", buffering=1 << 20) as out:
         return writer(synthetic_triples(triples, seed), out)
-
-
-@click.command(name="synth")
-@click.option("--triples", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Number of triples wanted (the corpus ends with the first HTA that reaches it).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same file.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Output file: .ttl (Turtle) or .nt (N-Triples); never inside data/.")
-def synth_command(triples: int, seed: int, out_path: Path) -> None:
-    """Write a synthetic corpus for benchmarks (every resource under the synthetic namespace, marked synthetic)."""
-    try:
-        written = write_synthetic(out_path, triples, seed)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--out") from exc
-    click.echo(f"Wrote {written} synthetic triples (seed {seed}) to {out_path}", err=True)

@@ -1,0 +1,142 @@
+"""``diaspora-kg analyze`` and ``viz``: brokers, coalitions and pictures, from Neo4j or straight from files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..report.rows import FORMATS, print_rows
+from .app import (
+    echo,
+    main,
+    params_from,
+    reports_errors,
+)
+
+
+# -- analysis and pictures --------------------------------------------------------------------------------------
+def _full_graph(from_rdf: tuple[Path, ...] | None):
+    """The full NetworkX graph from Neo4j, or straight from RDF/CSV files when ``from_rdf`` is given."""
+    from ..ontology.schema import load_schema
+
+    schema = load_schema()
+    if from_rdf is not None:
+        from ..rdf.sources import from_files
+
+        return from_files(from_rdf or None, schema).to_networkx(schema), None
+    from ..neo4j.connection import connect
+    from ..neo4j.read import read_property_graph
+
+    db = connect(echo=echo)
+    return read_property_graph(db).to_networkx(schema), db
+
+
+def _rdf_option(func):
+    return click.option("--from-rdf", "from_rdf", multiple=True, type=click.Path(exists=True, path_type=Path),
+                        help="Analyse these RDF/CSV files straight, without Neo4j (repeatable).")(
+        click.option("--offline", is_flag=True, help="Analyse the seed corpus files without Neo4j.")(func))
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["brokers", "coalitions", "summary"]))
+@click.option("--projection", type=click.Choice(["organisations", "affiliation-projection"]),
+              default="organisations", show_default=True)
+@click.option("--method", type=click.Choice(["louvain", "leiden"]), default="louvain", show_default=True)
+@click.option("--top", type=int, default=15, show_default=True, help="How many brokers to show.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--no-write", is_flag=True, help="Do not write the scores back to Neo4j.")
+@_rdf_option
+@reports_errors
+def analyze(what, projection, method, top, seed, fmt, no_write, from_rdf, offline):
+    """Find brokers and coalitions with NetworkX; write scores back to Neo4j as score_* properties."""
+    from ..analysis.summary import analyse
+    from ..report.rows import to_json
+
+    G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
+    result = analyse(G, projection=projection, method=method, seed=seed)
+    if db is not None:
+        if not no_write:
+            from ..neo4j.scores import write_scores
+
+            count = write_scores(db, result["scores"])
+            echo(f"Wrote scores ({', '.join(sorted(result['scores']))}) to {count} nodes as score_* properties.")
+        db.close()
+    meta, coalitions = result["brokers_meta"], result["coalitions"]
+    if what in ("brokers", "summary"):
+        rows = result["brokers"][:top]
+        if fmt == "json" and what == "brokers":
+            print(to_json(rows))
+        else:
+            print_rows(rows, fmt, title=f"Top {len(rows)} brokers ({projection} projection)")
+        b = meta["betweenness"]
+        echo(f"betweenness: {b['method']} ({b['backend']}{', k=' + str(b['k']) if b.get('k') else ''}) on "
+              f"{meta['nodes']} nodes, {meta['edges']} ties; weights as distances"
+              + (f"; {b['error']}" if b.get("error") else ""))
+    if what in ("coalitions", "summary"):
+        rows = [{"id": c["id"], "size": c["size"], "dominant_country": c.get("dominant_country"),
+                 "dominant_kind": c.get("dominant_kind"), "summary": c.get("summary"),
+                 "members": [{"uri": m["uri"], "name": m["name"]} for m in c["members"]]}
+                for c in coalitions["coalitions"]]
+        if fmt == "json" and what == "coalitions":
+            print(to_json(rows))
+        else:
+            print_rows([{**r, "members": "; ".join(m["name"] for m in r["members"])} for r in rows], fmt,
+                       title="Coalitions")
+        stab = coalitions.get("stability") or {}
+        echo(f"{coalitions['method']} ({coalitions['backend']}), modularity {coalitions['modularity']:.3f}, "
+              f"stability across {stab.get('runs')} seeds: mean ARI {stab.get('mean_ari', float('nan')):.2f}; "
+              f"{coalitions.get('singletons', 0)} actors in no coalition")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Output file: .html (interactive), .png, .svg or .pdf (static figure).")
+@click.option("--query", "query_name", help="Draw the nodes a named query returns.")
+@click.option("--param", "-p", "param_values", multiple=True, metavar="KEY=VALUE")
+@click.option("--focus", help="Draw the neighbourhood of this organisation (name, acronym or URI).")
+@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True)
+@click.option("--color-by", type=click.Choice(["class", "country", "coalition"]), default="class", show_default=True)
+@click.option("--size-by", default="degree", show_default=True,
+              help="degree, or a broker measure: betweenness, effective_size, brokerage, ...")
+@click.option("--physics/--no-physics", default=None, help="Force the physics simulation on or off.")
+@click.option("--title", default="diaspora-kg network")
+@_rdf_option
+@reports_errors
+def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics, title, from_rdf, offline):
+    """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper."""
+    from ..analysis.summary import analyse
+    from ..ontology.schema import load_schema
+    from ..viz import views, write_figure, write_html
+
+    G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
+    try:
+        if query_name:
+            if db is None:
+                raise click.UsageError("--query needs Neo4j (drop --offline/--from-rdf)")
+            from ..neo4j.queries import run_named
+
+            view = views.from_rows(G, run_named(db, query_name, params_from(param_values)))
+        elif focus:
+            view = views.neighbourhood(G, focus, depth)
+        else:
+            view = views.whole(G)
+    finally:
+        if db is not None:
+            db.close()
+    scores, groups = None, None
+    if size_by != "degree" or color_by == "coalition":
+        result = analyse(G)
+        scores = {k: v for k, v in result["scores"].items() if k != "coalition"}
+        groups = result["scores"]["coalition"]
+    styles = load_schema().styles()
+    options = dict(styles=styles, color_by=color_by, size_by=size_by, scores=scores, groups=groups)
+    if out.suffix.lower() == ".html":
+        summary = write_html(view, out, evidence=views.evidence_index(G), title=title,
+                             physics="auto" if physics is None else physics, **options)
+        echo(f"Wrote {summary.path} ({summary.nodes} nodes, {summary.edges} ties, {summary.bytes / 1e6:.1f} MB, "
+              f"{summary.mode}); it opens offline in any browser.")
+    else:
+        info = write_figure(view, out, title=title, **options)
+        echo(f"Wrote {info['path']} ({info['nodes']} nodes, {info['edges']} ties, {info['format']}).")

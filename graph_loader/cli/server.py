@@ -1,0 +1,88 @@
+"""``diaspora-kg neo4j start|stop|status``: the managed local Neo4j."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..settings import load_settings
+from .app import (
+    echo,
+    main,
+    reports_errors,
+)
+
+
+# -- neo4j ------------------------------------------------------------------------------------------------------
+@main.group()
+def neo4j():
+    """Run the managed local Neo4j 5.26 (a JVM from Maven Central artifacts, Bolt on 127.0.0.1)."""
+
+
+def _instance_options(func):
+    func = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+                        help="Folder of this instance (default: DKG_NEO4J_DATA_DIR or .neo4j).")(func)
+    func = click.option("--port", type=int, default=None,
+                        help="Bolt port on 127.0.0.1 (default: DKG_NEO4J_PORT or 17687).")(func)
+    return func
+
+
+def _instance(port, data_dir):
+    from ..neo4j.connection import managed_instance
+
+    settings = load_settings()
+    echo(f"Using {settings.describe(managed_data_dir=data_dir)}.")
+    return managed_instance(settings, port=port, data_dir=data_dir)
+
+
+def _print_status(status) -> None:
+    state = "[green]running[/green]" if status.running else "[yellow]stopped[/yellow]"
+    echo(f"Neo4j {status.version or '?'} {state}")
+    echo(f"  uri:      {status.uri}")
+    echo(f"  pid:      {status.pid or '-'}")
+    echo(f"  data dir: {status.data_dir}")
+
+
+@neo4j.command()
+@_instance_options
+@click.option("--timeout", type=float, default=180.0, show_default=True, help="Seconds to wait for Bolt.")
+@reports_errors
+def start(port, data_dir, timeout):
+    """Start the instance; returns once Bolt answers (a no-op when it already runs)."""
+    instance = _instance(port, data_dir)
+    already = instance.running_pid() is not None
+    status = instance.start(timeout=timeout, echo=echo)
+    if not already:
+        echo("Started.")
+    elif status.port != instance.port:
+        echo(f"[yellow]Already running on port {status.port}, not on {instance.port}:[/yellow] this data folder "
+              f"is served at {status.uri}. To change the port: `diaspora-kg neo4j stop --data-dir "
+              f"{instance.data_dir}`, then start again with --port {instance.port}.")
+    else:
+        echo("Already running.")
+    _print_status(status)
+
+
+@neo4j.command()
+@_instance_options
+@reports_errors
+def stop(port, data_dir):
+    """Shut the instance down cleanly."""
+    instance = _instance(port, data_dir)
+    echo(f"Stopped Neo4j at {instance.uri}." if instance.stop() else f"No Neo4j was running at {instance.uri}.")
+
+
+@neo4j.command()
+@_instance_options
+@reports_errors
+def status(port, data_dir):
+    """Print URI, Neo4j version, pid and data folder; exit 3 when the instance is not running."""
+    settings = load_settings()
+    if not settings.managed and port is None and data_dir is None:
+        echo(f"NEO4J_URI is set: commands use {settings.uri} (database {settings.database}).")
+    instance_status = _instance(port, data_dir).status()
+    _print_status(instance_status)
+    if not instance_status.running:
+        sys.exit(3)
