@@ -7,13 +7,13 @@ from collections import Counter, defaultdict
 import pytest
 from click.testing import CliRunner
 
+from graph_loader.cli.data import synth_command
 from graph_loader.model import Lit
 from graph_loader.rdf.read import inspect, iter_triples
 from graph_loader.rdf.synth import (
     DATA_DIR,
     SYNTH_NS,
     SYNTHETIC_NOTE,
-    synth_command,
     synthetic_triples,
     write_synthetic,
 )
