@@ -19,8 +19,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 from graph_loader.viz import to_notebook, write_html
 from graph_loader.viz.html import node_ids
 
-pytestmark = pytest.mark.browser
-
 SYNTH = "https://w3id.org/diaspora-kg/synthetic/"
 XSS_NAME = "<img src=x onerror=alert(1)>"
 ADENTRO = "Asociación Adentro Cojutepeque"

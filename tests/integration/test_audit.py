@@ -11,8 +11,6 @@ from click.testing import CliRunner
 from graph_loader.audit import run_audit
 from graph_loader.cli.run import audit as audit_command
 
-pytestmark = pytest.mark.integration
-
 TABLE_1 = "https://w3id.org/diaspora-kg/id/table/1"
 TABLE_2 = "https://w3id.org/diaspora-kg/id/table/2"
 TABLE_3 = "https://w3id.org/diaspora-kg/id/table/3"

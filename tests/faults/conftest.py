@@ -1,0 +1,13 @@
+"""Marks for the tests of this folder."""
+
+from pathlib import Path
+
+import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test of this folder `faults`, so `-m "not faults"` leaves them out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.faults)
