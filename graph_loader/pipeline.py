@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DiasporaKGError, ServerError
 from .report.rows import parse_param, to_csv, to_json
@@ -19,6 +20,10 @@ from .settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "out"
 SKIP_THEMES = {"schema", "audit"}
+
+
+if TYPE_CHECKING:
+    from .analysis.summary import AnalysisResult
 
 
 @dataclass
@@ -32,7 +37,7 @@ class RunResult:
     load: dict | None = None
     counts: dict = field(default_factory=dict)
     questions: list[dict] = field(default_factory=list)
-    analysis: dict | None = None
+    analysis: AnalysisResult | None = None
     audit: list[dict] | None = None
     audit_markdown: str | None = None
     uri: str | None = None
@@ -130,9 +135,8 @@ def _online(result: RunResult, db, schema, step, echo) -> None:
     echo(f"           {count} queries answered")
     graph = step("read the graph into NetworkX")(lambda: read_property_graph(db).to_networkx(schema))
     result.analysis = step("find brokers and coalitions")(lambda: analyse(graph))
-    written = step("write scores back to Neo4j")(lambda: write_scores(db, result.analysis["scores"]))
+    written = step("write scores back to Neo4j")(lambda: write_scores(db, result.analysis.scores))
     echo(f"           score_* properties on {written} nodes")
-    result.analysis["graph"] = graph
     _analysis_files(result)
     try:
         from .audit import run_audit, to_markdown
@@ -165,29 +169,24 @@ def _offline(result: RunResult, schema, step) -> None:
     graph: PropertyGraph = from_mapped(merged)
     nx_graph = graph.to_networkx(schema)
     result.analysis = step("find brokers and coalitions")(lambda: analyse(nx_graph))
-    result.analysis["graph"] = nx_graph
     _analysis_files(result)
 
 
 def _analysis_files(result: RunResult) -> None:
     analysis = result.analysis
-    _write(result, result.out / "brokers.csv", to_csv(analysis["brokers"]))
-    _write(result, result.out / "brokers.json", to_json(analysis["brokers"]))
-    coalitions = analysis["coalitions"]
-    _write(result, result.out / "coalitions.json", to_json(coalitions["coalitions"]))
-    _write(result, result.out / "coalitions.csv", to_csv(
-        [{"coalition": c["id"], "uri": m["uri"], "name": m["name"], "kind": m.get("kind"),
-          "country": m.get("country")} for c in coalitions["coalitions"] for m in c["members"]]))
+    _write(result, result.out / "brokers.csv", to_csv(analysis.brokers))
+    _write(result, result.out / "brokers.json", to_json(analysis.brokers))
+    _write(result, result.out / "coalitions.json", to_json(analysis.coalitions["coalitions"]))
+    _write(result, result.out / "coalitions.csv", to_csv(analysis.membership_rows()))
 
 
 def _pictures_and_exports(result: RunResult, schema, step, db) -> None:
     from .export import gephi_graph, replacing
     from .viz import views, write_figure, write_html
 
-    graph = result.analysis["graph"]
+    graph = result.analysis.graph
     view = views.whole(graph)
-    scores = {k: v for k, v in result.analysis["scores"].items() if k != "coalition"}
-    options = dict(styles=schema.styles(), size_by="betweenness", scores=scores)
+    options = dict(styles=schema.styles(), size_by="betweenness", scores=result.analysis.broker_scores)
     html = step("draw the interactive network")(lambda: write_html(
         view, result.out / "network.html", evidence=views.evidence_index(graph),
         title="diaspora-kg: the seed corpus network", **options))

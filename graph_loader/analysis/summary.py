@@ -1,9 +1,11 @@
 """The analyses the command line and the report run, in one place: brokers, coalitions, and their scores.
 
-Takes the full NetworkX graph (from Neo4j or straight from RDF) and returns plain data.
+Takes the full NetworkX graph (from Neo4j or straight from RDF) and returns an :class:`AnalysisResult`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -14,16 +16,79 @@ BROKER_MEASURES = ("betweenness", "constraint", "effective_size", "efficiency", 
                    "itinerant", "representative", "gatekeeper", "liaison", "degree")
 
 
+@dataclass
+class AnalysisResult:
+    """Brokers and coalitions of one graph, and the per-node scores to store.
+
+    Attributes
+    ----------
+    graph : nx.MultiDiGraph
+        The full graph analysed (the pictures draw it).
+    brokers : list of dict
+        Every actor of the organisation network, best broker first, with its measures
+        (see :func:`graph_loader.analysis.brokers.rank_brokers`).
+    brokers_meta : dict
+        How the measures were computed: network size, betweenness method, backend, sample and error.
+    coalitions : dict
+        :func:`graph_loader.analysis.coalitions.find_coalitions`'s result: ``coalitions`` (members, summary),
+        ``method``, ``modularity``, ``stability``, ``singletons``.
+    scores : dict
+        ``{measure: {uri: value}}`` for :data:`BROKER_MEASURES` plus ``coalition`` (the coalition id), as
+        written back to Neo4j as ``score_<measure>``.
+    """
+
+    graph: nx.MultiDiGraph
+    brokers: list[dict]
+    brokers_meta: dict
+    coalitions: dict
+    scores: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def broker_scores(self) -> dict[str, dict]:
+        """The measures a picture can size nodes by (every score but the coalition id)."""
+        return {k: v for k, v in self.scores.items() if k != "coalition"}
+
+    @property
+    def groups(self) -> dict[str, int]:
+        """``{uri: coalition id}``: what a picture colours nodes by."""
+        return self.scores.get("coalition", {})
+
+    def coalition_rows(self) -> list[dict]:
+        """One row per coalition: id, size, dominant country and kind, summary, members (uri and name)."""
+        return [{"id": c["id"], "size": c["size"], "dominant_country": c.get("dominant_country"),
+                 "dominant_kind": c.get("dominant_kind"), "summary": c.get("summary"),
+                 "members": [{"uri": m["uri"], "name": m["name"]} for m in c["members"]]}
+                for c in self.coalitions["coalitions"]]
+
+    def membership_rows(self) -> list[dict]:
+        """One row per (coalition, member): what ``coalitions.csv`` holds."""
+        return [{"coalition": c["id"], "uri": m["uri"], "name": m["name"], "kind": m.get("kind"),
+                 "country": m.get("country")} for c in self.coalitions["coalitions"] for m in c["members"]]
+
+    def betweenness_note(self) -> str:
+        """One line on how betweenness was computed (method, backend, sample, stated error)."""
+        meta, b = self.brokers_meta, self.brokers_meta["betweenness"]
+        return (f"betweenness: {b['method']} ({b['backend']}{', k=' + str(b['k']) if b.get('k') else ''}) on "
+                f"{meta['nodes']} nodes, {meta['edges']} ties; weights as distances"
+                + (f"; {b['error']}" if b.get("error") else ""))
+
+    def coalitions_note(self) -> str:
+        """One line on the partition: method, modularity, stability across seeds, actors left out."""
+        c = self.coalitions
+        stab = c.get("stability") or {}
+        return (f"{c['method']} ({c['backend']}), modularity {c['modularity']:.3f}, stability across "
+                f"{stab.get('runs')} seeds: mean ARI {stab.get('mean_ari', float('nan')):.2f}; "
+                f"{c.get('singletons', 0)} actors in no coalition")
+
+
 def analyse(G: nx.MultiDiGraph, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
-            top: int | None = None) -> dict:
+            top: int | None = None) -> AnalysisResult:
     """Brokers (all of them, ranked) and coalitions of ``G``, and the per-node scores to store.
 
-    Returns ``{"brokers": [...], "brokers_meta": {...}, "coalitions": {...}, "scores": {measure: {uri: value}}}``;
     ``top`` cuts the broker list (scores are kept for every node).
     """
     brokers = rank_brokers(G, projection=projection, seed=seed)
     coalitions = find_coalitions(G, projection=projection, method=method, seed=seed)
     scores = {m: {row["uri"]: row[m] for row in brokers if row.get(m) is not None} for m in BROKER_MEASURES}
     scores["coalition"] = {m["uri"]: c["id"] for c in coalitions["coalitions"] for m in c["members"]}
-    return {"brokers": list(brokers)[:top] if top else list(brokers), "brokers_meta": brokers.metadata,
-            "coalitions": coalitions, "scores": scores}
+    return AnalysisResult(G, list(brokers)[:top] if top else list(brokers), brokers.metadata, coalitions, scores)

@@ -60,34 +60,24 @@ def analyze(what, projection, method, top, seed, fmt, no_write, from_rdf, offlin
         if not no_write:
             from ..neo4j.scores import write_scores
 
-            count = write_scores(db, result["scores"])
-            echo(f"Wrote scores ({', '.join(sorted(result['scores']))}) to {count} nodes as score_* properties.")
+            count = write_scores(db, result.scores)
+            echo(f"Wrote scores ({', '.join(sorted(result.scores))}) to {count} nodes as score_* properties.")
         db.close()
-    meta, coalitions = result["brokers_meta"], result["coalitions"]
     if what in ("brokers", "summary"):
-        rows = result["brokers"][:top]
+        rows = result.brokers[:top]
         if fmt == "json" and what == "brokers":
             print(to_json(rows))
         else:
             print_rows(rows, fmt, title=f"Top {len(rows)} brokers ({projection} projection)")
-        b = meta["betweenness"]
-        echo(f"betweenness: {b['method']} ({b['backend']}{', k=' + str(b['k']) if b.get('k') else ''}) on "
-              f"{meta['nodes']} nodes, {meta['edges']} ties; weights as distances"
-              + (f"; {b['error']}" if b.get("error") else ""))
+        echo(result.betweenness_note())
     if what in ("coalitions", "summary"):
-        rows = [{"id": c["id"], "size": c["size"], "dominant_country": c.get("dominant_country"),
-                 "dominant_kind": c.get("dominant_kind"), "summary": c.get("summary"),
-                 "members": [{"uri": m["uri"], "name": m["name"]} for m in c["members"]]}
-                for c in coalitions["coalitions"]]
+        rows = result.coalition_rows()
         if fmt == "json" and what == "coalitions":
             print(to_json(rows))
         else:
             print_rows([{**r, "members": "; ".join(m["name"] for m in r["members"])} for r in rows], fmt,
                        title="Coalitions")
-        stab = coalitions.get("stability") or {}
-        echo(f"{coalitions['method']} ({coalitions['backend']}), modularity {coalitions['modularity']:.3f}, "
-              f"stability across {stab.get('runs')} seeds: mean ARI {stab.get('mean_ari', float('nan')):.2f}; "
-              f"{coalitions.get('singletons', 0)} actors in no coalition")
+        echo(result.coalitions_note())
 
 
 @main.command()
@@ -128,8 +118,7 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
     scores, groups = None, None
     if size_by != "degree" or color_by == "coalition":
         result = analyse(G)
-        scores = {k: v for k, v in result["scores"].items() if k != "coalition"}
-        groups = result["scores"]["coalition"]
+        scores, groups = result.broker_scores, result.groups
     styles = load_schema().styles()
     options = dict(styles=styles, color_by=color_by, size_by=size_by, scores=scores, groups=groups)
     if out.suffix.lower() == ".html":

@@ -79,14 +79,14 @@ def render_markdown(result) -> str:
                       ""]
     analysis = result.analysis
     if analysis:
-        meta = analysis["brokers_meta"]
+        meta = analysis.brokers_meta
         lines += ["## Brokers", "",
                   f"Organisation network: {meta['nodes']} actors, {meta['edges']} ties (membership, partnership, "
                   f"sub-organisation, advocacy, co-funding and shared programmes). Betweenness: "
                   f"{meta['betweenness']['method']} ({meta['betweenness']['backend']}). Reproduce: "
                   "`diaspora-kg analyze brokers`.", ""]
-        lines += [f"{i}. {broker_sentence(row)}" for i, row in enumerate(analysis["brokers"][:10], 1)] + [""]
-        coalitions = analysis["coalitions"]
+        lines += [f"{i}. {broker_sentence(row)}" for i, row in enumerate(analysis.brokers[:10], 1)] + [""]
+        coalitions = analysis.coalitions
         stability = coalitions.get("stability") or {}
         lines += ["## Coalitions", "",
                   f"{coalitions['method'].capitalize()} communities (seed {coalitions['seed']}), modularity "
