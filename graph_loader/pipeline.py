@@ -182,17 +182,17 @@ def _analysis_files(result: RunResult) -> None:
 
 def _pictures_and_exports(result: RunResult, schema, step, db) -> None:
     from .export import gephi_graph, replacing
-    from .viz import views, write_figure, write_html
+    from .viz import DrawOptions, views, write_figure, write_html
 
     graph = result.analysis.graph
     view = views.whole(graph)
-    options = dict(styles=schema.styles(), size_by="betweenness", scores=result.analysis.broker_scores)
+    options = DrawOptions(styles=schema.styles(), size_by="betweenness", scores=result.analysis.broker_scores)
     html = step("draw the interactive network")(lambda: write_html(
-        view, result.out / "network.html", evidence=views.evidence_index(graph),
-        title="diaspora-kg: the seed corpus network", **options))
+        view, result.out / "network.html", options, evidence=views.evidence_index(graph),
+        title="diaspora-kg: the seed corpus network"))
     result.files.append(html.path)
-    figure = step("draw the figure")(lambda: write_figure(view, result.out / "network.png", seed=0, **options))
-    result.files.append(Path(figure["path"]))
+    figure = step("draw the figure")(lambda: write_figure(view, result.out / "network.png", options))
+    result.files.append(figure.path)
 
     def graphml():
         import networkx as nx

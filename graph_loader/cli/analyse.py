@@ -98,7 +98,7 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
     """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper."""
     from ..analysis.summary import analyse
     from ..ontology.schema import load_schema
-    from ..viz import views, write_figure, write_html
+    from ..viz import DrawOptions, views, write_figure, write_html
 
     G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
     try:
@@ -119,13 +119,13 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
     if size_by != "degree" or color_by == "coalition":
         result = analyse(G)
         scores, groups = result.broker_scores, result.groups
-    styles = load_schema().styles()
-    options = dict(styles=styles, color_by=color_by, size_by=size_by, scores=scores, groups=groups)
+    options = DrawOptions(styles=load_schema().styles(), color_by=color_by, size_by=size_by, scores=scores,
+                          groups=groups, title=title)
     if out.suffix.lower() == ".html":
-        summary = write_html(view, out, evidence=views.evidence_index(G), title=title,
-                             physics="auto" if physics is None else physics, **options)
+        summary = write_html(view, out, options, evidence=views.evidence_index(G),
+                             physics="auto" if physics is None else physics)
         echo(f"Wrote {summary.path} ({summary.nodes} nodes, {summary.edges} ties, {summary.bytes / 1e6:.1f} MB, "
               f"{summary.mode}); it opens offline in any browser.")
     else:
-        info = write_figure(view, out, title=title, **options)
-        echo(f"Wrote {info['path']} ({info['nodes']} nodes, {info['edges']} ties, {info['format']}).")
+        info = write_figure(view, out, options)
+        echo(f"Wrote {info.path} ({info.nodes} nodes, {info.edges} ties, {info.format}).")

@@ -4,6 +4,7 @@
   legend, accent-insensitive search, filter by kind and tooltips that cite the sources; nothing fetched
   online.
 * :func:`write_figure` — a PNG/SVG/PDF figure with a seeded layout, drawn off-screen by matplotlib.
+* :class:`DrawOptions` — what both kinds of picture are told (styles, colour, size, scores, layout, ...).
 * :func:`aggregate` — coalitions, areas or countries as super-nodes, for graphs too large to draw node by
   node.
 
@@ -13,6 +14,8 @@ Only this package imports pyvis and matplotlib (``docs/architecture.md``).
 from .aggregate import aggregate
 from .encoding import VizError
 from .html import HtmlSummary, render_html, to_notebook, write_html
-from .static import write_figure
+from .options import DrawOptions
+from .static import FigureSummary, write_figure
 
-__all__ = ["HtmlSummary", "VizError", "aggregate", "render_html", "to_notebook", "write_figure", "write_html"]
+__all__ = ["DrawOptions", "FigureSummary", "HtmlSummary", "VizError", "aggregate", "render_html", "to_notebook",
+           "write_figure", "write_html"]

@@ -44,10 +44,13 @@ import networkx as nx
 
 from .encoding import VizError, encode, node_names, relative_edge_widths
 from .layout import resolve_layout
+from .options import DrawOptions
 from .tooltip import edge_label, edge_tip, node_tip
 
 #: Above this many nodes a page uses a precomputed layout instead of the browser's force simulation.
 LARGE_GRAPH_NODES = 1_500
+#: The page's title when the options give none.
+DEFAULT_TITLE = "diaspora-kg network"
 #: Upper bound of the force simulation's stabilization: it stops there even if not yet settled.
 STABILIZATION_ITERATIONS = 600
 #: vis-network's Kamada-Kawai seeding is quadratic: used only on graphs this small.
@@ -317,50 +320,24 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
-def render_html(
-    G: nx.Graph,
-    *,
-    styles: Mapping[str, Mapping],
-    color_by: str = "class",
-    size_by: str = "degree",
-    scores: Mapping[str, Mapping] | None = None,
-    groups: Mapping | None = None,
-    evidence: Mapping[str, Mapping] | None = None,
-    title: str = "diaspora-kg network",
-    physics="auto",
-    layout=None,
-    max_label_len: int | None = 40,
-    seed: int = 0,
-    edge_width_by: str | None = None,
-) -> str:
+def render_html(G: nx.Graph, options: DrawOptions | None = None, /, *,
+                evidence: Mapping[str, Mapping] | None = None, physics="auto", **option_fields) -> str:
     """The self-contained HTML page of ``G`` as a string (see :func:`write_html`)."""
-    return _render(
-        G,
-        styles=styles,
-        color_by=color_by,
-        size_by=size_by,
-        scores=scores,
-        groups=groups,
-        evidence=evidence,
-        title=title,
-        physics=physics,
-        layout=layout,
-        max_label_len=max_label_len,
-        seed=seed,
-        edge_width_by=edge_width_by,
-    )[0]
+    return _render(G, DrawOptions.of(options, **option_fields), evidence, physics)[0]
 
 
-def _render(G: nx.Graph, *, title: str, physics, layout, **options) -> tuple[str, str]:
+def _render(G: nx.Graph, options: DrawOptions, evidence, physics) -> tuple[str, str]:
     """The page and its layout mode."""
-    mode = choose_mode(len(G), physics, layout)
-    payload = graph_payload(G, mode=mode, layout=layout, **options)
+    mode = choose_mode(len(G), physics, options.layout)
+    payload = graph_payload(G, mode=mode, layout=options.layout, evidence=evidence,
+                            max_label_len=options.label_length(40), seed=options.seed,
+                            edge_width_by=options.edge_width_by, **options.encoding_fields())
     page, app_js, app_css = _app_assets()
     vis_js, vis_css = _vis_assets()
     document = _fill(
         page,
         {
-            "TITLE": html.escape(title),
+            "TITLE": html.escape(options.title or DEFAULT_TITLE),
             "VIS_CSS": vis_css,
             "APP_CSS": app_css,
             "DATA": script_safe_json(payload),
@@ -371,23 +348,8 @@ def _render(G: nx.Graph, *, title: str, physics, layout, **options) -> tuple[str
     return document, mode
 
 
-def write_html(
-    G: nx.Graph,
-    path: str | Path,
-    *,
-    styles: Mapping[str, Mapping],
-    color_by: str = "class",
-    size_by: str = "degree",
-    scores: Mapping[str, Mapping] | None = None,
-    groups: Mapping | None = None,
-    evidence: Mapping[str, Mapping] | None = None,
-    title: str = "diaspora-kg network",
-    physics="auto",
-    layout=None,
-    max_label_len: int | None = 40,
-    seed: int = 0,
-    edge_width_by: str | None = None,
-) -> HtmlSummary:
+def write_html(G: nx.Graph, path: str | Path, options: DrawOptions | None = None, /, *,
+               evidence: Mapping[str, Mapping] | None = None, physics="auto", **option_fields) -> HtmlSummary:
     """Write ``G`` as one self-contained interactive HTML page: no other file, no network request when opened.
 
     Parameters
@@ -397,56 +359,22 @@ def write_html(
         contract (``name``, ``labels``, ``kind``, ``altNames``, ``evidence``, ``sources``; edge ``type``).
     path : str or Path
         The page to write; missing parent folders are created.
-    styles : mapping
-        Ontology label -> ``{"color": "#RRGGBB", "shape": "dot" | "box" | ...}`` (``Schema.styles()``); a node
-        takes the style of the first of its labels found here.
-    color_by : {"class", "country", "coalition"}
-        Colour by class style, by the node attribute ``country``, or by coalition (``groups`` or the node
-        attribute ``coalition``) with a colour-blind-safe palette.
-    size_by : str
-        "degree", a key of ``scores`` (e.g. "betweenness") or a numeric node attribute. Node radii span
-        :data:`NODE_RADIUS_PX`, the area growing with the value. Shapes that hold their label inside (box,
-        ellipse, database, text) are sized by the label instead, as vis-network draws them.
-    scores : mapping, optional
-        Measure name -> {node: value}; every measure is also listed in the nodes' tooltips.
-    groups : mapping, optional
-        Node -> coalition, for ``color_by="coalition"``.
+    options : DrawOptions, optional
+        How to encode the graph (styles, colour, size, scores, groups, title, layout, labels, seed, edge widths);
+        any of its fields may also be given as a keyword argument, which overrides it. Node radii span
+        :data:`NODE_RADIUS_PX`; shapes that hold their label inside (box, ellipse, database, text) are sized by the
+        label instead, as vis-network draws them. A given layout is the fixed layout, or the starting positions
+        when ``physics=True``.
     evidence : mapping, optional
         Evidence URI -> ``{"locator", "quote", "source"}``, to spell out the sources in tooltips.
-    title : str
-        Page title and heading.
     physics : "auto", True or False
         See :func:`choose_mode`.
-    layout : str or mapping, optional
-        An igraph layout name ("fr", "kk", "circle", "drl", ...) or node -> (x, y) positions (any units: they
-        are rescaled). Used as the fixed layout, or as starting positions when ``physics=True``.
-    max_label_len : int or None
-        Longer names are cut (with an ellipsis) on the canvas; tooltips and search keep the whole name.
-    seed : int
-        Seed of the layout (igraph's, or the browser simulation's starting positions).
-    edge_width_by : str, optional
-        Numeric edge attribute read as a tie *strength* (e.g. :func:`~graph_loader.viz.aggregate.aggregate`'s
-        ``weight``, a count of ties): wider edges for larger values. Edges are of equal width by default.
 
     Returns
     -------
     HtmlSummary
     """
-    document, mode = _render(
-        G,
-        styles=styles,
-        color_by=color_by,
-        size_by=size_by,
-        scores=scores,
-        groups=groups,
-        evidence=evidence,
-        title=title,
-        physics=physics,
-        layout=layout,
-        max_label_len=max_label_len,
-        seed=seed,
-        edge_width_by=edge_width_by,
-    )
+    document, mode = _render(G, DrawOptions.of(options, **option_fields), evidence, physics)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     encoded = document.encode("utf-8")
@@ -472,7 +400,7 @@ def to_notebook(G: nx.Graph, *, height: int = 720, **options):
     from IPython.display import HTML
 
     document = render_html(G, **options)
-    title = html.escape(options.get("title", "diaspora-kg network"))
+    title = html.escape(options.get("title") or DEFAULT_TITLE)
     # Wrapped in a div: IPython warns about any HTML that starts with an iframe (it means src= iframes).
     return HTML(
         f'<div><iframe srcdoc="{html.escape(document, quote=True)}" sandbox="allow-scripts" '

@@ -13,7 +13,7 @@ Examples
 >>> nx.set_node_attributes(G, {"a": "SALA", "b": "FISDL", "c": "Cojutepeque"}, "name")
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     info = write_figure(G, pathlib.Path(folder) / "net.png", styles={}, label_top=1)
->>> info["format"], info["nodes"], info["edges"], info["labelled"]
+>>> info.format, info.nodes, info.edges, info.labelled
 ('png', 3, 2, ['FISDL'])
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -35,6 +36,7 @@ from matplotlib.patheffects import withStroke
 from .encoding import LegendEntry, VizError, encode, node_names, relative_edge_widths
 from .html import shorten
 from .layout import resolve_layout
+from .options import DrawOptions
 
 #: Output formats, by file extension.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -140,24 +142,22 @@ def _add_legend(figure, ax, entries, title: str, *, anchor_y: float, loc: str = 
     return legend
 
 
-def write_figure(
-    G: nx.Graph,
-    path: str | Path,
-    *,
-    styles: Mapping[str, Mapping],
-    color_by: str = "class",
-    size_by: str = "degree",
-    scores: Mapping[str, Mapping] | None = None,
-    groups: Mapping | None = None,
-    label_top: int = 15,
-    seed: int = 0,
-    title: str | None = None,
-    dpi: int = 200,
-    layout=None,
-    figsize: tuple[float, float] = FIGSIZE_IN,
-    max_label_len: int | None = 30,
-    edge_width_by: str | None = None,
-) -> dict:
+@dataclass(frozen=True)
+class FigureSummary:
+    """What :func:`write_figure` wrote: the file, its format (png, svg, pdf), node and edge counts, the names
+    written on the figure, the colour legend's entries, and the file's size in bytes."""
+
+    path: Path
+    format: str
+    nodes: int
+    edges: int
+    labelled: list[str]
+    legend: list[str]
+    bytes: int
+
+
+def write_figure(G: nx.Graph, path: str | Path, options: DrawOptions | None = None, /, *, label_top: int = 15,
+                 dpi: int = 200, figsize: tuple[float, float] = FIGSIZE_IN, **option_fields) -> FigureSummary:
     """Draw ``G`` as a figure for a paper and write it to ``path`` (PNG, SVG or PDF by the extension).
 
     Parameters
@@ -166,39 +166,31 @@ def write_figure(
         Any graph following the project's NetworkX contract. Self-loops are not drawn.
     path : str or Path
         Output file; ``.png``, ``.svg`` or ``.pdf``. Missing parent folders are created.
-    styles, color_by, size_by, scores, groups
-        As for :func:`graph_loader.viz.html.write_html`. Marker diameters span :data:`MARKER_DIAMETER_PT`
-        points, the area growing with the value.
+    options : DrawOptions, optional
+        How to encode the graph, as for :func:`graph_loader.viz.html.write_html` (any field may be given as a
+        keyword argument). Marker diameters span :data:`MARKER_DIAMETER_PT` points, the area growing with the
+        value; the layout is igraph's Fruchterman-Reingold unless one is given; the title goes above the drawing.
     label_top : int
         Label this many nodes, the largest first (ties broken by name); 0 for none.
-    seed : int
-        Seed of the layout: the same graph and seed give the same figure.
-    title : str, optional
-        Title above the drawing.
     dpi : int
         Resolution of a PNG, in dots per inch.
-    layout : str or mapping, optional
-        An igraph layout name or node -> (x, y) positions; by default igraph's Fruchterman-Reingold.
     figsize : (float, float)
         Figure size in inches, before the margins are trimmed.
-    max_label_len : int or None
-        Longer names are cut with an ellipsis.
-    edge_width_by : str, optional
-        Numeric edge attribute read as a tie strength (wider = stronger), e.g. an aggregate's ``weight``.
 
     Returns
     -------
-    dict
-        ``path``, ``format``, ``nodes``, ``edges``, ``labelled`` (the names written on the figure), ``legend``
-        (the colour legend's entries), ``bytes``.
+    FigureSummary
     """
+    options = DrawOptions.of(options, **option_fields)
+    layout, seed, title, color_by = options.layout, options.seed, options.title, options.color_by
+    max_label_len = options.label_length(30)
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise VizError(
             f"cannot tell the figure format of {path.name!r}", hint="end the path in .png, .svg or .pdf"
         )
-    enc = encode(G, styles=styles, color_by=color_by, size_by=size_by, scores=scores, groups=groups)
+    enc = encode(G, **options.encoding_fields())
     positions = resolve_layout(G, layout, seed=seed)
     low, high = MARKER_DIAMETER_PT
     diameter = {node: low + (high - low) * enc.size[node] for node in G}
@@ -209,7 +201,7 @@ def write_figure(
     ax.set_axis_off()
     ax.set_aspect("equal")
     _draw_edges(
-        ax, G, positions, {node: d / 2 for node, d in diameter.items()}, _edge_widths(G, edge_width_by)
+        ax, G, positions, {node: d / 2 for node, d in diameter.items()}, _edge_widths(G, options.edge_width_by)
     )
 
     by_marker: dict[str, list] = {}
@@ -259,12 +251,6 @@ def write_figure(
         figure.savefig(
             path, format=fmt, dpi=dpi, bbox_inches="tight", pad_inches=0.05, metadata=_NO_DATE[fmt]
         )
-    return {
-        "path": path,
-        "format": fmt,
-        "nodes": G.number_of_nodes(),
-        "edges": G.number_of_edges(),
-        "labelled": [names[node] for node in ranked],
-        "legend": [entry.label for entry in enc.legend],
-        "bytes": path.stat().st_size,
-    }
+    return FigureSummary(path=path, format=fmt, nodes=G.number_of_nodes(), edges=G.number_of_edges(),
+                         labelled=[names[node] for node in ranked], legend=[entry.label for entry in enc.legend],
+                         bytes=path.stat().st_size)

@@ -43,10 +43,10 @@ def graph() -> nx.MultiDiGraph:
 def test_png_figure_is_written_with_the_top_nodes_labelled(graph, tmp_path):
     info = write_figure(graph, tmp_path / "fig.png", styles=STYLES, label_top=2, title="FISDL $partners$")
     assert (tmp_path / "fig.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (info["format"], info["nodes"], info["edges"]) == ("png", 8, 8)
-    assert info["labelled"] == ["FISDL", "HTA 0 pays $\\frac{$ in kind"]  # degrees 8 and 2
-    assert info["legend"] == ["HometownAssociation", "Country", "GovernmentAgency"]
-    assert info["bytes"] == (tmp_path / "fig.png").stat().st_size
+    assert (info.format, info.nodes, info.edges) == ("png", 8, 8)
+    assert info.labelled == ["FISDL", "HTA 0 pays $\\frac{$ in kind"]  # degrees 8 and 2
+    assert info.legend == ["HometownAssociation", "Country", "GovernmentAgency"]
+    assert info.bytes == (tmp_path / "fig.png").stat().st_size
 
 
 def test_svg_figure_parses_and_is_the_same_on_every_run(graph, tmp_path):
@@ -55,7 +55,7 @@ def test_svg_figure_parses_and_is_the_same_on_every_run(graph, tmp_path):
     root = ET.parse(tmp_path / "a.svg").getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
-    assert first["legend"] == ["SV", "MX", "unknown"]
+    assert first.legend == ["SV", "MX", "unknown"]
     write_figure(graph, tmp_path / "c.svg", styles=STYLES, color_by="country", seed=5)
     assert (tmp_path / "c.svg").read_bytes() != (tmp_path / "a.svg").read_bytes()
 
@@ -70,7 +70,7 @@ def test_pdf_and_unknown_formats(graph, tmp_path):
 def test_large_figures_draw_plain_lines(tmp_path):
     G = nx.gnm_random_graph(1_000, 2_000, seed=1, directed=True)
     info = write_figure(G, tmp_path / "large.png", styles={}, label_top=0, dpi=72)
-    assert info["labelled"] == [] and info["bytes"] > 1_000
+    assert info.labelled == [] and info.bytes > 1_000
 
 
 # --- layouts ------------------------------------------------------------------------------------------------
@@ -123,4 +123,4 @@ def test_an_aggregate_can_be_drawn(graph, tmp_path):
     page = render_html(A, styles=STYLES, size_by="size", edge_width_by="weight")
     assert '"label":"SV"' in page
     info = write_figure(A, tmp_path / "groups.svg", styles=STYLES, size_by="size", edge_width_by="weight")
-    assert info["labelled"][0] == "SV"
+    assert info.labelled[0] == "SV"
