@@ -40,6 +40,7 @@ from .rdf.sources import (
     warn_untyped,
 )
 from .rdf.unmapping import RdfExporter
+from .shacl import ValidationReport
 
 
 @dataclass
@@ -59,7 +60,7 @@ class FileReport:
 @dataclass
 class LoadReport:
     files: list[FileReport]
-    validation: object | None
+    validation: ValidationReport | None
     dry_run: bool
     seconds: float
 
