@@ -33,6 +33,17 @@ RDF_TYPE = RDF_NS + "type"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
 
+def as_list(value) -> list:
+    """A property that may hold one value or several (a list, tuple or set), as a list (``None`` -> ``[]``; a string stays whole).
+
+    >>> as_list(None), as_list("SALA"), as_list(("SALA", "SALA, LA"))
+    ([], ['SALA'], ['SALA', 'SALA, LA'])
+    """
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+
+
 class Lit(NamedTuple):
     """A literal: its lexical ``value``, ``datatype`` IRI (None for plain strings) and ``lang`` tag."""
 

@@ -30,8 +30,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ..model import as_list
 from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
-from ..rdf.mapping import as_list, derive_names, merge_props
+from ..rdf.mapping import derive_names, merge_props
 from .connection import Database
 
 #: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked

@@ -1,4 +1,4 @@
-"""From triples to property-graph rows, through the ontology (:mod:`graph_loader.schema`).
+"""From triples to property-graph rows, through the ontology (:mod:`graph_loader.ontology.schema`).
 
 * A subject typed with an ontology class becomes a node row ``{uri, labels, props, evidence}``; its labels are the
   labels of its classes and their superclasses. A subject with properties but no ontology class still becomes a
@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from ..model import RDF_NS, RDF_TYPE, Lit, Triple
+from ..model import RDF_NS, RDF_TYPE, Lit, Triple, as_list
 from ..ontology.schema import DERIVED_NAME_KEYS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
 from ..ontology.terms import DKG_NS
 
@@ -84,19 +84,13 @@ def tie_uri(subject: str, predicate: str, obj: str) -> str:
 def python_value(lit: Lit):
     """The value Neo4j stores for a literal: int, float, bool, date, datetime, or the lexical form.
 
-    The lexical form when the literal is outside its datatype's XSD_NS lexical space (``"31_342"^^xsd:integer``)
+    The lexical form when the literal is outside its datatype's XSD lexical space (``"31_342"^^xsd:integer``)
     or its value cannot be stored (an integer beyond 64 bits, a number that is not finite): validation reports
     both, so this only keeps the writer safe. See :func:`graph_loader.rdf.xsd.stored_value`; never raises.
     """
     from .xsd import stored_value  # here, not at the top: one home for literal values, shared with validation
 
     return stored_value(lit.value, lit.datatype)
-
-
-def as_list(value) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def collapse(values: list):

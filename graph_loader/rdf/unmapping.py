@@ -24,10 +24,10 @@ from urllib.parse import quote
 
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
-from ..model import PropertyGraph
+from ..model import PropertyGraph, as_list
 from ..ontology.schema import DERIVED_NAME_KEYS, GraphSchema
 from ..ontology.terms import DKG_NS, DKGID_NS
-from .mapping import GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX, as_list
+from .mapping import GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX
 
 SKIP_NODE_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, *DERIVED_NAME_KEYS}
 SKIP_REL_KEYS = {"uri", "sources", "evidence", "rdfType", IRI_KEYS}

@@ -1,21 +1,21 @@
-"""XSD_NS lexical spaces, and what Neo4j can store: one source of truth for both SHACL engines and the mapping.
+"""XSD lexical spaces, and what Neo4j can store: one source of truth for both SHACL engines and the mapping.
 
-Python's parsers accept more than XSD_NS does (``int("31_342")``, ``Decimal("NaN")``, ``Decimal("1.75972507E7")``,
+Python's parsers accept more than XSD does (``int("31_342")``, ``Decimal("NaN")``, ``Decimal("1.75972507E7")``,
 ``int("١٢٣")``), and rdflib, hence pySHACL, inherits that: such literals passed ``sh:datatype`` and some crashed
 range checks (``Decimal('NaN') > 0`` raises). Here a literal's lexical form is checked against its datatype's
 lexical space as TopBraid SHACL (on Apache Jena) checks it, so that :mod:`graph_loader.shacl.pyshacl_engine`,
 :mod:`graph_loader.shacl.compiled` and TopBraid agree on which values break ``sh:datatype``
 (``tests/faults/test_xsd_lexical.py`` compares the three):
 
-* whitespace: XSD_NS's ``whiteSpace="collapse"`` of every type here but ``xsd:string`` (only space, tab, CR and LF;
+* whitespace: XSD's ``whiteSpace="collapse"`` of every type here but ``xsd:string`` (only space, tab, CR and LF;
   a no-break space is not whitespace): ``" 42 "^^xsd:integer`` is 42.
-* numbers, booleans and dates follow the regular expressions of XSD_NS 1.1 Part 2 (``xsd:decimal``
+* numbers, booleans and dates follow the regular expressions of XSD 1.1 Part 2 (``xsd:decimal``
   ``(\\+|-)?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)``; ``xsd:integer`` ``[\\-+]?[0-9]+``; ``xsd:double`` and ``xsd:float``
   with exponents, ``INF``, ``-INF``, ``NaN``; ``xsd:boolean`` ``true|false|1|0``; years of four digits or more,
   ``0000`` included, time zones up to ±14:00), with ASCII digits only, the day checked against its month
   (leap years of the proleptic Gregorian calendar, year 0 a leap year), and the bounds of the derived integer
   types (``xsd:nonNegativeInteger``, ``xsd:int``, ...).
-* ``xsd:anyURI``: XSD_NS 1.1 accepts any string, which would check nothing; this follows XSD_NS 1.0's definition,
+* ``xsd:anyURI``: XSD 1.1 accepts any string, which would check nothing; this follows XSD 1.0's definition,
   as Jena does: a URI reference (RFC 3986, IPv6 hosts per RFC 2732) once the characters that URIs do not allow
   (spaces, non-ASCII letters, ``{}``...) are percent-encoded. So ``%`` must start a ``%XX`` escape, there is at
   most one ``#``, a scheme is a letter followed by letters, digits, ``+-.`` and is followed by something,
@@ -23,7 +23,7 @@ lexical space as TopBraid SHACL (on Apache Jena) checks it, so that :mod:`graph_
 * ``xsd:string`` and language-tagged text are not checked (Jena does not check XML characters either), nor are
   datatypes not listed here (:func:`checks` tells which are).
 
-Neo4j's limits are this project's own rule, not XSD_NS's (TopBraid does not report them), and they hold for every
+Neo4j's limits are this project's own rule, not XSD's (TopBraid does not report them), and they hold for every
 literal of the data, whatever the shapes say: an integer is stored as a 64-bit integer, an ``xsd:decimal``,
 ``xsd:double`` or ``xsd:float`` as a 64-bit float, a date as a date of years 1 to 9999 (what Python's and the
 Neo4j driver's date types hold). Neo4j itself accepts NaN and infinite floats, but this loader refuses them
@@ -98,7 +98,7 @@ def checks(datatype: str | None) -> bool:
 
 
 def normal_form(lexical: str, datatype: str | None) -> str:
-    """``lexical`` with XSD_NS's whitespace collapsed, for the datatypes checked here (others are left as they are).
+    """``lexical`` with XSD's whitespace collapsed, for the datatypes checked here (others are left as they are).
 
     >>> normal_form("\\t42\\n", XSD_NS + "integer"), normal_form(" a  b ", XSD_NS + "string")
     ('42', ' a  b ')
@@ -135,7 +135,7 @@ def well_formed(lexical: str, datatype: str | None) -> bool:
 
 
 def _days_in_month(year: int, month: int) -> int:
-    # XSD_NS 1.1 counts years as numbers (0000 is 1 BCE, a leap year); Python's % keeps the Gregorian rule there.
+    # XSD 1.1 counts years as numbers (0000 is 1 BCE, a leap year); Python's % keeps the Gregorian rule there.
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     return 29 if month == 2 and leap else calendar.mdays[month]
 
@@ -156,7 +156,7 @@ _BRACKETED_HOST = re.compile(r"(?:[^@\[\]]*@)?\[(?P<address>[^\[\]]*)\](?::[0-9]
 
 
 def _uri_reference(text: str) -> bool:
-    """XSD_NS 1.0's anyURI as Jena checks it: an RFC 3986 URI reference once disallowed characters are escaped."""
+    """XSD 1.0's anyURI as Jena checks it: an RFC 3986 URI reference once disallowed characters are escaped."""
     if _PERCENT.search(text):
         return False
     reference, hash_mark, fragment = text.partition("#")

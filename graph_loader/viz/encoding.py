@@ -30,6 +30,7 @@ from decimal import Decimal
 import networkx as nx
 
 from graph_loader.errors import DiasporaKGError
+from graph_loader.model import as_list
 
 #: Style of a node none of whose labels is styled (the ontology's default too).
 DEFAULT_STYLE = {"color": "#999999", "shape": "dot"}
@@ -159,17 +160,6 @@ def category_of(value) -> str | None:
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(sorted(str(item) for item in value))
     return str(value)
-
-
-def as_list(value) -> list:
-    """A property that may hold one value or several, as a list (``None`` -> ``[]``; a string stays whole).
-
-    >>> as_list(None), as_list("SALA"), as_list(("SALA", "SALA, LA"))
-    ([], ['SALA'], ['SALA', 'SALA, LA'])
-    """
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
 
 
 def node_names(data: Mapping, node: Hashable) -> list[str]:

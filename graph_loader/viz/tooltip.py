@@ -23,7 +23,8 @@ from collections.abc import Hashable, Mapping
 
 import networkx as nx
 
-from .encoding import as_list, node_kind, node_names
+from ..model import as_list
+from .encoding import node_kind, node_names
 
 #: At most this many facts and sources per tooltip; the rest are counted, not listed.
 MAX_FACTS = 14
