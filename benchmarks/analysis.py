@@ -1,6 +1,6 @@
 """Analysis benchmark: :mod:`graph_loader.analysis` against plain NetworkX calls, on synthetic networks.
 
-For each size *n* the script builds the full graph of a synthetic corpus (:mod:`graph_loader.synth`, mapped as a
+For each size *n* the script builds the full graph of a synthetic corpus (:mod:`graph_loader.rdf.synth`, mapped as a
 load would map it, no server) whose organisation network has about *n* agents, then times on that same network
 
 * projections: ``organisation_network`` (ours only); the Newman-weighted projection of the affiliation graph,
@@ -35,7 +35,7 @@ from graph_loader.analysis.projections import affiliation_network, affiliation_p
 from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.mapping import map_triples
 from graph_loader.rdf.sources import from_mapped
-from graph_loader.synth import synthetic_triples
+from graph_loader.rdf.synth import synthetic_triples
 
 from .common import (
     Measured,

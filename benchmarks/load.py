@@ -1,9 +1,9 @@
 """Loading benchmark: ``graph_loader.loading.load`` against rdflib-neo4j, on the same synthetic files.
 
-For each size the script writes a synthetic corpus (N-Triples, :mod:`graph_loader.synth`) and loads it into an
+For each size the script writes a synthetic corpus (N-Triples, :mod:`graph_loader.rdf.synth`) and loads it into an
 empty database with
 
-* **ours** — ``load()`` as it is (validation by the compiled validator above 20,000 triples, by pySHACL below);
+* **ours** — ``load()`` as it is (validation by the compiled validator, the default at every size);
 * **ours, pySHACL** — ``load()`` with pySHACL validation whatever the size (``engine="pyshacl"``);
 * **reload** — ``load()`` again on the unchanged file (nothing to do but hash it);
 * **rdflib-neo4j** — ``Neo4jStore`` with ``HANDLE_VOCAB_URI_STRATEGY.IGNORE`` and batching on (its documented
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import psutil
 
-from graph_loader.synth import write_synthetic
+from graph_loader.rdf.synth import write_synthetic
 
 from .common import (
     OUT,

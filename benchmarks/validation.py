@@ -14,9 +14,9 @@ import sys
 
 from graph_loader.ontology.load import ontology_graph, shapes_graph
 from graph_loader.rdf.read import to_rdflib
+from graph_loader.rdf.synth import synthetic_triples
 from graph_loader.shacl.compiled import default_validator, validate_triples
 from graph_loader.shacl.pyshacl_engine import validate
-from graph_loader.synth import synthetic_triples
 
 from .common import machine, mb, package_version, parser, resolve, run_forked, table, write_section
 

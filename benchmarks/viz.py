@@ -24,7 +24,7 @@ from graph_loader.analysis.projections import full
 from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.mapping import map_triples
 from graph_loader.rdf.sources import from_mapped
-from graph_loader.synth import synthetic_triples
+from graph_loader.rdf.synth import synthetic_triples
 from graph_loader.viz import write_html
 
 from .common import OUT, machine, package_version, parser, resolve, seconds_text, table, write_section
