@@ -6,8 +6,13 @@ commands use the managed local Neo4j (:mod:`graph_loader.neo4j.server`) on ``DKG
 ``DKG_NEO4J_DATA_DIR``.
 
 Variables already in the environment win over the ``.env`` file. Exactly one ``.env`` is read: ``DKG_ENV_FILE``
-when set, else ``.env`` in the current folder, else the project's ``.env`` (a checkout's root); commands say which
-(:attr:`Settings.env_file`). A ``.env`` chooses settings, never code: the Neo4j launcher runs from this package and
+when set, else ``.env`` in the current folder, else the checkout's ``.env`` (its root) or, for an installed package,
+the per-user ``~/.config/diaspora-kg/.env``; commands say which (:attr:`Settings.env_file`).
+
+Where state goes by default: in a checkout, beside the code as always (``.neo4j/``, ``.cache/`` at its root); an
+installed package (a wheel, ``pipx``) has no such folder, so it uses per-user folders that do not depend on the
+folder a command is run from: ``~/.local/share/diaspora-kg/neo4j`` and ``~/.cache/diaspora-kg`` (``XDG_DATA_HOME``,
+``XDG_CACHE_HOME`` and ``XDG_CONFIG_HOME`` move them, as the XDG base directory convention says). A ``.env`` chooses settings, never code: the Neo4j launcher runs from this package and
 the jars it loads are checked against the checksums this package ships (:mod:`graph_loader.neo4j.server`).
 
 Every value is checked here, so a bad one is one clear error naming the variable (and the file it came from),
@@ -25,8 +30,15 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from .errors import ConfigurationError
+from .resources import checkout_root
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: The repository's root when the package runs from a checkout, else None (an installed package).
+CHECKOUT_ROOT = checkout_root()
+#: Where ``run`` writes ``out/`` by default: the checkout's root, or the current folder for an installed package.
+#: (The files the package reads are found by :mod:`graph_loader.resources`, never from here.)
+PROJECT_ROOT = CHECKOUT_ROOT or Path.cwd()
+#: The per-user folders' name under the XDG base directories (installed package only).
+APP_NAME = "diaspora-kg"
 DEFAULT_MANAGED_PORT = 17687
 #: The URI schemes the official driver accepts (``+s``: TLS, ``+ssc``: TLS with a self-signed certificate).
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -65,7 +77,8 @@ class Settings:
 
 
 def env_file_to_read(explicit: Path | None = None) -> Path | None:
-    """The one ``.env`` to read: ``explicit``, ``DKG_ENV_FILE``, ``./.env`` or the project's, whichever comes first."""
+    """The one ``.env`` to read: ``explicit``, ``DKG_ENV_FILE``, ``./.env``, or the checkout's (installed: the
+    per-user one), whichever comes first."""
     named = explicit or os.environ.get("DKG_ENV_FILE")
     if named:
         path = Path(named)
@@ -73,7 +86,8 @@ def env_file_to_read(explicit: Path | None = None) -> Path | None:
             raise ConfigurationError(f"DKG_ENV_FILE names {path}, which is not a file",
                                      hint="point DKG_ENV_FILE at a .env file, or unset it")
         return path.resolve()
-    for candidate in (Path.cwd() / ".env", PROJECT_ROOT / ".env"):
+    fallback = CHECKOUT_ROOT / ".env" if CHECKOUT_ROOT else user_dir("XDG_CONFIG_HOME", ".config") / ".env"
+    for candidate in (Path.cwd() / ".env", fallback):
         if candidate.is_file():
             return candidate.resolve()
     return None
@@ -109,12 +123,40 @@ def load_settings(env_file: Path | None = None) -> Settings:
         password=get("NEO4J_PASSWORD"),
         database=get("NEO4J_DATABASE", "neo4j"),
         managed_port=_port(get("DKG_NEO4J_PORT", str(DEFAULT_MANAGED_PORT)), where("DKG_NEO4J_PORT")),
-        managed_data_dir=Path(get("DKG_NEO4J_DATA_DIR", str(PROJECT_ROOT / ".neo4j"))),
-        cache_dir=Path(get("DKG_CACHE_DIR", str(PROJECT_ROOT / ".cache"))),
+        managed_data_dir=Path(get("DKG_NEO4J_DATA_DIR", str(default_data_dir()))),
+        cache_dir=Path(get("DKG_CACHE_DIR", str(default_cache_dir()))),
         heap=_heap(get("DKG_NEO4J_HEAP", "2g"), where("DKG_NEO4J_HEAP")),
         env_file=path,
         allow_url_import=_flag(get("DKG_NEO4J_ALLOW_URL_IMPORT", "false"), where("DKG_NEO4J_ALLOW_URL_IMPORT")),
     )
+
+
+def user_dir(xdg_variable: str, fallback: str) -> Path:
+    """This tool's per-user folder under an XDG base directory: ``$XDG_…/diaspora-kg``, else ``~/<fallback>/…``.
+
+    >>> user_dir("XDG_CACHE_HOME", ".cache").name
+    'diaspora-kg'
+    """
+    base = os.environ.get(xdg_variable)
+    # The XDG convention ignores relative values: they would move with the folder a command runs from.
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / fallback
+    return root / APP_NAME
+
+
+def default_data_dir() -> Path:
+    """The managed Neo4j's folder unless ``DKG_NEO4J_DATA_DIR`` says otherwise: the checkout's ``.neo4j``, else
+    ``~/.local/share/diaspora-kg/neo4j`` (the store, logs and password: per user, whatever the current folder)."""
+    if CHECKOUT_ROOT:
+        return CHECKOUT_ROOT / ".neo4j"
+    return user_dir("XDG_DATA_HOME", ".local/share") / "neo4j"
+
+
+def default_cache_dir() -> Path:
+    """Where the Neo4j jars (about 120 MB, fetched once) are kept unless ``DKG_CACHE_DIR`` says otherwise: the
+    checkout's ``.cache``, else ``~/.cache/diaspora-kg``."""
+    if CHECKOUT_ROOT:
+        return CHECKOUT_ROOT / ".cache"
+    return user_dir("XDG_CACHE_HOME", ".cache")
 
 
 def redact_uri(uri: str) -> str:

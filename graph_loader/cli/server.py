@@ -23,7 +23,8 @@ def neo4j():
 
 def _instance_options(func):
     func = click.option("--data-dir", type=click.Path(path_type=Path), default=None,
-                        help="Folder of this instance (default: DKG_NEO4J_DATA_DIR or .neo4j).")(func)
+                        help="Folder of this instance (default: DKG_NEO4J_DATA_DIR, else .neo4j in a checkout, "
+                             "~/.local/share/diaspora-kg/neo4j when installed).")(func)
     func = click.option("--port", type=int, default=None,
                         help="Bolt port on 127.0.0.1 (default: DKG_NEO4J_PORT or 17687).")(func)
     return func

@@ -20,9 +20,10 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import QueryError
-from ..settings import PROJECT_ROOT
+from ..resources import cypher_dir
 
-CYPHER_DIR = PROJECT_ROOT / "cypher"
+#: The query library (:func:`graph_loader.resources.cypher_dir`, found once when this module is imported).
+CYPHER_DIR = cypher_dir()
 REQUIRED_KEYS = ("name", "description", "params", "returns", "mode")
 _HEADER = re.compile(r"^//\s*(\w+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^//\s{2,}(\S.*)$")

@@ -1,9 +1,10 @@
 """A managed local Neo4j Community 5.26 in a JVM subprocess, built from Maven Central artifacts.
 
-The first start resolves ``org.neo4j:neo4j`` and ``org.neo4j:neo4j-bolt`` with Maven into a git-ignored cache
-(``.cache/neo4j/<version>/lib``). A small launcher (``launcher/Launcher.java``, run from its source file inside
-this package, so no compiled class in a writable cache can stand in for it) runs the embedded DBMS with Bolt bound
-to 127.0.0.1 only. Each instance is addressed by its data folder, so a throwaway instance (tests, fault injection)
+The first start resolves ``org.neo4j:neo4j`` and ``org.neo4j:neo4j-bolt`` with Maven into the cache folder
+(``<cache>/neo4j/<version>/lib``; the cache is ``DKG_CACHE_DIR``, by default a checkout's git-ignored ``.cache/``
+or, installed, ``~/.cache/diaspora-kg``: see :mod:`graph_loader.settings`). A small launcher
+(``launcher/Launcher.java``, run from its source file inside this package, so no compiled class in a writable cache
+can stand in for it) runs the embedded DBMS with Bolt bound to 127.0.0.1 only. Each instance is addressed by its data folder, so a throwaway instance (tests, fault injection)
 runs beside the main one. The instance's password is generated on first start and kept in
 ``<data-dir>/credentials`` (mode 0600); it is passed to the JVM through the environment, never on the command line.
 
@@ -30,9 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ServerError
+from ..resources import launcher_dir
 
 NEO4J_VERSION = "5.26.30"
-LAUNCHER_DIR = Path(__file__).resolve().parent / "launcher"
+#: The package's own launcher, never a setting's (:func:`graph_loader.resources.launcher_dir`).
+LAUNCHER_DIR = launcher_dir()
 LAUNCHER_SOURCE = LAUNCHER_DIR / "Launcher.java"
 #: sha256 of every jar the launcher may load, shipped with the package: a cache that differs is refused.
 JAR_CHECKSUMS = LAUNCHER_DIR / "neo4j-jars.sha256"

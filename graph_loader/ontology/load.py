@@ -1,7 +1,8 @@
 """The one loader of the ontology files: the TBox with its concept schemes, and the SHACL shapes.
 
 Each is parsed once per process and folder and shared (do not modify the graphs). The folder is
-``$DKG_ONTOLOGY_DIR`` when set, else the project's ``ontology/``.
+``$DKG_ONTOLOGY_DIR`` when set (this folder only), else the ``ontology/`` that :mod:`graph_loader.resources`
+finds (the checkout's, the installed package's, or ``$DKG_RESOURCES_DIR/ontology``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
+from .. import resources
 from .terms import DKG_NS
 
 ONTOLOGY_DIR_ENV = "DKG_ONTOLOGY_DIR"
@@ -25,7 +27,7 @@ _TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Annotati
 def ontology_dir() -> Path:
     """The folder holding ``diaspora.ttl``, ``concepts.ttl`` and ``shapes.ttl``."""
     override = os.environ.get(ONTOLOGY_DIR_ENV)
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "ontology"
+    return Path(override) if override else resources.ontology_dir()
 
 
 @functools.cache

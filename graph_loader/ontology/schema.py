@@ -30,6 +30,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from ..model import RESOURCE_LABEL
+from ..resources import cypher_dir
 from .load import ontology_graph
 from .terms import DKG_NS
 
@@ -306,7 +307,8 @@ def schema_statements(schema: GraphSchema) -> list[str]:
     return statements
 
 
-SCHEMA_CYPHER = Path(__file__).resolve().parents[2] / "cypher" / "schema" / "create_schema.cypher"
+#: The generated schema file of the query library (:func:`graph_loader.resources.cypher_dir`).
+SCHEMA_CYPHER = cypher_dir() / "schema" / "create_schema.cypher"
 
 
 def schema_cypher(schema: GraphSchema) -> str:

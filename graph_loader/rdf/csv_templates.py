@@ -33,7 +33,7 @@ is line 1; blank lines count) — the column, and what to do:
   with line breaks: the rows it swallows go missing from the graph, and the quote holds them.)
 * **A value longer than** :data:`MAX_CELL_CHARS` (131,072 characters, Python's ``csv`` limit, kept on purpose:
   a longer value is a file swallowed by an unclosed quote, not a fact).
-* **Numbers** are checked by the datatype of their property and written as canonical XSD_NS literals.
+* **Numbers** are checked by the datatype of their property and written as canonical XSD literals.
   ``xsd:decimal``: an optional sign, digits, an optional decimal *point*; a thousands comma is read only in
   groups of three (``1,200`` and ``1,234.50``; ``1,5`` is refused, not read as 15 or 1.5); no exponent
   (``1e3``: a spreadsheet that shows ``1.2E+21`` has already lost digits), no ``_``, no ``NaN`` or infinity.
@@ -67,10 +67,12 @@ from ..errors import InputError
 from ..model import RDF_NS, RDF_TYPE, XSD_NS, Lit, Triple
 from ..ontology.schema import EXTERNAL_PROPERTY_NAMES, GraphSchema, load_schema, local_name
 from ..ontology.terms import DKG_NS, DKGID_NS
+from ..resources import templates_dir
 
 SPECIAL = ("id", "type", "source", "locator", "quote")
 SEPARATOR = "|"
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "data" / "templates"
+#: The committed templates (:func:`graph_loader.resources.templates_dir`), which ``write_templates`` regenerates.
+TEMPLATES_DIR = templates_dir()
 EXTERNAL_IRI = {name: str(iri) for iri, name in EXTERNAL_PROPERTY_NAMES.items()}
 
 #: The longest value one cell may hold, in characters: Python's csv default limit, kept on purpose (see above).

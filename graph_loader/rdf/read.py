@@ -41,7 +41,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ..errors import InputError
 from ..model import Lit, Term, Triple
-from ..settings import PROJECT_ROOT
+from ..resources import checkout_root, resources_root
 
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -76,12 +76,14 @@ class SourceFile:
 
 
 def source_key(path: Path) -> str:
-    """How a file is named in the graph's provenance: relative to the project when inside it, else absolute."""
+    """How a file is named in the graph's provenance: relative to the resources root for the bundled corpus (so
+    ``data/seed/…`` names the same file in a checkout and in an installed package), relative to the checkout for
+    other files inside it, else absolute."""
     resolved = Path(path).resolve()
-    try:
-        return resolved.relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    for root in (resources_root(), checkout_root()):
+        if root is not None and resolved.is_relative_to(root):
+            return resolved.relative_to(root).as_posix()
+    return resolved.as_posix()
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

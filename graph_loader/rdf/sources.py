@@ -15,12 +15,12 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import RESOURCE_LABEL, PropertyGraph, Triple
 from ..ontology.schema import GraphSchema, load_schema
-from ..settings import PROJECT_ROOT
+from ..resources import seed_paths
 from .mapping import RDF_TYPE, MappedGraph, derive_names, map_triples
 from .read import SUPPORTED, SourceFile, expand_paths, inspect, iter_triples
 
-#: The seed corpus: the gazetteer and the article's facts.
-DEFAULT_PATHS = (PROJECT_ROOT / "data" / "gazetteer", PROJECT_ROOT / "data" / "seed")
+#: The seed corpus: the gazetteer and the article's facts (:func:`graph_loader.resources.seed_paths`).
+DEFAULT_PATHS = seed_paths()
 #: How many untyped subjects a warning names by IRI before it only counts them.
 UNTYPED_EXAMPLES = 3
 

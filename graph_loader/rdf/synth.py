@@ -44,13 +44,13 @@ from pathlib import Path
 
 from ..model import RDF_TYPE, XSD_NS, Lit, Triple
 from ..ontology.terms import DKG_NS
-from ..settings import PROJECT_ROOT
+from ..resources import data_dir
 
 SYNTH_NS = "https://w3id.org/diaspora-kg/synthetic/"
 #: The value of ``dkg:note`` that marks every synthetic resource.
 SYNTHETIC_NOTE = "synthetic"
 #: Folder the generator refuses to write into: it holds the real corpus only.
-DATA_DIR = PROJECT_ROOT / "data"
+DATA_DIR = data_dir()
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DKG = DKG_NS
