@@ -143,14 +143,6 @@ def _dkg_iris(triple: tuple[Node, Node, Node]) -> Iterator[URIRef]:
             yield node
 
 
-def _dkg_iris(triple: tuple[Node, Node, Node]) -> Iterator[URIRef]:
-    for node in triple:
-        if isinstance(node, Literal) and node.datatype == XSD.anyURI:
-            node = URIRef(xsd.normal_form(str(node), xsd.ANY_URI))
-        if isinstance(node, URIRef) and str(node).startswith(DKG_NS):
-            yield node
-
-
 def _result_from_report(report: Graph, node: Node, shapes: Graph, owners: Mapping[Node, URIRef]) -> ValidationResult:
     source = report.value(node, SH.sourceShape)
     shape = source if isinstance(source, URIRef) else owners.get(source, source)

@@ -148,13 +148,6 @@ class CompiledShape:
         """Append a finding for every failure of ``focus`` (a top-level validation)."""
         if self.deactivated:
             return
-        values = self.values_of(data, focus, by_predicate)
-        for check in self.value_checks:
-            for value in values:
-                if not check(data, value):
-                    out.append((self.severity, focus, self.path_text, value, self.message, self.name))
-        for check in self.set_checks:
-            for value in check(data, focus, values):
-                out.append((self.severity, focus, self.path_text, value, self.message, self.name))
+        self.report_own(data, focus, by_predicate, out)
         for prop in self.properties:
             prop.report(data, focus, by_predicate, out)
