@@ -18,8 +18,8 @@ import networkx as nx
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from graph_loader import export as export_module
 from graph_loader.export import FORMATS, export
+from graph_loader.export import csv as export_csv
 from graph_loader.loading import load
 from graph_loader.neo4j.ledger import namespace_prefixes
 from graph_loader.neo4j.read import read_property_graph
@@ -259,7 +259,7 @@ def test_a_failed_export_leaves_no_partial_file(db, tmp_path, monkeypatch, fmt):
         Path(destination).write_text("half a fi", encoding="utf-8")
         raise Boom("disk full")
 
-    real_flat = export_module._flat
+    real_flat = export_csv.flat_value
     calls = {"n": 0}
 
     def dying_flat(value):  # CSV: a few cells of nodes.csv are written, then the disk fills up
@@ -272,7 +272,7 @@ def test_a_failed_export_leaves_no_partial_file(db, tmp_path, monkeypatch, fmt):
     monkeypatch.setattr(nx, "write_graphml", dies_half_way)
     monkeypatch.setattr(nx, "write_gexf", dies_half_way)
     if fmt == "csv":  # (GraphML and GEXF flatten values too, before their writer runs: not patched for them)
-        monkeypatch.setattr(export_module, "_flat", dying_flat)
+        monkeypatch.setattr(export_csv, "flat_value", dying_flat)
 
     fresh = tmp_path / "fresh" / ("csv" if fmt == "csv" else f"out.{fmt}")
     with pytest.raises(Boom):
