@@ -119,3 +119,8 @@ def seed_paths() -> tuple[Path, Path]:
 def launcher_dir() -> Path:
     """The managed Neo4j's launcher (``Launcher.java``, ``pom.xml``, the jars' checksums): always the package's."""
     return package_dir() / "neo4j" / "launcher"
+
+
+def cypher_shell_dir() -> Path:
+    """cypher-shell's ``pom.xml`` and its jars' checksums (``diaspora-kg shell``): always the package's."""
+    return package_dir() / "neo4j" / "cypher_shell"

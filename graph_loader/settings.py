@@ -2,8 +2,8 @@
 
 ``NEO4J_URI`` (with ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``) points every command at an existing
 server: docker compose, Neo4j Desktop, Aura, or a cluster through a ``neo4j://`` routing URI. When it is unset,
-commands use the managed local Neo4j (:mod:`graph_loader.neo4j.server`) on ``DKG_NEO4J_PORT`` with its data in
-``DKG_NEO4J_DATA_DIR``.
+commands use the managed local Neo4j (:mod:`graph_loader.neo4j.server`) on ``DKG_NEO4J_PORT`` (Bolt) and
+``DKG_NEO4J_HTTP_PORT`` (HTTP: Neo4j Browser) with its data in ``DKG_NEO4J_DATA_DIR``.
 
 Variables already in the environment win over the ``.env`` file. Exactly one ``.env`` is read: ``DKG_ENV_FILE``
 when set, else ``.env`` in the current folder, else the checkout's ``.env`` (its root) or, for an installed package,
@@ -40,6 +40,8 @@ PROJECT_ROOT = CHECKOUT_ROOT or Path.cwd()
 #: The per-user folders' name under the XDG base directories (installed package only).
 APP_NAME = "diaspora-kg"
 DEFAULT_MANAGED_PORT = 17687
+#: The managed instance's HTTP port (Neo4j Browser at /browser/), on 127.0.0.1 like Bolt.
+DEFAULT_MANAGED_HTTP_PORT = 17474
 #: The URI schemes the official driver accepts (``+s``: TLS, ``+ssc``: TLS with a self-signed certificate).
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 HEAP_PATTERN = re.compile(r"[1-9][0-9]*[kKmMgG]")
@@ -59,6 +61,7 @@ class Settings:
     heap: str
     env_file: Path | None = None
     allow_url_import: bool = False
+    managed_http_port: int = DEFAULT_MANAGED_HTTP_PORT
 
     @property
     def managed(self) -> bool:
@@ -128,6 +131,8 @@ def load_settings(env_file: Path | None = None) -> Settings:
         heap=_heap(get("DKG_NEO4J_HEAP", "2g"), where("DKG_NEO4J_HEAP")),
         env_file=path,
         allow_url_import=_flag(get("DKG_NEO4J_ALLOW_URL_IMPORT", "false"), where("DKG_NEO4J_ALLOW_URL_IMPORT")),
+        managed_http_port=_port(get("DKG_NEO4J_HTTP_PORT", str(DEFAULT_MANAGED_HTTP_PORT)),
+                                where("DKG_NEO4J_HTTP_PORT")),
     )
 
 

@@ -32,7 +32,8 @@ def neo4j_instance(tmp_path_factory):
     if not settings.managed:
         yield None
         return
-    instance = ManagedNeo4j(tmp_path_factory.mktemp("neo4j"), free_port(), settings.cache_dir, heap="1g")
+    instance = ManagedNeo4j(tmp_path_factory.mktemp("neo4j"), free_port(), settings.cache_dir, heap="1g",
+                            http_port=free_port())
     instance.start(echo=lambda m: None)
     yield instance
     instance.stop()

@@ -18,7 +18,7 @@ from .app import (
 # -- neo4j ------------------------------------------------------------------------------------------------------
 @main.group()
 def neo4j():
-    """Run the managed local Neo4j 5.26 (a JVM from Maven Central artifacts, Bolt on 127.0.0.1)."""
+    """Run the managed local Neo4j 5.26 (a JVM from Maven Central artifacts, Bolt and Browser on 127.0.0.1)."""
 
 
 def _instance_options(func):
@@ -30,29 +30,33 @@ def _instance_options(func):
     return func
 
 
-def _instance(port, data_dir):
+def _instance(port, data_dir, http_port=None):
     from ..neo4j.connection import managed_instance
 
     settings = load_settings()
     echo(f"Using {settings.describe(managed_data_dir=data_dir)}.")
-    return managed_instance(settings, port=port, data_dir=data_dir)
+    return managed_instance(settings, port=port, data_dir=data_dir, http_port=http_port)
 
 
 def _print_status(status) -> None:
     state = "[green]running[/green]" if status.running else "[yellow]stopped[/yellow]"
     echo(f"Neo4j {status.version or '?'} {state}")
     echo(f"  uri:      {status.uri}")
+    if status.running:
+        echo(f"  browser:  {status.browser_url or '- (this run serves no HTTP; stop and start it again)'}")
     echo(f"  pid:      {status.pid or '-'}")
     echo(f"  data dir: {status.data_dir}")
 
 
 @neo4j.command()
 @_instance_options
+@click.option("--http-port", type=click.IntRange(1, 65535), default=None,
+              help="HTTP port on 127.0.0.1 for Neo4j Browser (default: DKG_NEO4J_HTTP_PORT or 17474).")
 @click.option("--timeout", type=float, default=180.0, show_default=True, help="Seconds to wait for Bolt.")
 @reports_errors
-def start(port, data_dir, timeout):
-    """Start the instance; returns once Bolt answers (a no-op when it already runs)."""
-    instance = _instance(port, data_dir)
+def start(port, data_dir, http_port, timeout):
+    """Start the instance; returns once Bolt and HTTP answer (a no-op when it already runs)."""
+    instance = _instance(port, data_dir, http_port)
     already = instance.running_pid() is not None
     status = instance.start(timeout=timeout, echo=echo)
     if not already:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
@@ -30,11 +30,13 @@ from .server import ManagedNeo4j
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
 
 
-def managed_instance(settings: Settings, *, port: int | None = None, data_dir=None) -> ManagedNeo4j:
-    """The managed local instance the settings (or explicit ``port``/``data_dir``) describe."""
+def managed_instance(settings: Settings, *, port: int | None = None, data_dir=None,
+                     http_port: int | None = None) -> ManagedNeo4j:
+    """The managed local instance the settings (or explicit ``port``/``data_dir``/``http_port``) describe."""
     return ManagedNeo4j(
         data_dir=data_dir or settings.managed_data_dir,
         port=port or settings.managed_port,
+        http_port=http_port or settings.managed_http_port,
         cache_dir=settings.cache_dir,
         heap=settings.heap,
         allow_url_import=settings.allow_url_import,
@@ -100,12 +102,20 @@ class Database:
         self.close()
 
 
-def connect(settings: Settings | None = None, *, start_managed: bool = True, echo=print) -> Database:
-    """Open a verified connection.
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the commands' server is and how to log in; ``password`` is kept out of ``repr``."""
 
-    With ``NEO4J_URI`` set, connect there with ``NEO4J_USER``/``NEO4J_PASSWORD``. Otherwise use the managed local
-    instance, starting it first when ``start_managed`` (the first start fetches Neo4j with Maven).
-    """
+    uri: str
+    user: str
+    password: str | None = field(repr=False)
+    database: str
+
+
+def endpoint(settings: Settings | None = None, *, start_managed: bool = True, echo=print) -> Endpoint:
+    """The configured server (``NEO4J_URI``) or the managed local instance, started first when ``start_managed``
+    (the first start fetches Neo4j with Maven); nothing is connected yet (:func:`connect` does, and so does
+    ``diaspora-kg shell`` through cypher-shell)."""
     settings = settings or load_settings()
     echo(f"Using {settings.describe()}.")
     if settings.managed:
@@ -116,8 +126,18 @@ def connect(settings: Settings | None = None, *, start_managed: bool = True, ech
                                        hint="run `diaspora-kg neo4j start`, or set NEO4J_URI")
             echo(f"Starting the managed Neo4j on {instance.uri} ...")
         status = instance.start(echo=echo)  # waits for a run another command is starting; else returns at once
-        return open_database(status.uri, "neo4j", instance.password(), settings.database)
-    return open_database(settings.uri, settings.user, settings.password, settings.database)
+        return Endpoint(status.uri, "neo4j", instance.password(), settings.database)
+    return Endpoint(settings.uri, settings.user, settings.password, settings.database)
+
+
+def connect(settings: Settings | None = None, *, start_managed: bool = True, echo=print) -> Database:
+    """Open a verified connection.
+
+    With ``NEO4J_URI`` set, connect there with ``NEO4J_USER``/``NEO4J_PASSWORD``. Otherwise use the managed local
+    instance, starting it first when ``start_managed`` (the first start fetches Neo4j with Maven).
+    """
+    target = endpoint(settings, start_managed=start_managed, echo=echo)
+    return open_database(target.uri, target.user, target.password, target.database)
 
 
 def open_database(uri: str, user: str, password: str | None, database: str) -> Database:

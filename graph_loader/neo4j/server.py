@@ -1,23 +1,25 @@
 """A managed local Neo4j Community 5.26 in a JVM subprocess, built from Maven Central artifacts.
 
-The first start resolves ``org.neo4j:neo4j`` and ``org.neo4j:neo4j-bolt`` with Maven into the cache folder
+The first start resolves ``org.neo4j:neo4j``, ``org.neo4j:neo4j-bolt`` and Neo4j Browser
+(``org.neo4j.client:neo4j-browser``) with Maven into the cache folder
 (``<cache>/neo4j/<version>/lib``; the cache is ``DKG_CACHE_DIR``, by default a checkout's git-ignored ``.cache/``
 or, installed, ``~/.cache/diaspora-kg``: see :mod:`graph_loader.settings`). A small launcher
 (``launcher/Launcher.java``, run from its source file inside this package, so no compiled class in a writable cache
-can stand in for it) runs the embedded DBMS with Bolt bound to 127.0.0.1 only. Each instance is addressed by its data folder, so a throwaway instance (tests, fault injection)
+can stand in for it) runs the embedded DBMS with Bolt, and HTTP when an HTTP port is given (Neo4j Browser at
+``/browser/``, the HTTP API, the discovery document naming this run's Bolt port), bound to 127.0.0.1 only,
+authentication on for both. Each instance is addressed by its data folder, so a throwaway instance (tests, fault injection)
 runs beside the main one. The instance's password is generated on first start and kept in
 ``<data-dir>/credentials`` (mode 0600); it is passed to the JVM through the environment, never on the command line.
 
 Every start is one *run*: the previous ``neo4j.log`` is rotated to ``neo4j.log.1`` (up to
 :data:`KEPT_LOGS` earlier runs are kept) and the JVM gets a fresh random token that it prints on its ``READY``
 line, so readiness is read from this run only, never from an earlier run's log. The pid file records the pid,
-port, token and version of the run that serves.
+Bolt and HTTP ports, token and version of the run that serves.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -32,13 +34,18 @@ from pathlib import Path
 
 from ..errors import ServerError
 from ..resources import launcher_dir
+from . import jars
 
 NEO4J_VERSION = "5.26.30"
+#: Neo4j Browser from Maven Central (the newest published there), served by the HTTP connector at /browser/.
+NEO4J_BROWSER_VERSION = "5.24.0"
 #: The package's own launcher, never a setting's (:func:`graph_loader.resources.launcher_dir`).
 LAUNCHER_DIR = launcher_dir()
 LAUNCHER_SOURCE = LAUNCHER_DIR / "Launcher.java"
 #: sha256 of every jar the launcher may load, shipped with the package: a cache that differs is refused.
 JAR_CHECKSUMS = LAUNCHER_DIR / "neo4j-jars.sha256"
+#: The command that fetches the jars again once their folder is deleted.
+FETCHED_BY = "diaspora-kg neo4j start"
 #: Logs of earlier runs kept beside the current one (neo4j.log.1 is the newest).
 KEPT_LOGS = 5
 # Sized for a 2-core, 24 GiB machine: enough heap for 10^6-triple batches, page cache for the store.
@@ -60,6 +67,17 @@ class ServerStatus:
     pid: int | None = None
     version: str | None = None
     port: int | None = None
+    http_port: int | None = None
+
+    @property
+    def http_url(self) -> str | None:
+        """``http://127.0.0.1:<http port>`` when this run serves HTTP, else None."""
+        return f"http://127.0.0.1:{self.http_port}" if self.http_port else None
+
+    @property
+    def browser_url(self) -> str | None:
+        """Neo4j Browser's address (no credentials in it), when this run serves HTTP."""
+        return f"{self.http_url}/browser/" if self.http_port else None
 
 
 def java_major_version(java: str = "java") -> int | None:
@@ -107,6 +125,8 @@ class ManagedNeo4j:
         Holds the store (``home/``), ``neo4j.log``, ``neo4j.pid`` and ``credentials``.
     port : int
         Bolt port on 127.0.0.1.
+    http_port : int
+        HTTP port on 127.0.0.1 (Neo4j Browser at ``/browser/``, the HTTP API); 0 runs without HTTP.
     cache_dir : Path
         Where the Maven artifacts are kept, shared by all instances.
     heap : str
@@ -117,9 +137,10 @@ class ManagedNeo4j:
     """
 
     def __init__(self, data_dir: Path, port: int, cache_dir: Path, heap: str = "2g", *,
-                 allow_url_import: bool = False):
+                 allow_url_import: bool = False, http_port: int = 0):
         self.data_dir = Path(data_dir).resolve()
         self.port = port
+        self.http_port = http_port
         self.artifacts = Path(cache_dir).resolve() / "neo4j" / NEO4J_VERSION
         self.heap = heap
         self.allow_url_import = allow_url_import
@@ -160,29 +181,15 @@ class ManagedNeo4j:
         if shutil.which("javac") is None:  # the launcher runs from source, which needs the JDK's compiler
             raise ServerError("javac was not found (a JDK, not only a JRE, is needed)", hint=NO_JAVA_HINT)
         lib = self.lib_dir
-        if any(lib.glob("neo4j-kernel-*.jar")):
-            verify_jars(lib)
-            return
-        if shutil.which("mvn") is None:
-            raise ServerError("Maven (mvn) was not found on the PATH", hint=NO_JAVA_HINT)
-        echo(f"Fetching Neo4j {NEO4J_VERSION} from Maven Central into {lib} (once) ...")
-        self.artifacts.mkdir(parents=True, exist_ok=True)
-        tmp_lib = self.artifacts / "lib.partial"
-        shutil.rmtree(tmp_lib, ignore_errors=True)
-        mvn = subprocess.run(
-            ["mvn", "-q", "-B", "-f", str(LAUNCHER_DIR / "pom.xml"), "dependency:copy-dependencies",
-             f"-DoutputDirectory={tmp_lib}", f"-Dneo4j.version={NEO4J_VERSION}"],
-            capture_output=True, text=True,
-        )
-        if mvn.returncode != 0:
-            raise ServerError(
-                f"Maven could not resolve Neo4j {NEO4J_VERSION}:\n{_tail(mvn.stdout + mvn.stderr)}",
-                hint="check access to Maven Central, or use docker compose / NEO4J_URI",
-            )
-        verify_jars(tmp_lib)
-        shutil.rmtree(lib, ignore_errors=True)
-        tmp_lib.rename(lib)
-        echo(f"Neo4j {NEO4J_VERSION}: {sum(1 for _ in lib.glob('*.jar'))} jars ready (checksums verified)")
+        if any(lib.glob("*.jar")):
+            problems = jars.jar_problems(lib, JAR_CHECKSUMS)
+            if problems and all(p.startswith("missing ") for p in problems):
+                # The cache predates a jar this version runs (Neo4j Browser): fetch the whole set again.
+                echo(f"The cache {lib} lacks {len(problems)} jar(s) this version runs; fetching them.")
+                shutil.rmtree(lib)
+        jars.ensure_jars(lib, LAUNCHER_DIR / "pom.xml", JAR_CHECKSUMS, what="Neo4j", version=NEO4J_VERSION,
+                         properties={"neo4j.version": NEO4J_VERSION}, fetched_by=FETCHED_BY, hint=NO_JAVA_HINT,
+                         echo=echo)
 
     # -- credentials ---------------------------------------------------------------------------------------
     def password(self) -> str:
@@ -259,6 +266,9 @@ class ManagedNeo4j:
         if port_open(self.port):
             raise ServerError(f"port {self.port} on 127.0.0.1 is taken by another process",
                               hint="choose another port with --port (or DKG_NEO4J_PORT)")
+        if self.http_port and port_open(self.http_port):
+            raise ServerError(f"the HTTP port {self.http_port} on 127.0.0.1 is taken by another process",
+                              hint="choose another one with --http-port (or DKG_NEO4J_HTTP_PORT)")
         self.ensure_artifacts(echo=echo)
         self._rotate_logs()
         token = secrets.token_hex(16)
@@ -267,13 +277,13 @@ class ManagedNeo4j:
         cmd = [
             "java", f"-Xmx{self.heap}", "-Xms512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
             "-Dfile.encoding=UTF-8", "-cp", f"{self.lib_dir}/*",
-            str(LAUNCHER_SOURCE), str(self.home_dir), str(self.port),
+            str(LAUNCHER_SOURCE), str(self.home_dir), str(self.port), str(self.http_port),
             str(DEFAULT_PAGECACHE_MB), str(DEFAULT_TX_MEMORY_MB),
         ]
         with open(self.log_file, "ab") as log:
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, start_new_session=True, cwd=self.data_dir)
-        record = {"pid": proc.pid, "port": self.port, "token": token, "version": None}
+        record = {"pid": proc.pid, "port": self.port, "http_port": self.http_port, "token": token, "version": None}
         self.pid_file.write_text(json.dumps(record))
         if not self._wait_ready(proc.pid, self.port, token, timeout, proc=proc):
             self._terminate(proc.pid)
@@ -306,7 +316,9 @@ class ManagedNeo4j:
             if not _alive(pid) or self._failure_logged():
                 return False
             if (token is None or self._ready_version(token)) and port_open(port):
-                return True
+                http_port = int(self._run_record().get("http_port") or 0)
+                if not http_port or port_open(http_port):
+                    return True
             time.sleep(0.25)
         return False
 
@@ -357,42 +369,19 @@ class ManagedNeo4j:
             _wait_dead(pid, 10)
 
     def status(self) -> ServerStatus:
-        """Whether the instance runs, and its URI, port, pid, data folder and Neo4j version when it does."""
+        """Whether the instance runs, and its URI, ports, pid, data folder and Neo4j version when it does."""
         pid = self.running_pid()
         if pid is None:
-            return ServerStatus(False, self.uri, self.data_dir, port=self.port)
+            return ServerStatus(False, self.uri, self.data_dir, port=self.port, http_port=self.http_port or None)
         record = self._run_record()
         port = int(record.get("port", self.port))
-        return ServerStatus(True, f"bolt://127.0.0.1:{port}", self.data_dir, pid, record.get("version"), port)
+        return ServerStatus(True, f"bolt://127.0.0.1:{port}", self.data_dir, pid, record.get("version"), port,
+                            int(record.get("http_port") or 0) or None)
 
 
 def verify_jars(lib: Path) -> None:
-    """Check that ``lib`` holds exactly the jars of :data:`JAR_CHECKSUMS`, byte for byte; else raise ServerError.
-
-    The cache folder may come from a ``.env`` the user did not write; whatever it holds, only the jars this package
-    names run.
-    """
-    expected = {}
-    for line in JAR_CHECKSUMS.read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            digest, name = line.split()
-            expected[name] = digest
-    found = {p.name: p for p in lib.glob("*.jar")}
-    problems = [f"missing {name}" for name in sorted(expected.keys() - found.keys())]
-    problems += [f"unexpected {name}" for name in sorted(found.keys() - expected.keys())]
-    for name in sorted(expected.keys() & found.keys()):
-        digest = hashlib.sha256()
-        with open(found[name], "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != expected[name]:
-            problems.append(f"{name} differs from the published jar")
-    if problems:
-        raise ServerError(
-            f"the Neo4j jars in {lib} are not the ones this package runs: {'; '.join(problems[:5])}"
-            + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""),
-            hint=f"delete {lib.parent} so that `diaspora-kg neo4j start` fetches them again from Maven Central, "
-                 "and check where DKG_CACHE_DIR points")
+    """Check that ``lib`` holds exactly the Neo4j jars of :data:`JAR_CHECKSUMS` (see :mod:`.jars`)."""
+    jars.verify_jars(lib, JAR_CHECKSUMS, what="Neo4j", fetched_by=FETCHED_BY)
 
 
 def _reap(pid: int) -> bool:

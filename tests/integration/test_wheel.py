@@ -102,6 +102,8 @@ def test_the_wheel_carries_the_resources_and_the_launcher(wheel):
         assert f"graph_loader/_resources/{name}" in names
     for name in ("Launcher.java", "pom.xml", "neo4j-jars.sha256"):
         assert f"graph_loader/neo4j/launcher/{name}" in names
+    for name in ("pom.xml", "cypher-shell-jars.sha256"):
+        assert f"graph_loader/neo4j/cypher_shell/{name}" in names
     assert "graph_loader/viz/assets/app.js" in names
     assert "graph_loader/_resources/data/gazetteer/build.py" not in names  # a maintainer's script, not data
 

@@ -8,14 +8,19 @@ import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.server.configuration.ServerSettings;
 
 /**
- * Runs an embedded Neo4j Community DBMS with Bolt on 127.0.0.1 only.
+ * Runs an embedded Neo4j Community DBMS with Bolt and HTTP (Neo4j Browser at /browser/) on 127.0.0.1 only.
  *
- * Arguments: HOME_DIR PORT PAGECACHE_MB TX_MEMORY_MB. The password is read from the environment variable
+ * Arguments: HOME_DIR PORT HTTP_PORT PAGECACHE_MB TX_MEMORY_MB (HTTP_PORT 0: no HTTP connector). Authentication is
+ * on for Bolt and HTTP alike. Bolt's advertised address is 127.0.0.1:PORT, so the HTTP discovery document sends
+ * Browser to this run's Bolt port rather than 7687. Browser is told to make no request off the machine (no
+ * telemetry, no outgoing connections, remote guides only from localhost). The password is read from the environment variable
  * DKG_NEO4J_PASSWORD (never from the command line, which other users can read in the process table), the run
  * token from DKG_NEO4J_RUN_TOKEN. Prints "READY <version> <run token>" once Bolt accepts connections, so the
  * caller can tell this run's readiness from an earlier run's; prints "FAILED <reason>" and exits 1 when it cannot
@@ -27,8 +32,8 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  */
 public final class Launcher {
   public static void main(String[] args) {
-    if (args.length != 4) {
-      System.err.println("FAILED usage: Launcher HOME_DIR PORT PAGECACHE_MB TX_MEMORY_MB");
+    if (args.length != 5) {
+      System.err.println("FAILED usage: Launcher HOME_DIR PORT HTTP_PORT PAGECACHE_MB TX_MEMORY_MB");
       System.exit(2);
     }
     String password = System.getenv("DKG_NEO4J_PASSWORD");
@@ -47,8 +52,9 @@ public final class Launcher {
     try {
       var home = Paths.get(args[0]).toAbsolutePath();
       int port = Integer.parseInt(args[1]);
-      long pageCacheMb = Long.parseLong(args[2]);
-      long txMemoryMb = Long.parseLong(args[3]);
+      int httpPort = Integer.parseInt(args[2]);
+      long pageCacheMb = Long.parseLong(args[3]);
+      long txMemoryMb = Long.parseLong(args[4]);
       var importDir = Files.createDirectories(home.resolve("import"));
       boolean allowUrls = "true".equals(System.getenv("DKG_NEO4J_ALLOW_URL_IMPORT"));
       List<IPAddressString> blocked =
@@ -58,7 +64,13 @@ public final class Launcher {
           .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist, blocked)
           .setConfig(BoltConnector.enabled, true)
           .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-          .setConfig(HttpConnector.enabled, false)
+          .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+          .setConfig(HttpConnector.enabled, httpPort > 0)
+          .setConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", Math.max(httpPort, 1)))
+          .setConfig(HttpConnector.advertised_address, new SocketAddress("127.0.0.1", Math.max(httpPort, 1)))
+          .setConfig(HttpsConnector.enabled, false)
+          .setConfig(ServerSettings.allow_telemetry, false)
+          .setConfig(ServerSettings.browser_remote_content_hostname_whitelist, "localhost,127.0.0.1")
           .setConfig(GraphDatabaseSettings.auth_enabled, true)
           .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
           .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryMb * 1024 * 1024)
