@@ -1,16 +1,20 @@
 """Neo4j Browser material generated from the project's own sources: a guide of the query library and a style.
 
 * :func:`guide_html` — a Browser guide (the ``<article class="guide">`` format that ``:guide <url>`` and
-  ``:play <url>`` read) made from the ``cypher/`` headers (:mod:`.catalogue`): one slide per theme, each query a
-  runnable frame with its ``:param`` lines and its description; the article's three tables (theme ``tables``)
+  ``:play <url>`` read) made from the ``cypher/`` headers (:mod:`.catalogue`): one slide per theme, each query with
+  its description, a runnable ``:params {…}`` frame that sets its parameters (when it has any) and a runnable frame
+  of the query alone. (One frame holding ``:param`` lines and the query runs in Browser 5's multi-statement mode,
+  which shows each statement's status but not the query's rows.) The article's three tables (theme ``tables``)
   come first after the introduction; a last slide lists the ontology's labels and relationship types with their
   English and Spanish labels, and a frame that applies the style.
 * :func:`grass` — a Browser style (GraSS) from the ontology's viz styles (:meth:`GraphSchema.styles`): colour and
-  diameter per node label, caption ``name``, relationship captions ``<type>``.
+  diameter per node label (superclasses' rules first, so the most specific label's colour wins), caption ``name``,
+  relationship captions ``<type>``.
 
 Nothing here is hand-written per query: a new ``.cypher`` file appears in the guide the next time it is written.
 Browser fetches a remote guide from a host in ``browser.remote_content_hostname_allowlist`` (``localhost`` by
-default, also under docker compose) and needs the response to allow its origin (CORS): :func:`serve` does both.
+default, also under docker compose) and needs the response to allow its origin (CORS), after a preflight
+``OPTIONS`` request (Browser 5.24 sends headers of its own): :func:`serve` does all three.
 """
 
 from __future__ import annotations
@@ -57,7 +61,11 @@ def grass(schema: GraphSchema | None = None) -> str:
              "relationship {", "  color: #A5ABB6;", "  shaft-width: 1px;", "  font-size: 8px;",
              "  padding: 3px;", "  text-color-external: #000000;", "  text-color-internal: #FFFFFF;",
              "  caption: '<type>';", "}"]
-    for label in sorted(schema.node_labels & set(styles)):
+    # Browser styles a node with every rule one of its labels matches, a later rule overriding an earlier one, and
+    # a node carries its superclasses' labels too: the most specific class's rule must come last, or a
+    # HometownAssociation is drawn in the colour of Organisation.
+    depth = {info.label: info.depth for info in schema.classes.values()}
+    for label in sorted(schema.node_labels & set(styles), key=lambda lab: (depth.get(lab, 0), lab)):
         style = styles[label]
         colour = style.get("color", "#999999")
         diameter = DIAMETER_PX.get(style.get("shape", ""), DEFAULT_DIAMETER_PX)
@@ -71,7 +79,7 @@ def grass(schema: GraphSchema | None = None) -> str:
 
 # -- guide ---------------------------------------------------------------------------------------------------------
 def _cypher_literal(value) -> str:
-    """A default value as Cypher text for a ``:param`` line."""
+    """A default value as Cypher text for a ``:params`` map."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -81,20 +89,27 @@ def _cypher_literal(value) -> str:
     return json.dumps(str(value), ensure_ascii=False).replace('\\"', "\\'").replace('"', "'")
 
 
+def params_text(query: NamedQuery) -> str | None:
+    """The frame that sets a query's parameters to their defaults (``:params {…}``, which also clears any other
+    parameter), or None for a query without parameters."""
+    if not query.params:
+        return None
+    return ":params {" + ", ".join(f"{p.name}: {_cypher_literal(p.default)}" for p in query.params) + "}"
+
+
 def frame_text(query: NamedQuery) -> str:
-    """What one runnable frame holds: a ``:param`` line per declared parameter, then the query without header."""
-    lines = [f":param {p.name} => {_cypher_literal(p.default)};" for p in query.params]
-    body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("//")).strip()
-    return "\n".join([*lines, body])
+    """The query's runnable frame: its text without the header comments."""
+    return "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("//")).strip()
 
 
 def _frame(query: NamedQuery) -> str:
     params = "".join(
         f"<li><code>${html.escape(p.name)}</code> ({html.escape(p.type)}"
         f"{', optional' if p.optional else ''})</li>" for p in query.params)
+    frames = [text for text in (params_text(query), frame_text(query)) if text]
     return (f'<h4>{html.escape(query.name)}</h4>\n<p>{html.escape(query.description)}</p>\n'
             + (f"<ul>{params}</ul>\n" if params else "")
-            + f'<pre mode="cypher" class="runnable code">{html.escape(frame_text(query))}</pre>\n')
+            + "".join(f'<pre mode="cypher" class="runnable code">{html.escape(text)}</pre>\n' for text in frames))
 
 
 def _labels(graph, iri: str) -> tuple[str, str]:
@@ -142,12 +157,13 @@ def guide_html(schema: GraphSchema | None = None, queries: dict[str, NamedQuery]
     order = [t for t in THEME_ORDER if t in themes] + sorted(set(themes) - set(THEME_ORDER))
     slides = [
         "<slide>\n<h3>diaspora-kg: the query library</h3>\n"
-        "<p>One slide per theme of <code>cypher/</code>. Each frame sets its parameters with <code>:param</code> "
-        "and runs the query: click it to put it in the editor, then run it (edit a parameter first to ask about "
-        "another organisation, country or programme). The first slide holds the article's three tables; "
+        "<p>One slide per theme of <code>cypher/</code>. Click a frame to put it in the editor, then run it: "
+        "a query's first frame sets its parameters with <code>:params</code> (edit one first to ask about "
+        "another organisation, country or programme), the second runs the query. The first slide holds the "
+        "article's three tables; "
         "the last one the ontology's labels and relationship types, and a frame that applies the project's "
         "style.</p>\n"
-        f"<ul>{''.join(f'<li>{html.escape(t)} ({len(themes[t])} queries)</li>' for t in order)}</ul>\n</slide>\n"
+        f"<ul>{''.join(f'<li>{html.escape(t)} ({_count(len(themes[t]))})</li>' for t in order)}</ul>\n</slide>\n"
     ]
     for theme in order:
         title = "The article's tables" if theme == "tables" else theme.capitalize()
@@ -170,12 +186,26 @@ def write(folder: Path) -> dict[str, Path]:
 
 # -- serving -------------------------------------------------------------------------------------------------------
 class _GuideHandler(SimpleHTTPRequestHandler):
-    """Static files of one folder, GET only, with the CORS header Browser's fetch needs; no request log."""
+    """Static files of one folder (GET and HEAD) with the CORS headers Browser's fetch needs; no request log.
+
+    Browser 5.24 fetches a remote guide with request headers of its own, so Chromium first sends a CORS preflight
+    (``OPTIONS``): without an answer to it (the base class answers 501) the guide never loads.
+    """
 
     def end_headers(self):
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+    def do_OPTIONS(self):  # noqa: N802 — the base class's naming
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+        requested = self.headers.get("Access-Control-Request-Headers")
+        if requested:
+            self.send_header("Access-Control-Allow-Headers", requested)
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def log_message(self, format, *args):  # noqa: A002 — the base class's name
         pass
@@ -187,3 +217,7 @@ def serve(folder: Path, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(_GuideHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True, name="guide-server").start()
     return server, f"http://localhost:{server.server_address[1]}/{GUIDE_FILE}"
+
+
+def _count(queries: int) -> str:
+    return f"{queries} query" if queries == 1 else f"{queries} queries"

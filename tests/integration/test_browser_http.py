@@ -43,6 +43,18 @@ def test_browser_is_served_at_browser(instance):
     assert "<title>Neo4j Browser</title>" in body
 
 
+def test_browser_pages_may_reach_this_machine_only(instance):
+    # Neo4j's default policy lets Browser load Google Fonts, Segment and Canny; ours allows loopback only.
+    with _get(f"http://127.0.0.1:{instance.http_port}/browser/") as response:
+        policy = response.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'self'" and directives["script-src"] == "'self'"
+    assert set(directives["connect-src"].split()) == {
+        "'self'", "ws://127.0.0.1:*", "ws://localhost:*", "http://127.0.0.1:*", "http://localhost:*"}
+    for host in ("googleapis", "gstatic", "segment", "canny", "neo4j.com", "https:", "wss:"):
+        assert host not in policy, host
+
+
 def test_discovery_names_this_runs_bolt_port_not_7687(instance):
     with _get(f"http://127.0.0.1:{instance.http_port}/", headers={"Accept": "application/json"}) as response:
         discovery = json.loads(response.read())
@@ -131,6 +143,11 @@ def test_guide_is_generated_from_the_headers_and_well_formed(tmp_path):
     shown = "".join(root.itertext())
     for query in library:
         assert browser_guide.frame_text(query) in frames, query.name
+        if query.params:  # its parameters are set by a frame of their own, just before the query's
+            params = browser_guide.params_text(query)
+            assert frames[frames.index(browser_guide.frame_text(query)) - 1] == params, query.name
+            assert all(f"{p.name}: " in params for p in query.params), query.name
+        assert not browser_guide.frame_text(query).startswith(":"), query.name
         assert query.description in shown, query.name
     assert slides[1].find("h3").text == "The article's tables"
     ontology = "".join(slides[-1].itertext())
@@ -157,6 +174,13 @@ def test_guide_server_answers_with_cors_on_localhost(tmp_path):
         with _get(url, headers={"Origin": "http://127.0.0.1:17474"}) as response:
             assert response.headers["Access-Control-Allow-Origin"] == "*"
             assert response.read().startswith(b'<article class="guide">')
+        # Browser's fetch of a remote guide is preceded by a CORS preflight, which must succeed.
+        preflight = {"Origin": "http://127.0.0.1:17474", "Access-Control-Request-Method": "GET",
+                     "Access-Control-Request-Headers": "x-requested-with"}
+        with _get(url, headers=preflight, method="OPTIONS") as response:
+            assert response.status == 204
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+            assert response.headers["Access-Control-Allow-Headers"] == "x-requested-with"
         assert _listening_addresses(server.server_address[1]) == {"0100007F"}
     finally:
         server.shutdown()

@@ -19,18 +19,40 @@ import org.neo4j.server.configuration.ServerSettings;
  *
  * Arguments: HOME_DIR PORT HTTP_PORT PAGECACHE_MB TX_MEMORY_MB (HTTP_PORT 0: no HTTP connector). Authentication is
  * on for Bolt and HTTP alike. Bolt's advertised address is 127.0.0.1:PORT, so the HTTP discovery document sends
- * Browser to this run's Bolt port rather than 7687. Browser is told to make no request off the machine (no
- * telemetry, no outgoing connections, remote guides only from localhost). The password is read from the environment variable
- * DKG_NEO4J_PASSWORD (never from the command line, which other users can read in the process table), the run
- * token from DKG_NEO4J_RUN_TOKEN. Prints "READY <version> <run token>" once Bolt accepts connections, so the
- * caller can tell this run's readiness from an earlier run's; prints "FAILED <reason>" and exits 1 when it cannot
- * serve; shuts down cleanly on SIGTERM.
+ * Browser to this run's Bolt port rather than 7687. Browser makes no request off the machine: telemetry is off,
+ * remote guides and styles come from localhost and 127.0.0.1 only, and the static content is served with a
+ * Content-Security-Policy ({@link #BROWSER_CSP}) that lets the page reach this machine only (Neo4j's default one
+ * lets Browser fetch Google Fonts and load Segment's and Canny's scripts, which it does whatever the telemetry
+ * setting). The password is read from the environment variable DKG_NEO4J_PASSWORD (never from the command line,
+ * which other users can read in the process table), the run token from DKG_NEO4J_RUN_TOKEN. Prints
+ * "READY <version> <run token>" once Bolt accepts connections, so the caller can tell this run's readiness from an
+ * earlier run's; prints "FAILED <reason>" and exits 1 when it cannot serve; shuts down cleanly on SIGTERM.
  *
  * As a standard Neo4j server does, LOAD CSV reads files only inside HOME_DIR/import; unlike its default, it fetches
  * no URL from any address unless DKG_NEO4J_ALLOW_URL_IMPORT is "true" (a read-only query must not be a way to make
  * this machine send requests).
  */
 public final class Launcher {
+  /**
+   * The Content-Security-Policy of Browser's pages: everything from this server, Bolt (WebSocket) and HTTP to
+   * loopback only (this instance, a guide server on localhost), fonts from Browser's own assets (no Google Fonts),
+   * no third-party script (no Segment, no Canny). Inline styles are Browser's own; it needs no inline or eval
+   * script, and its editor's worker is a file of its own.
+   */
+  static final String BROWSER_CSP = String.join("; ",
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "font-src 'self' data:",
+      "connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*",
+      "worker-src 'self' blob:",
+      "frame-src 'none'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'");
+
   public static void main(String[] args) {
     if (args.length != 5) {
       System.err.println("FAILED usage: Launcher HOME_DIR PORT HTTP_PORT PAGECACHE_MB TX_MEMORY_MB");
@@ -71,6 +93,7 @@ public final class Launcher {
           .setConfig(HttpsConnector.enabled, false)
           .setConfig(ServerSettings.allow_telemetry, false)
           .setConfig(ServerSettings.browser_remote_content_hostname_whitelist, "localhost,127.0.0.1")
+          .setConfig(ServerSettings.http_static_content_security_policy, BROWSER_CSP)
           .setConfig(GraphDatabaseSettings.auth_enabled, true)
           .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
           .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryMb * 1024 * 1024)
