@@ -53,6 +53,9 @@ def test_browser_pages_may_reach_this_machine_only(instance):
         "'self'", "ws://127.0.0.1:*", "ws://localhost:*", "http://127.0.0.1:*", "http://localhost:*"}
     for host in ("googleapis", "gstatic", "segment", "canny", "neo4j.com", "https:", "wss:"):
         assert host not in policy, host
+    # docker compose sets the same policy on the Neo4j image (the compose file cannot be run here: no Docker engine)
+    compose = (Path(__file__).parents[2] / "docker-compose.yml").read_text(encoding="utf-8")
+    assert f'NEO4J_dbms_security_http__static__content__security__policy__header: "{policy}"' in compose
 
 
 def test_discovery_names_this_runs_bolt_port_not_7687(instance):
