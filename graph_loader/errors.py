@@ -58,4 +58,9 @@ class ServerError(DiasporaKGError):
 
 
 class QueryError(DiasporaKGError):
-    """A Cypher query failed or is not allowed (for instance a write in read mode)."""
+    """A Cypher query failed or is not allowed (for instance a write in read mode); ``code`` is Neo4j's status
+    code when the server refused it (``Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists``)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None):
+        super().__init__(message, hint=hint)
+        self.code = code

@@ -66,7 +66,7 @@ class Database:
                     query, params or {}, database_=self.database, routing_=routing
                 )
             except Neo4jError as exc:
-                raise QueryError(f"Neo4j refused the query: {exc.message or exc}") from exc
+                raise QueryError(f"Neo4j refused the query: {exc.message or exc}", code=exc.code) from exc
         return [record.data() for record in records]
 
     @contextmanager

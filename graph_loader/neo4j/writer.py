@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ..errors import QueryError
 from ..model import as_list
 from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
 from ..rdf.mapping import derive_names, merge_props
@@ -176,7 +177,12 @@ class GraphWriter:
         """Create the constraints and indexes generated from the ontology (idempotent)."""
         statements = schema_statements(self.schema)
         for statement in statements:
-            self.db.write(statement)
+            try:
+                self.db.write(statement)
+            except QueryError as exc:
+                # A concurrent load created the same index between our IF NOT EXISTS check and our creation.
+                if "AlreadyExists" not in (exc.code or ""):
+                    raise
         self.db.write("CALL db.awaitIndexes(300)")
         return statements
 

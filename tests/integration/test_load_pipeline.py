@@ -244,8 +244,8 @@ def test_two_concurrent_loads_give_the_clean_graph(db, tmp_path, neo4j_env):
     procs = [subprocess.Popen([*CLI, "load", "--batch-size", "200", str(p)], env=neo4j_env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in (path, other)]
     for proc in procs:
-        proc.communicate(timeout=300)
-        assert proc.returncode == 0
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()[-2000:]
     concurrent = snapshot(db)
     db.write("MATCH (n) WHERE NOT n:DkgTestMarker DETACH DELETE n")
     for p in (path, other):
