@@ -153,21 +153,14 @@ def _online(result: RunResult, db, schema, step, echo) -> None:
 def _offline(result: RunResult, schema, step) -> None:
     from . import shacl
     from .analysis.summary import analyse
-    from .model import PropertyGraph
-    from .rdf.mapping import MappedGraph
-    from .rdf.sources import DEFAULT_PATHS, context_from_files, from_mapped, prepare, referenced_uris
+    from .rdf.sources import DEFAULT_PATHS, context_from_files, from_prepared, prepare, referenced_uris
 
     prepared = step("read and map the seed corpus")(lambda: prepare(DEFAULT_PATHS, schema))
     report = step("validate the seed corpus")(
         lambda: shacl.validate(prepared, context_from_files(referenced_uris(prepared))))
     result.load = {"validation": {"conforms": report.conforms, "violations": len(report.violations),
                                   "warnings": len(report.warnings)}, "files": [p.source.key for p in prepared]}
-    merged = MappedGraph()
-    for item in prepared:
-        merged.merge(item.mapped)
-    merged.attach_to_relationships({u: (r["type"], r["start"], r["end"]) for u, r in merged.relationships.items()})
-    graph: PropertyGraph = from_mapped(merged)
-    nx_graph = graph.to_networkx(schema)
+    nx_graph = from_prepared(prepared).to_networkx(schema)
     result.analysis = step("find brokers and coalitions")(lambda: analyse(nx_graph))
     _analysis_files(result)
 

@@ -137,11 +137,15 @@ def from_mapped(mapped: MappedGraph, source: str = "rdf") -> PropertyGraph:
     return graph
 
 
-def from_files(paths: Iterable[Path] | None = None, schema: GraphSchema | None = None) -> PropertyGraph:
-    """Read, map and merge RDF/CSV files (default: the seed corpus) into one property graph, no server needed."""
-    schema = schema or load_schema()
+def from_prepared(prepared: list[PreparedSource]) -> PropertyGraph:
+    """Merge prepared inputs into the one property graph a load of them would write, no server needed."""
     merged = MappedGraph()
-    for item in prepare(paths, schema):
+    for item in prepared:
         merged.merge(item.mapped)
     merged.attach_to_relationships({u: (r["type"], r["start"], r["end"]) for u, r in merged.relationships.items()})
     return from_mapped(merged)
+
+
+def from_files(paths: Iterable[Path] | None = None, schema: GraphSchema | None = None) -> PropertyGraph:
+    """Read, map and merge RDF/CSV files (default: the seed corpus) into one property graph, no server needed."""
+    return from_prepared(prepare(paths, schema))
