@@ -10,6 +10,7 @@ everything else, as neomodel's test suite refuses to wipe data it did not create
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 
@@ -57,8 +58,9 @@ class BenchDatabase:
         else:
             self.uri, self.user, self.password = settings.uri, settings.user, settings.password or ""
             self.database = settings.database
-        self.db = open_database(self.uri, self.user, self.password, self.database)
-        self._check_empty()
+        self.db = open_database(self.uri, self.user, self.password, self.database, instance=self.instance)
+        if self.instance is None:
+            self._check_empty()  # an external server; our own instance stays empty, so first loads can import
         return self
 
     def __exit__(self, *exc) -> None:
@@ -69,9 +71,17 @@ class BenchDatabase:
 
     @property
     def env(self) -> dict[str, str]:
-        """Environment variables that point a worker process at this database."""
+        """Environment variables that point a worker process at this database over Bolt (``NEO4J_URI``)."""
         return {"NEO4J_URI": self.uri, "NEO4J_USER": self.user, "NEO4J_PASSWORD": self.password,
                 "NEO4J_DATABASE": self.database}
+
+    def env_for(self, *, bolt_only: bool = False) -> dict[str, str]:
+        """The whole environment of a worker process: the managed instance as the command line finds it (so that
+        our loader may use its bulk importer), or ``NEO4J_URI`` (an external server, or ``bolt_only``)."""
+        if self.instance is None or bolt_only:
+            return {**os.environ, **self.env}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+        return {**env, "DKG_NEO4J_DATA_DIR": str(self.instance.data_dir), "DKG_NEO4J_PORT": str(self.instance.port)}
 
     @property
     def version(self) -> str:
@@ -92,7 +102,11 @@ class BenchDatabase:
             self.db.write(f"CREATE (:{BENCH_MARKER} {{createdBy: 'diaspora-kg benchmarks'}})")
 
     def reset(self) -> None:
-        """Empty the database for the next run: all nodes but the markers, every constraint and index."""
+        """Empty the database for the next run: all nodes but the markers, every constraint and index.
+
+        The connection is opened again first: a bulk import replaced the store under the old one.
+        """
+        self.db.reconnect()
         keep = " AND ".join(f"NOT n:{label}" for label in MARKER_LABELS)
         with self.db.session() as session:
             session.run(f"MATCH (n) WHERE {keep} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
@@ -104,6 +118,7 @@ class BenchDatabase:
 
     def counts(self) -> tuple[int, int]:
         """Nodes (markers excluded) and relationships in the database."""
+        self.db.reconnect()
         keep = " AND ".join(f"NOT n:{label}" for label in MARKER_LABELS)
         nodes = self.db.read(f"MATCH (n) WHERE {keep} RETURN count(n) AS c")[0]["c"]
         relationships = self.db.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]

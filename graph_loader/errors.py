@@ -31,6 +31,10 @@ class InputError(DiasporaKGError):
         self.line = line
 
 
+class UsageError(DiasporaKGError):
+    """An option cannot be honoured here: ``load --method import`` into a database that holds data."""
+
+
 class ValidationFailed(DiasporaKGError):
     """The data break the SHACL shapes; ``report`` holds the validation report. Nothing was written."""
 

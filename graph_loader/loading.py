@@ -10,6 +10,12 @@ sha256, complete})`` node remembers what was loaded:
 
 Validation runs on all changed inputs together before anything is written; a violation stops the load (exit 1)
 with the database unchanged.
+
+Two ways to write (``method``): ``bolt`` writes batches in transactions (:mod:`graph_loader.neo4j.writer`), on any
+server and into any graph; ``import`` has the managed instance build its empty database with Neo4j's bulk importer
+(:mod:`graph_loader.neo4j.bulk_import`), the same graph in a fraction of the time. ``auto`` (the default) picks the
+importer for a first load into the managed instance's empty database of at least :data:`IMPORT_MIN_ROWS` rows, and
+Bolt otherwise; the report says which ran and why.
 """
 
 from __future__ import annotations
@@ -20,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import shacl
-from .errors import ValidationFailed
+from .errors import UsageError, ValidationFailed
 from .model import RESOURCE_LABEL, Lit, Term, Triple
-from .neo4j import ledger
+from .neo4j import bulk_import, ledger
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
-from .neo4j.writer import GraphWriter, WriteCounts
+from .neo4j.writer import GraphWriter, WriteCounts, check_names, counted_label
 from .ontology.schema import GraphSchema, load_schema
 from .rdf.mapping import python_value
 from .rdf.read import from_rdflib
@@ -57,12 +63,22 @@ class FileReport:
                 "warnings": self.warnings, "seconds": round(self.seconds, 3)}
 
 
+#: Write methods of :func:`load`.
+METHODS = ("auto", "bolt", "import")
+#: Rows (nodes + relationships) from which ``auto`` uses the importer on an empty managed database. Below it the
+#: importer's fixed cost (shutting the DBMS down and building it again, a few seconds) outweighs Bolt's writes;
+#: measured in ``benchmarks/RESULTS.md``.
+IMPORT_MIN_ROWS = 20_000
+
+
 @dataclass
 class LoadReport:
     files: list[FileReport]
     validation: ValidationReport | None
     dry_run: bool
     seconds: float
+    method: str | None = None  # bolt | import; None when nothing had to be written
+    method_reason: str = ""
 
     @property
     def totals(self) -> WriteCounts:
@@ -76,6 +92,7 @@ class LoadReport:
         return {
             "dry_run": self.dry_run,
             "seconds": round(self.seconds, 3),
+            "method": self.method, "method_reason": self.method_reason,
             "files": [f.to_dict() for f in self.files],
             "totals": self.totals.to_dict(),
             "validation": None if validation is None else {
@@ -114,7 +131,8 @@ def _value_key(term: Term) -> object:
 
 def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, dry_run: bool = False,
          force: bool = False, progress: Callable[[str, int], Callable[[int], None]] | None = None,
-         schema: GraphSchema | None = None, validator: str = shacl.DEFAULT_ENGINE) -> LoadReport:
+         schema: GraphSchema | None = None, validator: str = shacl.DEFAULT_ENGINE,
+         method: str = "auto") -> LoadReport:
     """Load ``paths`` (default: the seed corpus and gazetteer) into ``db``; see the module docstring.
 
     Parameters
@@ -129,7 +147,12 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
         ``progress(description, total)`` returns an ``advance(n)`` callback; used for the progress bar.
     validator : str
         The SHACL engine (:data:`graph_loader.shacl.ENGINES`): ``compiled`` (default) or ``pyshacl``.
+    method : str
+        ``auto``, ``bolt`` or ``import`` (see the module docstring); ``import`` fails with the reason when the
+        importer cannot run (not the managed instance, a database that holds data, a value its CSV cannot carry).
     """
+    if method not in METHODS:
+        raise UsageError(f"unknown load method {method!r}", hint=f"use one of {', '.join(METHODS)}")
     started = time.perf_counter()
     schema = schema or load_schema()
     all_files = inspect_paths(paths)
@@ -143,13 +166,25 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     attach_relationship_updates(prepared, ledger.relationships_by_uri(db, untyped_nodes(prepared)))
     warn_untyped(prepared, ledger.typed_uris(db, untyped_nodes(prepared)))
     replaced = {f.key for f in changed if f.key in loaded}
-    context = context_from_database(db, prepared, schema, replaced)
+    empty = bulk_import.database_is_empty(db)
+    context = [] if empty else context_from_database(db, prepared, schema, replaced)
     validation = shacl.validate(prepared, context, engine=validator)
     if not validation.conforms:
         raise ValidationFailed(validation)
+    rows = {item.source.key: source_rows(item) for item in prepared}
+    chosen, reason = choose_method(method, db, empty, sum(len(n) + len(r) for n, r in rows.values()))
     if dry_run:
         reports += [_dry_run_report(db, item) for item in prepared]
-        return LoadReport(reports, validation, True, time.perf_counter() - started)
+        return LoadReport(reports, validation, True, time.perf_counter() - started, chosen, reason)
+    if chosen == "import":
+        try:
+            reports += _import_first_load(db, prepared, rows, schema, progress)
+            return LoadReport(reports, validation, False, time.perf_counter() - started, chosen, reason)
+        except (bulk_import.NotImportable, bulk_import.NotEmpty) as exc:
+            if method == "import":
+                raise UsageError(f"the bulk importer cannot load this input: {exc}",
+                                 hint="load with `--method bolt` (or `auto`)") from None
+            chosen, reason = "bolt", f"the importer cannot be used ({exc})"
 
     writer = GraphWriter(db, schema, batch_size=batch_size)
     writer.ensure_schema()
@@ -160,23 +195,79 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
         with db.connection_guard(f"loading {item.source.key}",
                                  "start Neo4j again (`diaspora-kg neo4j start` for the managed instance) and run "
                                  "the same `load`: the file is marked incomplete and is reloaded whole"):
-            reports.append(_load_one(db, writer, item, previous is not None, replace, progress))
-    return LoadReport(reports, validation, False, time.perf_counter() - started)
+            reports.append(_load_one(db, writer, item, rows[item.source.key], previous is not None, replace,
+                                     progress))
+    return LoadReport(reports, validation, False, time.perf_counter() - started, chosen, reason)
 
 
-def _load_one(db: Database, writer: GraphWriter, item: PreparedSource, existed: bool, replace: bool,
-              progress) -> FileReport:
+def source_rows(item: PreparedSource) -> tuple[list[dict], list[dict]]:
+    """The node and relationship rows one source writes, in the order it writes them.
+
+    Endpoints defined elsewhere get a reference (stub) row, so they exist and record that this source uses them.
+    """
+    nodes = list(item.mapped.nodes.values())
+    defined = item.mapped.nodes.keys()
+    for uri in sorted({u for r in item.mapped.relationships.values() for u in (r["start"], r["end"])} - defined):
+        nodes.append({"uri": uri, "labels": (RESOURCE_LABEL,), "props": {}, "evidence": [], "stub": True})
+    return nodes, list(item.mapped.relationships.values())
+
+
+def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple[str, str]:
+    """``(method, why)`` for a load of ``rows`` rows into ``db`` (``empty``: it holds no node); see the module
+    docstring. ``import`` that cannot run fails."""
+    if requested == "bolt":
+        return "bolt", "--method bolt"
+    obstacle = None
+    if db.instance is None:
+        obstacle = f"{db.uri} is not the managed instance (the importer runs inside its JVM)"
+    elif not empty:
+        obstacle = "the database holds data (the importer only builds empty databases)"
+    if requested == "import":
+        if obstacle:
+            raise UsageError(f"--method import cannot run: {obstacle}", hint="use `--method bolt` or `auto`")
+        return "import", "--method import"
+    if obstacle:
+        return "bolt", obstacle
+    if rows < IMPORT_MIN_ROWS:
+        return "bolt", f"{rows:,} rows: below {IMPORT_MIN_ROWS:,}, where the importer's restart costs more than it saves"
+    return "import", f"first load of {rows:,} rows into the managed instance's empty database"
+
+
+def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[str, tuple[list, list]],
+                       schema: GraphSchema, progress) -> list[FileReport]:
+    """Build the empty managed database with Neo4j's importer: the graph a Bolt load would leave, then the schema
+    and the ledger as a Bolt load records them."""
+    started = time.perf_counter()
+    for nodes, relationships in rows.values():
+        check_names(schema, nodes, relationships)
+    plan = bulk_import.plan_first_load([(key, *r) for key, r in rows.items()], counted_label)
+    total = len(plan.graph.nodes) + len(plan.graph.relationships)
+    advance = progress("bulk import: files", total) if progress else (lambda n: None)
+    instance = db.instance
+    with bulk_import.exclusive_import(instance, db) as folder:
+        arguments = bulk_import.write_import_files(plan.graph, folder, advance)
+        with db.connection_guard("importing", "run `diaspora-kg neo4j start`, then the same `load`: an interrupted "
+                                              "import leaves an empty database"):
+            instance.import_database(arguments)
+    db.reconnect()
+    GraphWriter(db, schema).ensure_schema()
+    for item in prepared:
+        ledger.mark_started(db, item.source.key, item.source.sha256, item.source.path)
+        ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
+                             relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
+    seconds = (time.perf_counter() - started) / max(len(prepared), 1)
+    return [FileReport(item.source.key, "loaded", item.mapped.triples, plan.counts[item.source.key],
+                       item.mapped.warnings, seconds) for item in prepared]
+
+
+def _load_one(db: Database, writer: GraphWriter, item: PreparedSource, rows: tuple[list, list], existed: bool,
+              replace: bool, progress) -> FileReport:
     started = time.perf_counter()
     key = item.source.key
     if replace:
         ledger.unload(db, key)
     ledger.mark_started(db, key, item.source.sha256, item.source.path)
-    nodes = list(item.mapped.nodes.values())
-    # Endpoints defined elsewhere get a reference row, so they exist and record that this source uses them.
-    defined = item.mapped.nodes.keys()
-    for uri in sorted({u for r in item.mapped.relationships.values() for u in (r["start"], r["end"])} - defined):
-        nodes.append({"uri": uri, "labels": (RESOURCE_LABEL,), "props": {}, "evidence": [], "stub": True})
-    relationships = list(item.mapped.relationships.values())
+    nodes, relationships = rows
     advance = progress(key, len(nodes) + len(relationships)) if progress else None
     writer.on_progress = advance or (lambda n: None)
     counts = writer.write_nodes(nodes, key)

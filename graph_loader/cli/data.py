@@ -88,6 +88,9 @@ def _print_load_report(report) -> None:
         print_warnings(f.key, f.warnings)
     if totals.dangling:
         echo(f"[yellow]{len(totals.dangling)} tie(s) point at resources that do not exist[/yellow]")
+    if report.method:
+        writer = "Neo4j's bulk importer" if report.method == "import" else "Bolt transactions"
+        echo(f"Written with {writer}: {report.method_reason}.")
     echo(f"Done in {report.seconds:.1f} s.")
 
 
@@ -98,9 +101,12 @@ def _print_load_report(report) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Reload files even when they are unchanged.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--method", type=click.Choice(["auto", "bolt", "import"]), default="auto", show_default=True,
+              help="How to write: bolt (transactions, any server), import (Neo4j's bulk importer: a first load into "
+                   "the managed instance's empty database), auto (the importer when it can run and pays off).")
 @validator_option
 @reports_errors
-def load(paths, batch_size, dry_run, force, fmt, validator):
+def load(paths, batch_size, dry_run, force, fmt, validator, method):
     """Validate and load RDF (Turtle, N-Triples, JSON-LD, RDF/XML) and CSV templates into Neo4j.
 
     With no PATH, loads the seed corpus (data/gazetteer and data/seed). Loading is idempotent: unchanged files
@@ -112,7 +118,7 @@ def load(paths, batch_size, dry_run, force, fmt, validator):
 
     with connect(echo=echo) as db:
         report = load_paths(paths or None, db, batch_size=batch_size, dry_run=dry_run, force=force,
-                            progress=progress_factory(), validator=validator)
+                            progress=progress_factory(), validator=validator, method=method)
     if fmt == "json":
         print(to_json(report.to_dict()))
     else:
@@ -201,12 +207,14 @@ def schema(write_cypher, fmt):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same file.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output file: .ttl (Turtle) or .nt (N-Triples); never inside data/.")
-def synth_command(triples: int, seed: int, out_path: Path) -> None:
+@click.option("--part", default="", help="Put every resource under a namespace of its own (synthetic/<part>/), so "
+                                         "the corpus loads beside another one as new triples.")
+def synth_command(triples: int, seed: int, out_path: Path, part: str) -> None:
     """Write a synthetic corpus for benchmarks (every resource under the synthetic namespace, marked synthetic)."""
     from ..rdf.synth import write_synthetic
 
     try:
-        written = write_synthetic(out_path, triples, seed)
+        written = write_synthetic(out_path, triples, seed, part)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from exc
     click.echo(f"Wrote {written} synthetic triples (seed {seed}) to {out_path}", err=True)

@@ -50,6 +50,17 @@ class Database:
     driver: neo4j.Driver
     database: str
     uri: str
+    #: The managed local instance this connection reaches, when it does (it can run the bulk importer).
+    instance: ManagedNeo4j | None = field(default=None, repr=False)
+    auth: tuple[str, str] | None = field(default=None, repr=False)
+
+    def reconnect(self) -> None:
+        """A fresh driver for a database whose store was replaced (by the bulk importer): the old driver's
+        connections are closed and its bookmarks name transactions the new store never had."""
+        user, password = self.auth or ("neo4j", "")
+        fresh = open_database(self.uri, user, password, self.database, instance=self.instance)
+        self.driver.close()
+        self.driver = fresh.driver
 
     def read(self, query: str, params: dict | None = None) -> list[dict]:
         """Run a read query (routed to readers in a cluster) and return rows as dicts."""
@@ -110,6 +121,7 @@ class Endpoint:
     user: str
     password: str | None = field(repr=False)
     database: str
+    instance: ManagedNeo4j | None = field(default=None, repr=False)
 
 
 def endpoint(settings: Settings | None = None, *, start_managed: bool = True, echo=print) -> Endpoint:
@@ -126,7 +138,7 @@ def endpoint(settings: Settings | None = None, *, start_managed: bool = True, ec
                                        hint="run `diaspora-kg neo4j start`, or set NEO4J_URI")
             echo(f"Starting the managed Neo4j on {instance.uri} ...")
         status = instance.start(echo=echo)  # waits for a run another command is starting; else returns at once
-        return Endpoint(status.uri, "neo4j", instance.password(), settings.database)
+        return Endpoint(status.uri, "neo4j", instance.password(), settings.database, instance)
     return Endpoint(settings.uri, settings.user, settings.password, settings.database)
 
 
@@ -137,10 +149,11 @@ def connect(settings: Settings | None = None, *, start_managed: bool = True, ech
     instance, starting it first when ``start_managed`` (the first start fetches Neo4j with Maven).
     """
     target = endpoint(settings, start_managed=start_managed, echo=echo)
-    return open_database(target.uri, target.user, target.password, target.database)
+    return open_database(target.uri, target.user, target.password, target.database, instance=target.instance)
 
 
-def open_database(uri: str, user: str, password: str | None, database: str) -> Database:
+def open_database(uri: str, user: str, password: str | None, database: str, *,
+                  instance: ManagedNeo4j | None = None) -> Database:
     """Create and verify a driver; raise a clear error for an unreachable server or bad credentials.
 
     Messages never show the password: a URI with user-info is refused before anything else.
@@ -171,4 +184,4 @@ def open_database(uri: str, user: str, password: str | None, database: str) -> D
         driver.close()
         raise Neo4jUnavailable(f"Neo4j at {uri} answered but database {database!r} is not usable: {exc.message}",
                                hint="check NEO4J_DATABASE") from exc
-    return Database(driver, database, uri)
+    return Database(driver, database, uri, instance, (user, password or ""))

@@ -14,7 +14,11 @@ runs beside the main one. The instance's password is generated on first start an
 Every start is one *run*: the previous ``neo4j.log`` is rotated to ``neo4j.log.1`` (up to
 :data:`KEPT_LOGS` earlier runs are kept) and the JVM gets a fresh random token that it prints on its ``READY``
 line, so readiness is read from this run only, never from an earlier run's log. The pid file records the pid,
-Bolt and HTTP ports, token and version of the run that serves.
+Bolt and HTTP ports, token, version and control port of the run that serves; it is readable by its owner only.
+
+The control port (127.0.0.1, answered only to a client that knows the instance's password) lets
+:meth:`ManagedNeo4j.import_database` have the running JVM shut its DBMS down, run Neo4j's bulk importer in the same
+warm JVM, and build the DBMS again (see ``launcher/Launcher.java``).
 """
 
 from __future__ import annotations
@@ -284,7 +288,7 @@ class ManagedNeo4j:
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, start_new_session=True, cwd=self.data_dir)
         record = {"pid": proc.pid, "port": self.port, "http_port": self.http_port, "token": token, "version": None}
-        self.pid_file.write_text(json.dumps(record))
+        self._write_record(record)
         if not self._wait_ready(proc.pid, self.port, token, timeout, proc=proc):
             self._terminate(proc.pid)
             self.pid_file.unlink(missing_ok=True)
@@ -293,8 +297,15 @@ class ManagedNeo4j:
                       else f"Neo4j did not start within {timeout:.0f} s on {self.uri}")
             raise ServerError(f"{reason}; last lines of {self.log_file}:\n{_tail(self._log_text())}",
                               hint="fix what the log says, then run `diaspora-kg neo4j start` again")
-        self.pid_file.write_text(json.dumps({**record, "version": self._ready_version(token)}))
+        self._write_record({**record, "version": self._ready_version(token),
+                            "control_port": self._control_port(token)})
         return self.status()
+
+    def _write_record(self, record: dict) -> None:
+        """Write the pid file, readable by its owner only (it names the control port)."""
+        fd = os.open(self.pid_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps(record))
 
     def _rotate_logs(self) -> None:
         """Keep the last runs' logs as neo4j.log.1 (newest) .. neo4j.log.KEPT_LOGS; this run writes a fresh one."""
@@ -335,6 +346,49 @@ class ManagedNeo4j:
             if len(parts) == 3 and parts[0] == "READY" and parts[2] == token:
                 return parts[1]
         return None
+
+    def _control_port(self, token: str) -> int | None:
+        """The control port on this run's ``CONTROL <port> <token>`` line."""
+        for line in self._log_text().splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "CONTROL" and parts[2] == token:
+                return int(parts[1])
+        return None
+
+    # -- bulk import ---------------------------------------------------------------------------------------
+    @property
+    def bulk_dir(self) -> Path:
+        """Where import files are staged: the launcher imports files from this folder only."""
+        return self.home_dir / "bulk"
+
+    def import_database(self, arguments: list[str], timeout: float = 3600.0) -> float:
+        """Replace the (empty) ``neo4j`` database with what Neo4j's importer builds from the staged files.
+
+        ``arguments`` are ``--nodes=FILE`` and ``--relationships=FILE`` lines (files in :attr:`bulk_dir`). The
+        running JVM shuts its DBMS down, imports, and builds it again; Bolt answers on the same port when this
+        returns the importer's seconds. On failure the database is left empty and :class:`ServerError` says why.
+        """
+        pid = self.running_pid()
+        port = self._run_record().get("control_port") if pid is not None else None
+        if not port:
+            raise ServerError(f"the managed Neo4j in {self.data_dir} offers no import control port "
+                              "(not running, or started by an older version)",
+                              hint="`diaspora-kg neo4j stop`, `diaspora-kg neo4j start`, then load again")
+        request = "\n".join([self.password(), "IMPORT", *arguments, "END"]) + "\n"
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as sock:
+                sock.sendall(request.encode())
+                sock.settimeout(timeout)
+                reply = sock.makefile(encoding="utf-8").readline().strip()
+        except OSError as exc:
+            raise ServerError(f"the import into {self.data_dir} was cut off: {exc}",
+                              hint=f"see {self.log_file}; `diaspora-kg neo4j start` and load again") from None
+        if not reply.startswith("OK"):
+            reason = reply.removeprefix("FAILED ").strip() or "the JVM closed the connection (killed?)"
+            raise ServerError(f"Neo4j's importer failed: {reason}",
+                              hint=f"the database is empty again; see {self.log_file}, then load again "
+                                   "(`--method bolt` avoids the importer)")
+        return float(reply.split()[1]) if len(reply.split()) > 1 else 0.0
 
     def _failure_logged(self) -> str | None:
         """The launcher's ``FAILED <reason>`` line of this run, if it reported one."""

@@ -437,11 +437,28 @@ def _write_turtle(triples: Iterator[Triple], out) -> int:
 WRITERS = {".nt": _write_ntriples, ".ttl": _write_turtle}
 
 
-def write_synthetic(path: Path, triples: int, seed: int = 0) -> int:
+def in_part(triples: Iterator[Triple], part: str) -> Iterator[Triple]:
+    """The same corpus moved under ``SYNTH_NS + part + "/"``: it shares no resource with a corpus of another part
+    (or none), so it loads beside it as genuinely new triples (an incremental load), without conflicts.
+
+    >>> next(in_part(iter([(SYNTH_NS + "hta-1", RDF_TYPE, SYNTH_NS + "x")]), "b"))[0] == SYNTH_NS + "b/hta-1"
+    True
+    """
+    moved = SYNTH_NS + part + "/"
+
+    def move(term):
+        return moved + term[len(SYNTH_NS):] if isinstance(term, str) and term.startswith(SYNTH_NS) else term
+
+    for s, p, o in triples:
+        yield move(s), p, move(o)
+
+
+def write_synthetic(path: Path, triples: int, seed: int = 0, part: str = "") -> int:
     """Write a synthetic corpus of at least ``triples`` triples to ``path`` and return how many were written.
 
     The format follows the extension: ``.ttl`` (Turtle) or ``.nt`` (N-Triples). Triples are written as they are
-    generated, so memory does not grow with the size.
+    generated, so memory does not grow with the size. A ``part`` puts every resource under a namespace of its own
+    (:func:`in_part`).
 
     Raises
     ------
@@ -456,4 +473,5 @@ def write_synthetic(path: Path, triples: int, seed: int = 0) -> int:
         raise ValueError(f"{path}: synthetic data are never written into {DATA_DIR} (it holds the real corpus)")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", buffering=1 << 20) as out:
-        return writer(synthetic_triples(triples, seed), out)
+        generated = synthetic_triples(triples, seed)
+        return writer(in_part(generated, part) if part else generated, out)

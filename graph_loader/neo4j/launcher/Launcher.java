@@ -1,12 +1,31 @@
 import inet.ipaddr.IPAddressString;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.neo4j.cli.AdminTool;
+import org.neo4j.cli.ExecutionContext;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
@@ -31,6 +50,15 @@ import org.neo4j.server.configuration.ServerSettings;
  * As a standard Neo4j server does, LOAD CSV reads files only inside HOME_DIR/import; unlike its default, it fetches
  * no URL from any address unless DKG_NEO4J_ALLOW_URL_IMPORT is "true" (a read-only query must not be a way to make
  * this machine send requests).
+ *
+ * <p>Bulk import in this warm JVM: before READY it prints "CONTROL <port> <run token>", a control port on
+ * 127.0.0.1. A client that sends the instance's password on the first line, then "IMPORT", then lines
+ * "--nodes=FILE" / "--relationships=FILE" (files inside HOME_DIR/bulk only) and "END", has the DBMS shut down,
+ * Neo4j's importer ({@code neo4j-admin database import full neo4j --overwrite-destination}) run in this JVM, and
+ * the DBMS built again; the reply is "OK" or "FAILED <reason>". A cold JVM would cost tens of seconds of start-up
+ * on top of the import. The marker file HOME_DIR/import.pending exists while the store is being replaced: a
+ * failed import, or a start that finds the marker (the JVM was killed mid-import), removes the half-written
+ * database, so it starts empty rather than half-imported.
  */
 public final class Launcher {
   /**
@@ -65,6 +93,8 @@ public final class Launcher {
     }
     String token = System.getenv().getOrDefault("DKG_NEO4J_RUN_TOKEN", "-");
     var dbmsRef = new AtomicReference<DatabaseManagementService>();
+    ServerSocket control = null;
+    Config controlConfig = null;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       var dbms = dbmsRef.getAndSet(null);
       if (dbms != null) {
@@ -77,16 +107,45 @@ public final class Launcher {
       int httpPort = Integer.parseInt(args[2]);
       long pageCacheMb = Long.parseLong(args[3]);
       long txMemoryMb = Long.parseLong(args[4]);
+      recoverInterruptedImport(home);
+      var config = new Config(home, port, httpPort, pageCacheMb, txMemoryMb);
+      dbmsRef.set(config.build());
+      setPassword(dbmsRef.get(), password);
+      String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
+      control = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+      System.out.println("CONTROL " + control.getLocalPort() + " " + token);
+      System.out.println("READY " + version + " " + token);
+      System.out.flush();
+      controlConfig = config;
+    } catch (Throwable failure) {
+      // Without this the main thread would die while the DBMS threads keep the JVM alive and never serve.
+      System.out.println("FAILED " + failure);
+      failure.printStackTrace(System.out);
+      System.out.flush();
+      System.exit(1);
+    }
+    serveControl(control, controlConfig, dbmsRef, password);
+  }
+
+  /** The settings of this run's DBMS, so that it can be built again after an import. */
+  record Config(Path home, int port, int httpPort, long pageCacheMb, long txMemoryMb) {
+    DatabaseManagementService build() throws IOException {
       var importDir = Files.createDirectories(home.resolve("import"));
       boolean allowUrls = "true".equals(System.getenv("DKG_NEO4J_ALLOW_URL_IMPORT"));
       List<IPAddressString> blocked =
           allowUrls ? List.of() : List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0"));
-      dbmsRef.set(new DatabaseManagementServiceBuilder(home)
+      return new DatabaseManagementServiceBuilder(home)
           .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir)
           .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist, blocked)
           .setConfig(BoltConnector.enabled, true)
           .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
           .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+          // Bolt's shutdown waits 5 s for its thread pool and 5 s of network quiet by default: 10 s of every stop
+          // and of every import's DBMS rebuild. Open transactions are still waited for by the DBMS itself.
+          .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(100))
+          .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(500))
+          .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+          .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
           .setConfig(HttpConnector.enabled, httpPort > 0)
           .setConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", Math.max(httpPort, 1)))
           .setConfig(HttpConnector.advertised_address, new SocketAddress("127.0.0.1", Math.max(httpPort, 1)))
@@ -97,23 +156,137 @@ public final class Launcher {
           .setConfig(GraphDatabaseSettings.auth_enabled, true)
           .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
           .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryMb * 1024 * 1024)
-          .build());
-      setPassword(dbmsRef.get(), password);
-      String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
-      System.out.println("READY " + version + " " + token);
-      System.out.flush();
+          .build();
+    }
+  }
+
+  /** Answers import requests on the control port, one at a time, for as long as the JVM runs. */
+  private static void serveControl(ServerSocket control, Config config,
+      AtomicReference<DatabaseManagementService> dbmsRef, String password) {
+    while (true) {
+      try (Socket client = control.accept()) {
+        client.setSoTimeout(30_000);  // the request is a few lines; the import itself runs after they are read
+        var in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        var out = new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8);
+        if (!sameSecret(in.readLine(), password)) {
+          out.println("FAILED not authorised");
+          continue;
+        }
+        if (!"IMPORT".equals(in.readLine())) {
+          out.println("FAILED unknown request");
+          continue;
+        }
+        var files = new ArrayList<String>();
+        Path bulk = config.home().resolve("bulk").normalize();
+        String line;
+        String refused = null;
+        while ((line = in.readLine()) != null && !line.equals("END")) {
+          int eq = line.indexOf('=');
+          String option = eq < 0 ? line : line.substring(0, eq);
+          if (eq < 0 || !(option.equals("--nodes") || option.equals("--relationships"))
+              || !Paths.get(line.substring(eq + 1)).toAbsolutePath().normalize().startsWith(bulk)) {
+            refused = "refused argument " + line;
+          }
+          files.add(line);
+        }
+        if (refused != null || line == null || files.isEmpty()) {
+          out.println("FAILED " + (refused != null ? refused : "incomplete request"));
+          continue;
+        }
+        client.setSoTimeout(0);
+        out.println(importDatabase(config, dbmsRef, files));
+      } catch (IOException | RuntimeException error) {
+        System.out.println("control: " + error);
+        System.out.flush();
+      }
+    }
+  }
+
+  private static boolean sameSecret(String given, String password) {
+    return given != null && MessageDigest.isEqual(
+        given.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Shuts the DBMS down, imports FILES into the neo4j database, builds the DBMS again; "OK" or "FAILED …". */
+  private static synchronized String importDatabase(Config config,
+      AtomicReference<DatabaseManagementService> dbmsRef, List<String> files) {
+    Path home = config.home();
+    Path marker = home.resolve("import.pending");
+    var report = new ByteArrayOutputStream();
+    String result;
+    try {
+      Files.writeString(marker, "an import is replacing the neo4j database\n");
+      var running = dbmsRef.getAndSet(null);
+      if (running != null) {
+        running.shutdown();
+      }
+      var args = new ArrayList<>(List.of("database", "import", "full", "neo4j",
+          "--overwrite-destination=true", "--id-type=string", "--array-delimiter=\u001f",
+          "--multiline-fields=true", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
+          "--bad-tolerance=0", "--report-file=" + home.resolve("bulk").resolve("import.report")));
+      args.addAll(files);
+      long started = System.nanoTime();
+      int code;
+      try (var stream = new PrintStream(report, true, StandardCharsets.UTF_8)) {
+        code = AdminTool.execute(new ExecutionContext(home, home.resolve("conf"), stream, stream,
+            new org.neo4j.io.fs.DefaultFileSystemAbstraction()), args.toArray(String[]::new));
+      }
+      String output = report.toString(StandardCharsets.UTF_8);
+      // Prefixed, so no line of the importer's can pass for the launcher's own FAILED or READY.
+      output.lines().forEach(line -> System.out.println("import: " + line));
+      if (code == 0) {
+        result = String.format("OK %.3f", (System.nanoTime() - started) / 1e9);
+      } else {
+        deleteDatabase(home);
+        result = "FAILED the importer exited with " + code + ": " + lastLines(output, 8);
+      }
     } catch (Throwable failure) {
-      // Without this the main thread would die while the DBMS threads keep the JVM alive and never serve.
-      System.out.println("FAILED " + failure);
-      failure.printStackTrace(System.out);
+      result = "FAILED " + failure;
+      try {
+        deleteDatabase(home);
+      } catch (IOException ignored) {
+        result += " (and the half-written database could not be removed: " + ignored + ")";
+      }
+    }
+    try {
+      dbmsRef.set(config.build());
+      Files.deleteIfExists(marker);
+    } catch (Throwable failure) {
+      System.out.println("FAILED the DBMS did not start again after the import: " + failure);
       System.out.flush();
       System.exit(1);
     }
-    try {
-      Thread.currentThread().join();
-    } catch (InterruptedException stopped) {
-      System.exit(0);
+    System.out.println("IMPORT " + result);
+    System.out.flush();
+    return result.replace('\n', ' ');
+  }
+
+  /** A start after a JVM killed mid-import finds the marker: the half-written database is removed. */
+  private static void recoverInterruptedImport(Path home) throws IOException {
+    Path marker = home.resolve("import.pending");
+    if (Files.exists(marker)) {
+      deleteDatabase(home);
+      Files.delete(marker);
+      System.out.println("NOTE an interrupted import was found: the neo4j database starts empty");
     }
+  }
+
+  /** Removes the neo4j database's store and transaction logs (the system database keeps users and settings). */
+  private static void deleteDatabase(Path home) throws IOException {
+    for (Path dir : List.of(home.resolve("data/databases/neo4j"), home.resolve("data/transactions/neo4j"))) {
+      if (Files.exists(dir)) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+  }
+
+  private static String lastLines(String text, int count) {
+    var lines = text.strip().split("\n");
+    return String.join(" | ", List.of(lines).subList(Math.max(0, lines.length - count), lines.length));
   }
 
   /** Gives the built-in user our password; a restart finds it set already, which Neo4j reports as an error. */

@@ -1,0 +1,214 @@
+"""First loads into an empty managed database through Neo4j's own bulk importer.
+
+``neo4j-admin database import full`` writes a store straight from CSV files, without transactions: on this
+machine an order of magnitude faster than any Bolt writer. It only ever *replaces* a database, so it is used only
+when the database holds nothing (:func:`database_is_empty`), and only on the managed instance, whose JVM runs it
+(:meth:`graph_loader.neo4j.server.ManagedNeo4j.import_database`).
+
+The graph it writes must be the one the Bolt writer would leave. So :func:`plan_first_load` applies the writer's
+own merge (:func:`graph_loader.neo4j.writer.node_after`, :func:`~graph_loader.neo4j.writer.relationship_after`)
+to the sources in the order a Bolt load writes them, into an empty graph, and :func:`write_import_files` writes
+that final graph as the importer's CSV files:
+
+* one file per group of rows whose property types agree (a column has one type: ``name:string``,
+  ``foundedYear:long``, ``sources:string[]``, ``startDate:date``, ...), with its header on the first line;
+* nodes keyed by ``uri:ID`` (stored as the ``uri`` property), labels in ``:LABEL``; relationships by
+  ``:START_ID``/``:END_ID``/``:TYPE`` with their ``uri`` as a property;
+* every string quoted (an empty string then stays an empty string; an empty unquoted field is an absent property),
+  arrays joined by the unit separator U+001F.
+
+A value the format cannot carry exactly (a string inside a list holding U+001F, or an empty string in a list) makes
+:class:`NotImportable`: ``--method auto`` then loads with Bolt, ``--method import`` says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import RESOURCE_LABEL, PropertyGraph
+from .connection import Database
+from .server import ManagedNeo4j
+from .writer import WriteCounts, node_after, relationship_after
+
+#: The importer's array delimiter (``--array-delimiter`` in Launcher.java): a control character no name carries.
+ARRAY_DELIMITER = "\x1f"
+
+
+class NotImportable(Exception):
+    """The input holds a value the importer's CSV cannot carry exactly; the Bolt writer can."""
+
+
+@dataclass
+class FirstLoadPlan:
+    """The graph a Bolt load of the sources into an empty database leaves, and what it would count per source."""
+
+    graph: PropertyGraph = field(default_factory=PropertyGraph)
+    counts: dict[str, WriteCounts] = field(default_factory=dict)
+
+
+def plan_first_load(sources: list[tuple[str, list[dict], list[dict]]], kind: Callable[[dict], str]) -> FirstLoadPlan:
+    """Merge ``(source key, node rows, relationship rows)`` in order, as the Bolt writer would into an empty graph.
+
+    ``kind(row)`` is the label a node row is counted under. Relationships whose endpoint is missing are counted as
+    dangling and left out, as the writer leaves them.
+    """
+    plan = FirstLoadPlan()
+    nodes, relationships = plan.graph.nodes, plan.graph.relationships
+    for key, node_rows, relationship_rows in sources:
+        counts = plan.counts.setdefault(key, WriteCounts())
+        for row in node_rows:
+            node = nodes.get(row["uri"])
+            state, labels, props = node_after(None if node is None else (node["labels"], node["props"]), row, key)
+            nodes[row["uri"]] = {"labels": labels, "props": props}
+            counts.nodes[state] += 1
+            counts.by_label[kind(row)][state] += 1
+        # The writer writes relationships type by type; a relationship's uri belongs to one type only.
+        for row in sorted(relationship_rows, key=lambda r: r["type"]):
+            if row["start"] not in nodes or row["end"] not in nodes:
+                counts.dangling.append(f"{row['start']} -{row['type']}-> {row['end']}")
+                continue
+            old = relationships.get(row["uri"])
+            state, props = relationship_after(None if old is None else old["props"], row, key)
+            relationships[row["uri"]] = {"type": row["type"], "start": row["start"], "end": row["end"],
+                                         "props": props}
+            counts.relationships[state] += 1
+            counts.by_type[row["type"]][state] += 1
+    return plan
+
+
+# -- the importer's CSV ----------------------------------------------------------------------------------------------
+def column_type(value) -> str:
+    """The importer's type of a stored value: ``string``, ``long``, ``double``, ``boolean``, ``date``,
+    ``datetime`` (with an offset), ``localdatetime``; a list gives its items' type with ``[]``.
+
+    >>> column_type(["a", "b"]), column_type(1990), column_type(True), column_type(dt.date(2005, 1, 1))
+    ('string[]', 'long', 'boolean', 'date')
+    """
+    if isinstance(value, list):
+        return column_type(value[0]) + "[]"
+    if isinstance(value, bool):  # before int: a bool is an int in Python
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, dt.datetime):  # before date: a datetime is a date in Python
+        return "datetime" if value.tzinfo is not None else "localdatetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, str):
+        return "string"
+    raise NotImportable(f"a value of type {type(value).__name__} has no importer column type")
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that parses back to the same double
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def field_text(value, where: str) -> str:
+    """One CSV field: quoted text (quotes doubled), a list's items joined by :data:`ARRAY_DELIMITER`.
+
+    >>> print(field_text('a "b" c', "x"), field_text([1, 2], "x").replace(ARRAY_DELIMITER, "|"))
+    "a ""b"" c" "1|2"
+    """
+    if isinstance(value, list):
+        items = [_text(v) for v in value]
+        text = ARRAY_DELIMITER.join(items)
+        if text == "" or any(ARRAY_DELIMITER in item for item in items):  # [""] would read back as no value
+            raise NotImportable(f"{where}: a list item holds the character U+001F, or the list is one empty string")
+    else:
+        text = _text(value)
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _groups(rows: Iterator[tuple[str, dict]]) -> list[tuple[dict[str, str], list[tuple[str, dict]]]]:
+    """Rows grouped so that each key has one column type per group: ``[(columns {key: type}, rows)]``."""
+    groups: list[tuple[dict[str, str], list]] = []
+    for uri, props in rows:
+        types = {k: column_type(v) for k, v in props.items() if k != "uri"}
+        for columns, members in groups:
+            if all(columns.get(k, t) == t for k, t in types.items()):
+                columns.update(types)
+                members.append((uri, props))
+                break
+        else:
+            groups.append((dict(types), [(uri, props)]))
+    return groups
+
+
+def write_import_files(graph: PropertyGraph, folder: Path, on_rows: Callable[[int], None] = lambda n: None) -> list[str]:
+    """Write ``graph`` as the importer's CSV files in ``folder``; return the ``--nodes=``/``--relationships=``
+    arguments that name them. Raises :class:`NotImportable` before the importer is asked for anything."""
+    folder.mkdir(parents=True, exist_ok=True)
+    arguments = []
+    node_rows = ((uri, node["props"]) for uri, node in graph.nodes.items())
+    for n, (columns, members) in enumerate(_groups(node_rows)):
+        path = folder / f"nodes-{n}.csv"
+        keys = sorted(columns)
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            out.write(",".join(["uri:ID", ":LABEL", *(f"{k}:{columns[k]}" for k in keys)]) + "\n")
+            for uri, props in members:
+                # Every node is a Resource: the Bolt writer's MERGE gives the label whatever the row's labels say.
+                labels = ARRAY_DELIMITER.join(dict.fromkeys([*graph.nodes[uri]["labels"], RESOURCE_LABEL]))
+                cells = [field_text(uri, uri), f'"{labels}"']
+                cells += [field_text(props[k], f"{uri} {k}") if k in props else "" for k in keys]
+                out.write(",".join(cells) + "\n")
+        on_rows(len(members))
+        arguments.append(f"--nodes={path}")
+    relationship_rows = ((uri, rel["props"]) for uri, rel in graph.relationships.items())
+    for n, (columns, members) in enumerate(_groups(relationship_rows)):
+        path = folder / f"relationships-{n}.csv"
+        keys = sorted(columns)
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            out.write(",".join([":START_ID", ":END_ID", ":TYPE", "uri:string",
+                                *(f"{k}:{columns[k]}" for k in keys)]) + "\n")
+            for uri, props in members:
+                rel = graph.relationships[uri]
+                cells = [field_text(rel["start"], uri), field_text(rel["end"], uri), f'"{rel["type"]}"',
+                         field_text(uri, uri)]
+                cells += [field_text(props[k], f"{uri} {k}") if k in props else "" for k in keys]
+                out.write(",".join(cells) + "\n")
+        on_rows(len(members))
+        arguments.append(f"--relationships={path}")
+    return arguments
+
+
+# -- running it ------------------------------------------------------------------------------------------------------
+def database_is_empty(db: Database) -> bool:
+    """True when the database holds no node at all (not even a ledger entry)."""
+    return not db.read("MATCH (n) RETURN 1 AS any LIMIT 1")
+
+
+class NotEmpty(Exception):
+    """Another load wrote into the database while this one prepared its import."""
+
+
+@contextmanager
+def exclusive_import(instance: ManagedNeo4j, db: Database) -> Iterator[Path]:
+    """Hold the instance's import lock, check the database is still empty, and yield a fresh staging folder.
+
+    Two loads into one empty database: the second waits here, then finds data and raises :class:`NotEmpty` (its
+    caller loads with Bolt). The staging folder is removed afterwards, whatever happens.
+    """
+    with open(instance.data_dir / "import.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database_is_empty(db):
+            raise NotEmpty(f"{db.uri} holds data now (another load wrote first)")
+        folder = instance.bulk_dir / f"load-{time.time_ns()}"
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)

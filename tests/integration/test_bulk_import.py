@@ -1,0 +1,243 @@
+"""First loads through Neo4j's bulk importer, against real Neo4j instances: the graph equals the Bolt writer's, and
+every load guarantee holds (validation before any write, reloads, unload, a killed import, concurrent loads)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib.compare import to_isomorphic
+
+from graph_loader import loading
+from graph_loader.errors import ServerError, UsageError, ValidationFailed
+from graph_loader.loading import load
+from graph_loader.neo4j import ledger
+from graph_loader.neo4j.connection import open_database
+from graph_loader.neo4j.read import read_property_graph
+from graph_loader.neo4j.server import ManagedNeo4j
+from graph_loader.ontology.schema import load_schema
+from graph_loader.rdf.synth import write_synthetic
+from graph_loader.rdf.unmapping import RdfExporter
+from graph_loader.settings import load_settings
+
+from ..conftest import free_port
+from .test_load_pipeline import CLI, PREFIXES, SOURCE, big_corpus, hta, snapshot, ttl
+
+LEDGER = ("MATCH (s:LoadedSource) RETURN s.key AS key, s.sha256 AS sha, s.complete AS complete, s.path AS path, "
+          "s.triples AS triples, s.nodes AS nodes, s.relationships AS rels, s.prefixes AS prefixes ORDER BY key")
+SCHEMA = "SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, owningConstraint " \
+         "RETURN name, type, entityType, labelsOrTypes, properties, owningConstraint ORDER BY name"
+
+
+@pytest.fixture(scope="module")
+def importer(tmp_path_factory):
+    """A managed instance of its own: the importer replaces its database, so the session's shared one is not used."""
+    instance = ManagedNeo4j(tmp_path_factory.mktemp("importer"), free_port(), load_settings().cache_dir, heap="1g")
+    instance.start(echo=lambda m: None)
+    yield instance
+    instance.stop()
+
+
+def wipe_all(db) -> None:
+    with db.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+@pytest.fixture
+def empty(importer):
+    """A connection to the importer instance's database, emptied of everything (nodes, constraints, indexes)."""
+    db = open_database(importer.uri, "neo4j", importer.password(), "neo4j", instance=importer)
+    wipe_all(db)
+    for row in db.read("SHOW CONSTRAINTS YIELD name RETURN name"):
+        db.write(f"DROP CONSTRAINT `{row['name']}`")
+    for row in db.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
+        db.write(f"DROP INDEX `{row['name']}`")
+    yield db
+    db.close()
+
+
+def exported(db):
+    """The graph as RDF, through the export (what a user gets back from either load); compared up to blank node
+    names (reified statements carry the notes on ties)."""
+    exporter = RdfExporter(load_schema(), ledger.namespace_prefixes(db))
+    return to_isomorphic(exporter.to_rdflib(read_property_graph(db)))
+
+
+def test_import_and_bolt_write_the_same_graph(db, empty, tmp_path):
+    """The seed corpus and a synthetic corpus, loaded both ways: the same nodes, relationships, properties,
+    labels, ledger, indexes and export; the same counts in the report."""
+    synthetic = tmp_path / "synthetic.nt"
+    write_synthetic(synthetic, 30_000, seed=3)
+    paths = [Path("data/gazetteer"), Path("data/seed"), synthetic]
+    by_import = load(paths, empty, method="import")
+    by_bolt = load(paths, db, method="bolt")
+    assert (by_import.method, by_bolt.method) == ("import", "bolt")
+    assert snapshot(empty) == snapshot(db)
+    assert exported(empty) == exported(db)
+    assert empty.read(LEDGER) == db.read(LEDGER)
+    assert [f.counts.to_dict() for f in by_import.files] == [f.counts.to_dict() for f in by_bolt.files]
+    assert empty.read(SCHEMA) == db.read(SCHEMA)
+    assert len(snapshot(empty)[1]) > 5_000
+
+
+def test_after_an_import_reloads_changes_and_unloads_work_as_after_bolt(empty, tmp_path):
+    big = big_corpus(tmp_path, 12_000)
+    first = load([big], empty, method="auto")  # 24,000 rows: above the threshold, into an empty managed database
+    assert first.method == "import" and "empty database" in first.method_reason
+    assert [f.status for f in load([big], empty).files] == ["unchanged"]
+    clean = snapshot(empty)
+    big.write_text(big.read_text().replace('"Club 7"', '"Club Siete"'), encoding="utf-8")
+    again = load([big], empty)
+    assert again.method == "bolt" and "holds data" in again.method_reason
+    assert [f.status for f in again.files] == ["reloaded"]
+    assert empty.read("MATCH (h {uri: 'https://example.org/test/h7'}) RETURN h.name AS n") == [{"n": "Club Siete"}]
+    assert len(snapshot(empty)[0]) == len(clean[0])
+    ledger.unload(empty, str(big))
+    assert empty.read("MATCH (n:Resource) RETURN count(n) AS c") == [{"c": 0}]
+
+
+def test_a_violation_stops_the_import_with_the_database_untouched(empty, tmp_path):
+    bad = ttl(tmp_path, "bad.ttl", 'ex:x a dkg:HometownAssociation ; dkg:foundedYear "soon"^^xsd:gYear .\n')
+    with pytest.raises(ValidationFailed):
+        load([bad], empty, method="import")
+    assert empty.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
+
+
+def test_import_is_refused_where_it_cannot_run(db, empty, tmp_path):
+    small = big_corpus(tmp_path, 10)
+    with pytest.raises(UsageError, match="not the managed instance"):
+        load([small], db, method="import")  # the session database: reached by URI, not as the managed instance
+    load([small], empty, method="bolt")
+    with pytest.raises(UsageError, match="holds data"):
+        load([small], empty, method="import", force=True)
+
+
+def test_small_first_loads_use_bolt_and_say_why(empty, tmp_path):
+    report = load([big_corpus(tmp_path, 10)], empty)
+    assert report.method == "bolt" and "below" in report.method_reason
+
+
+def test_a_value_the_importer_cannot_carry_falls_back_to_bolt(empty, tmp_path, monkeypatch):
+    odd = ttl(tmp_path, "odd.ttl", 'ex:s a dkg:Source ; skos:prefLabel "S" ; skos:altLabel "one", "two\\u001Fthree" .\n')
+    with pytest.raises(UsageError, match="U\\+001F"):
+        load([odd], empty, method="import")
+    assert empty.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
+    monkeypatch.setattr(loading, "IMPORT_MIN_ROWS", 0)
+    report = load([odd], empty)
+    assert report.method == "bolt" and "cannot be used" in report.method_reason
+    assert empty.read("MATCH (s:Source) RETURN s.altLabel AS a") == [{"a": ["one", "two\x1fthree"]}]
+
+
+def test_empty_strings_and_typed_values_survive_the_import(db, empty, tmp_path, monkeypatch):
+    notes = '; dkg:foundedYear "1990"^^xsd:gYear ; dkg:note "", "a \\"quoted\\" line\\nand a second, with ; and |" '
+    path = ttl(tmp_path, "typed.ttl", SOURCE.replace(PREFIXES, "") + hta("c1", "Club Uno", notes))
+    load([path], empty, method="import")
+    load([path], db, method="bolt")
+    assert snapshot(empty) == snapshot(db)
+
+
+def _control(importer: ManagedNeo4j, lines: list[str]) -> str:
+    port = importer._run_record()["control_port"]
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(("\n".join(lines) + "\n").encode())
+        return sock.makefile().readline().strip()
+
+
+def test_the_control_port_answers_only_the_password_and_files_in_the_staging_folder(empty, importer):
+    assert _control(importer, ["not the password", "IMPORT", "END"]) == "FAILED not authorised"
+    refused = _control(importer, [importer.password(), "IMPORT", "--nodes=/etc/passwd", "END"])
+    assert refused.startswith("FAILED refused argument --nodes=/etc/passwd")
+    escaped = f"--nodes={importer.bulk_dir}/../../credentials"
+    assert _control(importer, [importer.password(), "IMPORT", escaped, "END"]).startswith("FAILED refused")
+    assert _control(importer, [importer.password(), "IMPORT", "--additional-config=x", "END"]).startswith("FAILED")
+
+
+def test_an_importer_failure_leaves_an_empty_working_database(empty, importer):
+    importer.bulk_dir.mkdir(parents=True, exist_ok=True)
+    broken = importer.bulk_dir / "broken.csv"
+    broken.write_text('uri:ID,:LABEL,n:long\n"a","Resource","not a number"\n')
+    try:
+        with pytest.raises(ServerError, match="importer failed"):
+            importer.import_database([f"--nodes={broken}"])
+    finally:
+        broken.unlink()
+    empty.reconnect()
+    assert empty.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
+    assert empty.write("CREATE (n:Probe) RETURN count(n) AS c") == [{"c": 1}]
+
+
+def _managed_env(instance: ManagedNeo4j) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    return {**env, "DKG_NEO4J_DATA_DIR": str(instance.data_dir), "DKG_NEO4J_PORT": str(instance.port),
+            "DKG_NEO4J_HTTP_PORT": str(free_port())}
+
+
+def test_a_jvm_killed_mid_import_restarts_empty_and_the_next_load_completes(tmp_path):
+    instance = ManagedNeo4j(tmp_path / "neo4j", free_port(), load_settings().cache_dir, heap="1g")
+    instance.start(echo=lambda m: None)
+    corpus = tmp_path / "synthetic.nt"
+    write_synthetic(corpus, 100_000, seed=1)
+    env = _managed_env(instance)
+    try:
+        loader = subprocess.Popen([*CLI, "load", "--method", "import", str(corpus)], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while "import: Import starting" not in instance._log_text() and time.monotonic() < deadline:
+            assert loader.poll() is None, loader.communicate()
+            time.sleep(0.02)
+        instance.kill()
+        _, err = loader.communicate(timeout=120)
+        assert loader.returncode == 2, err
+        assert "Traceback" not in err and "import" in err
+        instance.start(echo=lambda m: None)
+        assert "interrupted import was found" in instance._log_text()
+        db = open_database(instance.uri, "neo4j", instance.password(), "neo4j", instance=instance)
+        assert db.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
+        done = subprocess.run([*CLI, "load", str(corpus)], env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert "bulk importer" in done.stdout + done.stderr
+        db.reconnect()
+        assert db.read("MATCH (s:LoadedSource) RETURN s.complete AS c") == [{"c": True}]
+        assert db.read("MATCH (n:Resource) RETURN count(n) > 5000 AS many") == [{"many": True}]
+        db.close()
+    finally:
+        instance.stop()
+
+
+def test_two_concurrent_first_loads_give_the_clean_graph(tmp_path):
+    """Both see an empty database; one imports, the other waits for it, finds data and writes with Bolt."""
+    instance = ManagedNeo4j(tmp_path / "neo4j", free_port(), load_settings().cache_dir, heap="1g")
+    instance.start(echo=lambda m: None)
+    first, second = tmp_path / "a.nt", tmp_path / "b.ttl"
+    write_synthetic(first, 60_000, seed=1)
+    (tmp_path / "b").mkdir()
+    big = big_corpus(tmp_path / "b", 12_000)
+    big.rename(second)
+    env = _managed_env(instance)
+    try:
+        procs = [subprocess.Popen([*CLI, "load", str(p)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for p in (first, second)]
+        outputs = [proc.communicate(timeout=600) for proc in procs]
+        assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
+        db = open_database(instance.uri, "neo4j", instance.password(), "neo4j", instance=instance)
+        concurrent = snapshot(db)
+        wipe_all(db)
+        for path in (first, second):
+            subprocess.run([*CLI, "load", "--method", "bolt", str(path)], env=env, check=True, capture_output=True)
+        assert snapshot(db) == concurrent
+        db.close()
+    finally:
+        instance.stop()
+
+
+def test_cli_load_says_which_method_ran(empty, importer, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "graph_loader", "load", str(big_corpus(tmp_path, 10))],
+                            env=_managed_env(importer), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout + result.stderr
+    assert "Written with Bolt transactions:" in said and "below 20,000" in said
