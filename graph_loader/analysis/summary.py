@@ -22,8 +22,9 @@ class AnalysisResult:
 
     Attributes
     ----------
-    graph : nx.MultiDiGraph
-        The full graph analysed (the pictures draw it).
+    graph : nx.MultiDiGraph or None
+        The full graph analysed (the pictures draw it); None under the GDS engine (:mod:`graph_loader.engines`),
+        which never reads it.
     brokers : list of dict
         Every actor of the organisation network, best broker first, with its measures
         (see :func:`graph_loader.analysis.brokers.rank_brokers`).
@@ -75,10 +76,11 @@ class AnalysisResult:
     def coalitions_note(self) -> str:
         """One line on the partition: method, modularity, stability across seeds, actors left out."""
         c = self.coalitions
-        stab = c.get("stability") or {}
-        return (f"{c['method']} ({c['backend']}), modularity {c['modularity']:.3f}, stability across "
-                f"{stab.get('runs')} seeds: mean ARI {stab.get('mean_ari', float('nan')):.2f}; "
-                f"{c.get('singletons', 0)} actors in no coalition")
+        stab = c.get("stability")
+        stable = (f"stability across {stab.get('runs')} seeds: mean ARI {stab.get('mean_ari', float('nan')):.2f}"
+                  if stab else "stability not measured")
+        return (f"{c['method']} ({c['backend']}), modularity {c['modularity']:.3f}, {stable}; "
+                f"{c.get('singletons', 0)} actors in no coalition" + (f"; {c['note']}" if c.get("note") else ""))
 
 
 def analyse(G: nx.MultiDiGraph, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
