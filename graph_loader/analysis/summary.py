@@ -83,6 +83,32 @@ class AnalysisResult:
                 f"{c.get('singletons', 0)} actors in no coalition" + (f"; {c['note']}" if c.get("note") else ""))
 
 
+#: Prefix of the node properties the scores are stored under (as :mod:`graph_loader.neo4j.scores` writes them).
+STORED_PREFIX = "score_"
+
+
+def stored_scores(G: nx.Graph) -> dict[str, dict]:
+    """``{measure: {uri: value}}`` of the ``score_*`` attributes the nodes of ``G`` carry (read from Neo4j).
+
+    Whichever engine wrote them (``analyze --engine networkx`` or ``gds``), they mean the same; empty when the
+    graph holds none (files read offline, or no analysis run yet).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", uri="a", score_betweenness=0.5, score_coalition=1)
+    >>> stored_scores(G)
+    {'betweenness': {'a': 0.5}, 'coalition': {'a': 1}}
+    """
+    found: dict[str, dict] = {}
+    for v, data in G.nodes(data=True):
+        for key, value in data.items():
+            if key.startswith(STORED_PREFIX) and value is not None:
+                found.setdefault(key[len(STORED_PREFIX):], {})[data.get("uri", v)] = value
+    return found
+
+
 def analyse(G: nx.MultiDiGraph, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
             top: int | None = None) -> AnalysisResult:
     """Brokers (all of them, ranked) and coalitions of ``G``, and the per-node scores to store.

@@ -158,8 +158,17 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
             db.close()
     scores, groups = None, None
     if size_by != "degree" or color_by == "coalition":
-        result = analyse(G)
-        scores, groups = result.broker_scores, result.groups
+        from ..analysis.summary import stored_scores
+
+        stored = stored_scores(G) if db is not None else {}
+        needed = ({size_by} - {"degree"}) | ({"coalition"} if color_by == "coalition" else set())
+        if stored and needed <= stored.keys():  # written by `analyze`, whichever engine ran
+            echo(f"Using the score_* properties stored in Neo4j ({', '.join(sorted(needed))}).")
+            scores = {k: v for k, v in stored.items() if k != "coalition"}
+            groups = stored.get("coalition", {})
+        else:
+            result = analyse(G)
+            scores, groups = result.broker_scores, result.groups
     options = DrawOptions(styles=load_schema().styles(), color_by=color_by, size_by=size_by, scores=scores,
                           groups=groups, title=title)
     if out.suffix.lower() == ".html":
