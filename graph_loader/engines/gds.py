@@ -134,10 +134,23 @@ def _betweenness(db: Database, graph: str, ids: np.ndarray, component: np.ndarra
     return raw * scale * (n / k), meta
 
 
-def _structural_holes(db: Database, graph: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    source, target, strength = gds.ties(db, graph)
-    position = np.searchsorted(ids, source), np.searchsorted(ids, target)
-    A = sp.csr_array((strength, position), shape=(len(ids), len(ids)))
+@dataclass
+class Ties:
+    """The projected ties as streamed by GDS, both directions of each: positions in ``ids``, strength, arcs."""
+
+    source: np.ndarray
+    target: np.ndarray
+    strength: np.ndarray
+    arcs: np.ndarray
+
+
+def _ties(db: Database, graph: str, ids: np.ndarray) -> Ties:
+    source, target, strength, arcs = gds.ties(db, graph)
+    return Ties(np.searchsorted(ids, source), np.searchsorted(ids, target), strength, arcs)
+
+
+def _structural_holes(ties: Ties, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    A = sp.csr_array((ties.strength, (ties.source, ties.target)), shape=(n, n))
     return structural_hole_arrays(A)
 
 
@@ -187,7 +200,7 @@ def _coalition_ids(db: Database, ids: np.ndarray, labels: np.ndarray) -> tuple[n
     return coalition, members
 
 
-def _top_brokers(db: Database, graph: str, scores: GdsScores, top: int | None) -> tuple[list[dict], list[int]]:
+def _top_brokers(db: Database, ties: Ties, scores: GdsScores, top: int | None) -> tuple[list[dict], list[int]]:
     """The ``top`` rows of :func:`~graph_loader.analysis.brokers.rank_brokers`, computed on their ego networks,
     and the node id of each row."""
     n = len(scores.ids)
@@ -202,12 +215,21 @@ def _top_brokers(db: Database, graph: str, scores: GdsScores, top: int | None) -
             cut += 1
         order = order[:cut]
     chosen = scores.ids[order]
-    alters = gds.neighbours(db, graph, chosen)
-    ego_set = set(chosen.tolist()) | {a for tied in alters.values() for a in tied}
+    # the ego networks: the chosen agents, their tied agents, and every arc among all of them
+    in_ego = np.zeros(n, dtype=bool)
+    in_ego[order] = True
+    in_ego[ties.target[in_ego[ties.source]]] = True
+    among = in_ego[ties.source] & in_ego[ties.target]
+    ego_set = set(scores.ids[in_ego].tolist())
     succ: dict[int, dict] = {v: {} for v in ego_set}
     pred: dict[int, dict] = {v: {} for v in ego_set}
-    for u, v in gds.arcs_among(db, graph, ego_set):
-        succ[u][v] = pred[v][u] = None
+    for s, t, arcs in zip(scores.ids[ties.source[among]].tolist(), scores.ids[ties.target[among]].tolist(),
+                          ties.arcs[among].tolist(), strict=True):
+        if s < t:  # each tie once; its arcs from the lower id to the higher (1), back (2), or both (3)
+            if arcs & 1:
+                succ[s][t] = pred[t][s] = None
+            if arcs & 2:
+                succ[t][s] = pred[s][t] = None
     small, uri_of = gds.read_neighbourhood(db, ego_set, COUNTRY_TIES)
     G = small.to_networkx(load_schema())
     country_by_uri = home_countries(G, [uri_of[v] for v in ego_set if v in uri_of])
@@ -292,7 +314,8 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         betweenness, between_meta = _betweenness(db, graph.name, ids, component, degree, seed)
         timings["betweenness"] = time.perf_counter() - started
         started = time.perf_counter()
-        constraint, effective_size, efficiency = _structural_holes(db, graph.name, ids)
+        ties = _ties(db, graph.name, ids)
+        constraint, effective_size, efficiency = _structural_holes(ties, len(ids))
         timings["structural_holes"] = time.perf_counter() - started
         started = time.perf_counter()
         labels, modularity, stability, note = _partitions(db, graph.name, ids, method, seed, stability_runs)
@@ -301,7 +324,7 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         scores = GdsScores(ids, betweenness, degree, constraint, effective_size, efficiency, core, component,
                            coalition)
         started = time.perf_counter()
-        brokers, broker_ids = _top_brokers(db, graph.name, scores, top)
+        brokers, broker_ids = _top_brokers(db, ties, scores, top)
         timings["brokerage_roles"] = time.perf_counter() - started
     started = time.perf_counter()
     described = _described(db, members, top)

@@ -245,30 +245,21 @@ def communities(db: Database, graph: str, method: str, *, seed: int | None = 0,
     return ids, labels, float(modularity)
 
 
-def ties(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every tie's ``(source ids, target ids, strengths)``, each undirected tie in both directions."""
-    source, target, strength = _columns(
-        db, "CALL gds.graph.relationshipProperty.stream($graph, 'strength') "
-            "YIELD sourceNodeId, targetNodeId, propertyValue "
-            "RETURN sourceNodeId AS s, targetNodeId AS t, propertyValue AS w",
-        {"graph": graph}, ("s", "t", "w"), (np.int64, np.int64, float))
-    return source, target, strength
+def ties(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every tie's ``(source ids, target ids, strengths, arcs)``, each undirected tie in both directions.
 
-
-def arcs_among(db: Database, graph: str, ids: Iterable[int]) -> list[tuple[int, int]]:
-    """The arcs ``(u, v)`` of the directed organisation network between nodes of ``ids`` (from ``arcs``)."""
-    rows = db.read(
-        "CALL gds.graph.relationshipProperty.stream($graph, 'arcs') YIELD sourceNodeId, targetNodeId, propertyValue "
-        "WITH sourceNodeId AS s, targetNodeId AS t, toInteger(propertyValue) AS arcs "
-        "WHERE s < t AND s IN $ids AND t IN $ids RETURN s, t, arcs",
-        {"graph": graph, "ids": sorted(set(int(i) for i in ids))})
-    found = []
-    for row in rows:
-        if row["arcs"] & 1:
-            found.append((row["s"], row["t"]))
-        if row["arcs"] & 2:
-            found.append((row["t"], row["s"]))
-    return found
+    ``arcs`` says which arcs of the directed network join the pair (1: lower id to higher, 2: back, 3: both).
+    """
+    source, target, name, value = _columns(
+        db, "CALL gds.graph.relationshipProperties.stream($graph, ['strength', 'arcs']) "
+            "YIELD sourceNodeId, targetNodeId, relationshipProperty, propertyValue "
+            "RETURN sourceNodeId AS s, targetNodeId AS t, relationshipProperty = 'arcs' AS a, propertyValue AS w",
+        {"graph": graph}, ("s", "t", "a", "w"), (np.int64, np.int64, bool, float))
+    # one relationship per ordered pair: sorting by (source, target, property) pairs each tie's two values
+    order = np.lexsort((name, target, source))
+    source, target, name, value = source[order], target[order], name[order], value[order]
+    strength, arcs = ~name, name
+    return source[strength], target[strength], value[strength], value[arcs].astype(np.int64)
 
 
 def uris(db: Database, ids: Iterable[int]) -> list[str | None]:
@@ -280,15 +271,6 @@ def uris(db: Database, ids: Iterable[int]) -> list[str | None]:
                        {"ids": ids[start:start + WRITE_BATCH]})
         found += [row["uri"] for row in rows]
     return found
-
-
-def neighbours(db: Database, graph: str, ids: Iterable[int]) -> dict[int, list[int]]:
-    """The tied agents of each node of ``ids`` (``{id: [ids]}``)."""
-    rows = db.read(
-        "CALL gds.graph.relationshipProperty.stream($graph, 'arcs') YIELD sourceNodeId, targetNodeId "
-        "WITH sourceNodeId AS s, targetNodeId AS t WHERE s IN $ids RETURN s, collect(t) AS ts",
-        {"graph": graph, "ids": sorted(set(int(i) for i in ids))})
-    return {row["s"]: row["ts"] for row in rows}
 
 
 def read_neighbourhood(db: Database, ids: Iterable[int], follow: Iterable[str], *, hop_types: Iterable[str] = (),

@@ -49,7 +49,7 @@ def _cross_check(db, G_full, G, *, exact_backend: str, label: str) -> None:
         # the same network: the same agents, pairs and strengths
         ids, _ = gds.degrees(db, graph.name)
         assert set(gds.uris(db, ids)) == set(G)
-        source, target, strength = gds.ties(db, graph.name)
+        source, target, strength, _ = gds.ties(db, graph.name)
         uri = dict(zip(ids.tolist(), gds.uris(db, ids), strict=True))
         projected = {frozenset((uri[s], uri[t])): w for s, t, w in zip(source.tolist(), target.tolist(),
                                                                         strength.tolist(), strict=True)}
