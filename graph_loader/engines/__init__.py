@@ -14,8 +14,8 @@ from .gds import analyse_gds, tie_spec
 
 ENGINES = ("networkx", "gds", "auto")
 #: Above this many agents ``--engine auto`` runs GDS (when the server has it). At 10^5 agents our igraph path
-#: takes about 20 s and 1.5 GB of Python memory end to end (benchmarks/RESULTS.md, "Engines"); at 2.5 x 10^5 the
-#: full graph alone nears 4 GB, and GDS keeps the Python process to a few hundred MB.
+#: takes about 90 s and 2.5 GB of Python memory end to end, GDS 146 s and 1.3 GB (benchmarks/RESULTS.md,
+#: "Engines"); the full graph read into Python grows with the agents, the GDS engine's arrays much more slowly.
 AUTO_GDS_AGENTS = 250_000
 
 
