@@ -38,7 +38,9 @@ def free_port() -> int:
 class BenchDatabase:
     """A context manager: the database to benchmark on, with its connection details for worker processes."""
 
-    def __init__(self):
+    def __init__(self, *, gds: bool = False):
+        """``gds``: the managed instance loads Graph Data Science (the engine benchmark needs it)."""
+        self.gds = gds
         self.instance: ManagedNeo4j | None = None
         self.db: Database | None = None
 
@@ -46,7 +48,7 @@ class BenchDatabase:
         settings = load_settings()
         if settings.managed:
             data_dir = OUT / "neo4j"
-            self.instance = ManagedNeo4j(data_dir, free_port(), settings.cache_dir, heap=settings.heap)
+            self.instance = ManagedNeo4j(data_dir, free_port(), settings.cache_dir, heap=settings.heap, gds=self.gds)
             if self.instance.running_pid() is not None:
                 raise RefusedDatabase(f"a benchmark Neo4j already runs from {data_dir} (another benchmark?)")
             # A new store each run: empty by construction (and the launcher cannot restart on an old store: it

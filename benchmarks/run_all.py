@@ -1,4 +1,4 @@
-"""Every benchmark in turn (``make bench``): validation, loading, analysis, visualisation.
+"""Every benchmark in turn (``make bench``): validation, loading, analysis, engines (GDS), visualisation.
 
 Options (``--quick``, ``--timeout``, ``--results``) are passed to each script; sizes are each script's own
 defaults, so ``--sizes`` is not accepted here.
@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import analysis, load, validation, viz
+from . import analysis, engines, load, validation, viz
 
-SCRIPTS = (("validation", validation.main), ("load", load.main), ("analysis", analysis.main), ("viz", viz.main))
+SCRIPTS = (("validation", validation.main), ("load", load.main), ("analysis", analysis.main), ("engines", engines.main),
+           ("viz", viz.main))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,6 +142,15 @@ def _path_population(G: nx.Graph) -> _PathPopulation:
     return _PathPopulation(nodes, largest, work / len(nodes) if nodes else 0.0)
 
 
+def sample_size(n: int, work: float) -> int:
+    """Sources of a default sampled run (:func:`default_sample_size`) from the graph's figures: ``n`` nodes and
+    ``work``, the mean over the nodes of components of three or more nodes of the edges in their component.
+
+    The GDS engine computes the figures from GDS's components and degrees.
+    """
+    return _sample_size(n, _PathPopulation([], 0, work))
+
+
 def _sample_size(n: int, population: _PathPopulation) -> int:
     size = int(_SAMPLING_BUDGET // max(population.work, 1.0))
     return min(n, max(_MIN_SOURCES, min(_MAX_SOURCES, size)))
@@ -455,10 +464,25 @@ def structural_holes(G: nx.Graph, *, weight: str | None = "strength") -> dict[Ha
     {'constraint': 0.5, 'effective_size': 2.0, 'efficiency': 1.0}
     """
     nodes = list(G)
-    n = len(nodes)
-    if n == 0:
+    if not nodes:
         return {}
     A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, format="csr", dtype=float)
+    constraint, effective_size, efficiency = structural_hole_arrays(A)
+    return {
+        node: {"constraint": c, "effective_size": e, "efficiency": f}
+        for node, c, e, f in zip(nodes, constraint.tolist(), effective_size.tolist(), efficiency.tolist(), strict=True)
+    }
+
+
+def structural_hole_arrays(A: sp.sparray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Burt's constraint, effective size and efficiency of every node of a weighted adjacency matrix.
+
+    The computation behind :func:`structural_holes`, on ``A`` (n x n, ``A[i, j]`` the **strength** of the tie
+    i -> j; a symmetric matrix for an undirected network, as both engines give it). Returns three arrays in the
+    matrix's node order; NaN for an isolated node. The GDS engine runs it on the ties it streams from Neo4j.
+    """
+    n = A.shape[0]
+    A = sp.csr_array(A, dtype=float)
     A.setdiag(0)
     mutual = sp.csr_array(A + A.T)
     mutual.eliminate_zeros()
@@ -483,10 +507,7 @@ def structural_holes(G: nx.Graph, *, weight: str | None = "strength") -> dict[Ha
     isolated = degree == 0
     for values in (constraint, effective_size, efficiency):
         values[isolated] = math.nan
-    return {
-        node: {"constraint": c, "effective_size": e, "efficiency": f}
-        for node, c, e, f in zip(nodes, constraint.tolist(), effective_size.tolist(), efficiency.tolist(), strict=True)
-    }
+    return constraint, effective_size, efficiency
 
 
 def _triangle_wedges(S: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -584,12 +605,17 @@ def brokerage_roles(DG: nx.DiGraph, group: str | Mapping) -> dict[Hashable, dict
     # depend on how many of its predecessors and successors are in each group. All (predecessor, successor)
     # pairs are counted by group, then the few pairs that are not brokered (a -> b -> a, and closed two-paths
     # with an arc a -> c) are enumerated and taken off. The work is linear in the arcs plus the closed triads.
-    return _counted_roles(DG._succ, DG._pred, group_of)  # NetworkX's own adjacency dicts, read only
+    return counted_roles(DG._succ, DG._pred, group_of)  # NetworkX's own adjacency dicts, read only
 
 
-def _counted_roles(succ: Mapping[Hashable, Mapping], pred: Mapping[Hashable, Mapping], group_of: Mapping
-                   ) -> dict[Hashable, dict[str, int]]:
-    """:func:`brokerage_roles` from adjacency dicts: ``succ[b]`` and ``pred[b]`` map b's heads / tails to anything."""
+def counted_roles(succ: Mapping[Hashable, Mapping], pred: Mapping[Hashable, Mapping], group_of: Mapping
+                  ) -> dict[Hashable, dict[str, int]]:
+    """:func:`brokerage_roles` from adjacency dicts: ``succ[b]`` and ``pred[b]`` map b's heads / tails to anything.
+
+    Every node of ``succ`` gets its roles; its successors and predecessors, and the arcs among them (``succ`` of
+    those nodes), are all the counts depend on: the roles of ``b`` on its ego network equal those on the whole
+    network (what the GDS engine relies on).
+    """
     roles = {b: _pair_counts(pred[b], succ[b], b, group_of) for b in succ}
     for a, b, c in _unbrokered_two_paths(succ, pred):
         ga, gb, gc = group_of.get(a), group_of.get(b), group_of.get(c)
@@ -721,7 +747,7 @@ def rank_brokers(
 
     between = betweenness(G, weight="distance", seed=seed)
     holes = structural_holes(G, weight="strength")
-    roles = _counted_roles(succ, pred, country)
+    roles = counted_roles(succ, pred, country)
     rows = _broker_rows(G, country, between.scores, holes, roles)
     rows.sort(key=lambda r: (-_finite_or_zero(r["betweenness"]), -r["degree"], str(r["name"]), str(r["uri"])))
     metadata = {

@@ -22,8 +22,9 @@ class AnalysisResult:
 
     Attributes
     ----------
-    graph : nx.MultiDiGraph
-        The full graph analysed (the pictures draw it).
+    graph : nx.MultiDiGraph or None
+        The full graph analysed (the pictures draw it); None under the GDS engine (:mod:`graph_loader.engines`),
+        which never reads it.
     brokers : list of dict
         Every actor of the organisation network, best broker first, with its measures
         (see :func:`graph_loader.analysis.brokers.rank_brokers`).
@@ -75,10 +76,37 @@ class AnalysisResult:
     def coalitions_note(self) -> str:
         """One line on the partition: method, modularity, stability across seeds, actors left out."""
         c = self.coalitions
-        stab = c.get("stability") or {}
-        return (f"{c['method']} ({c['backend']}), modularity {c['modularity']:.3f}, stability across "
-                f"{stab.get('runs')} seeds: mean ARI {stab.get('mean_ari', float('nan')):.2f}; "
-                f"{c.get('singletons', 0)} actors in no coalition")
+        stab = c.get("stability")
+        stable = (f"stability across {stab.get('runs')} seeds: mean ARI {stab.get('mean_ari', float('nan')):.2f}"
+                  if stab else "stability not measured")
+        return (f"{c['method']} ({c['backend']}), modularity {c['modularity']:.3f}, {stable}; "
+                f"{c.get('singletons', 0)} actors in no coalition" + (f"; {c['note']}" if c.get("note") else ""))
+
+
+#: Prefix of the node properties the scores are stored under (as :mod:`graph_loader.neo4j.scores` writes them).
+STORED_PREFIX = "score_"
+
+
+def stored_scores(G: nx.Graph) -> dict[str, dict]:
+    """``{measure: {uri: value}}`` of the ``score_*`` attributes the nodes of ``G`` carry (read from Neo4j).
+
+    Whichever engine wrote them (``analyze --engine networkx`` or ``gds``), they mean the same; empty when the
+    graph holds none (files read offline, or no analysis run yet).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", uri="a", score_betweenness=0.5, score_coalition=1)
+    >>> stored_scores(G)
+    {'betweenness': {'a': 0.5}, 'coalition': {'a': 1}}
+    """
+    found: dict[str, dict] = {}
+    for v, data in G.nodes(data=True):
+        for key, value in data.items():
+            if key.startswith(STORED_PREFIX) and value is not None:
+                found.setdefault(key[len(STORED_PREFIX):], {})[data.get("uri", v)] = value
+    return found
 
 
 def analyse(G: nx.MultiDiGraph, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,

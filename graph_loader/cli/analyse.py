@@ -38,31 +38,72 @@ def _rdf_option(func):
         click.option("--offline", is_flag=True, help="Analyse the seed corpus files without Neo4j.")(func))
 
 
-@main.command()
-@click.argument("what", type=click.Choice(["brokers", "coalitions", "summary"]))
-@click.option("--projection", type=click.Choice(["organisations", "affiliation-projection"]),
-              default="organisations", show_default=True)
-@click.option("--method", type=click.Choice(["louvain", "leiden"]), default="louvain", show_default=True)
-@click.option("--top", type=int, default=15, show_default=True, help="How many brokers to show.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--no-write", is_flag=True, help="Do not write the scores back to Neo4j.")
-@_rdf_option
-@reports_errors
-def analyze(what, projection, method, top, seed, fmt, no_write, from_rdf, offline):
-    """Find brokers and coalitions with NetworkX; write scores back to Neo4j as score_* properties."""
+def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline):
+    """The analysis by the engine ``--engine`` asks for (``auto``: see :func:`graph_loader.engines.choose_engine`)."""
     from ..analysis.summary import analyse
-    from ..report.rows import to_json
+    from ..engines import choose_engine
 
-    G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
-    result = analyse(G, projection=projection, method=method, seed=seed)
-    if db is not None:
+    if from_rdf or offline:
+        if engine == "gds":
+            raise click.UsageError("--engine gds needs Neo4j (drop --offline/--from-rdf)")
+        G, _ = _full_graph(from_rdf)
+        echo("Engine: networkx (reading files, not Neo4j).")
+        return analyse(G, projection=projection, method=method, seed=seed)
+    from ..neo4j.connection import connect
+
+    db = connect(echo=echo)
+    try:
+        chosen, why = choose_engine(engine, db)
+        echo(f"Engine: {chosen} ({why}).")
+        if chosen == "gds":
+            from ..engines.gds import analyse_gds
+
+            result = analyse_gds(db, projection=projection, method=method, seed=seed, top=top,
+                                 write=not no_write)
+            meta = result.brokers_meta
+            echo(f"GDS: projected {meta['nodes']:,} agents and {meta['edges']:,} ties in "
+                 f"{meta['seconds']['project']:.1f} s; {meta['components']:,} components, main core "
+                 f"k={meta['main_core']['k']} ({meta['main_core']['size']} agents).")
+            if not no_write:
+                echo("Wrote scores (betweenness, constraint, effective_size, efficiency, degree, coalition for "
+                     f"every agent; brokerage roles for the {len(result.brokers)} brokers shown) as score_* "
+                     "properties.")
+            return result
+        from ..neo4j.read import read_property_graph
+        from ..ontology.schema import load_schema
+
+        result = analyse(read_property_graph(db).to_networkx(load_schema()), projection=projection,
+                         method=method, seed=seed)
         if not no_write:
             from ..neo4j.scores import write_scores
 
             count = write_scores(db, result.scores)
             echo(f"Wrote scores ({', '.join(sorted(result.scores))}) to {count} nodes as score_* properties.")
+        return result
+    finally:
         db.close()
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["brokers", "coalitions", "summary"]))
+@click.option("--projection", type=click.Choice(["organisations", "affiliation-projection"]),
+              default="organisations", show_default=True)
+@click.option("--method", type=click.Choice(["louvain", "leiden"]), default="louvain", show_default=True)
+@click.option("--engine", type=click.Choice(["networkx", "gds", "auto"]), default="networkx", show_default=True,
+              help="networkx: the graph read into this process (igraph for large networks); gds: Graph Data "
+                   "Science inside Neo4j, for graphs too large for one Python process; auto: gds when the server "
+                   "has it and the network has more than 250,000 agents.")
+@click.option("--top", type=click.IntRange(1), default=15, show_default=True, help="How many brokers to show.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--no-write", is_flag=True, help="Do not write the scores back to Neo4j.")
+@_rdf_option
+@reports_errors
+def analyze(what, projection, method, engine, top, seed, fmt, no_write, from_rdf, offline):
+    """Find brokers and coalitions (NetworkX here, or GDS in Neo4j); write scores back as score_* properties."""
+    from ..report.rows import to_json
+
+    result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline)
     if what in ("brokers", "summary"):
         rows = result.brokers[:top]
         if fmt == "json" and what == "brokers":
@@ -117,8 +158,17 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
             db.close()
     scores, groups = None, None
     if size_by != "degree" or color_by == "coalition":
-        result = analyse(G)
-        scores, groups = result.broker_scores, result.groups
+        from ..analysis.summary import stored_scores
+
+        stored = stored_scores(G) if db is not None else {}
+        needed = ({size_by} - {"degree"}) | ({"coalition"} if color_by == "coalition" else set())
+        if stored and needed <= stored.keys():  # written by `analyze`, whichever engine ran
+            echo(f"Using the score_* properties stored in Neo4j ({', '.join(sorted(needed))}).")
+            scores = {k: v for k, v in stored.items() if k != "coalition"}
+            groups = stored.get("coalition", {})
+        else:
+            result = analyse(G)
+            scores, groups = result.broker_scores, result.groups
     options = DrawOptions(styles=load_schema().styles(), color_by=color_by, size_by=size_by, scores=scores,
                           groups=groups, title=title)
     if out.suffix.lower() == ".html":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..neo4j.plugins import GDS_VERSION
 from ..settings import load_settings
 from .app import (
     echo,
@@ -30,12 +31,12 @@ def _instance_options(func):
     return func
 
 
-def _instance(port, data_dir, http_port=None):
+def _instance(port, data_dir, http_port=None, gds=True):
     from ..neo4j.connection import managed_instance
 
     settings = load_settings()
     echo(f"Using {settings.describe(managed_data_dir=data_dir)}.")
-    return managed_instance(settings, port=port, data_dir=data_dir, http_port=http_port)
+    return managed_instance(settings, port=port, data_dir=data_dir, http_port=http_port, gds=gds)
 
 
 def _print_status(status) -> None:
@@ -53,14 +54,17 @@ def _print_status(status) -> None:
 @click.option("--http-port", type=click.IntRange(1, 65535), default=None,
               help="HTTP port on 127.0.0.1 for Neo4j Browser (default: DKG_NEO4J_HTTP_PORT or 17474).")
 @click.option("--timeout", type=float, default=180.0, show_default=True, help="Seconds to wait for Bolt.")
+@click.option("--gds/--no-gds", default=True, show_default=True,
+              help="Load the Graph Data Science library (gds.* procedures; jars fetched once, about 15 MB).")
 @reports_errors
-def start(port, data_dir, http_port, timeout):
+def start(port, data_dir, http_port, timeout, gds):
     """Start the instance; returns once Bolt and HTTP answer (a no-op when it already runs)."""
-    instance = _instance(port, data_dir, http_port)
+    instance = _instance(port, data_dir, http_port, gds)
     already = instance.running_pid() is not None
     status = instance.start(timeout=timeout, echo=echo)
     if not already:
-        echo("Started.")
+        echo("Started." + (f" Graph Data Science {GDS_VERSION} loaded (gds.* procedures)." if gds
+                           else " Without Graph Data Science (--no-gds)."))
     elif status.port != instance.port:
         echo(f"[yellow]Already running on port {status.port}, not on {instance.port}:[/yellow] this data folder "
               f"is served at {status.uri}. To change the port: `diaspora-kg neo4j stop --data-dir "

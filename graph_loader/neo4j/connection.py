@@ -31,8 +31,11 @@ CONNECTION_LOST = (ServiceUnavailable, SessionExpired, IncompleteCommit, Connect
 
 
 def managed_instance(settings: Settings, *, port: int | None = None, data_dir=None,
-                     http_port: int | None = None) -> ManagedNeo4j:
-    """The managed local instance the settings (or explicit ``port``/``data_dir``/``http_port``) describe."""
+                     http_port: int | None = None, gds: bool = True) -> ManagedNeo4j:
+    """The managed local instance the settings (or explicit ``port``/``data_dir``/``http_port``) describe.
+
+    ``gds``: load the Graph Data Science library when it starts (the default; ``neo4j start --no-gds`` skips it).
+    """
     return ManagedNeo4j(
         data_dir=data_dir or settings.managed_data_dir,
         port=port or settings.managed_port,
@@ -40,6 +43,7 @@ def managed_instance(settings: Settings, *, port: int | None = None, data_dir=No
         cache_dir=settings.cache_dir,
         heap=settings.heap,
         allow_url_import=settings.allow_url_import,
+        gds=gds,
     )
 
 

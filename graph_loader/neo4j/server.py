@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ..errors import ServerError
 from ..resources import launcher_dir
-from . import jars
+from . import jars, plugins
 
 NEO4J_VERSION = "5.26.30"
 #: Neo4j Browser from Maven Central (the newest published there), served by the HTTP connector at /browser/.
@@ -138,16 +138,22 @@ class ManagedNeo4j:
     allow_url_import : bool
         Let ``LOAD CSV`` fetch http(s)/ftp URLs. Off by default: file URLs then reach only ``home/import`` and no
         query can make the server send a request.
+    gds : bool
+        Load the Graph Data Science library (``gds.*`` procedures, :mod:`.plugins`): its jars are fetched into
+        ``<cache>/gds/<version>/lib`` once, put on the classpath and copied into ``home/plugins``. Without it
+        nothing of GDS is fetched, and a start takes GDS's jars out of ``home/plugins`` again.
     """
 
     def __init__(self, data_dir: Path, port: int, cache_dir: Path, heap: str = "2g", *,
-                 allow_url_import: bool = False, http_port: int = 0):
+                 allow_url_import: bool = False, http_port: int = 0, gds: bool = False):
         self.data_dir = Path(data_dir).resolve()
         self.port = port
         self.http_port = http_port
         self.artifacts = Path(cache_dir).resolve() / "neo4j" / NEO4J_VERSION
         self.heap = heap
         self.allow_url_import = allow_url_import
+        self.gds = gds
+        self.cache_dir = Path(cache_dir).resolve()
 
     # -- paths ---------------------------------------------------------------------------------------------
     @property
@@ -194,6 +200,15 @@ class ManagedNeo4j:
         jars.ensure_jars(lib, LAUNCHER_DIR / "pom.xml", JAR_CHECKSUMS, what="Neo4j", version=NEO4J_VERSION,
                          properties={"neo4j.version": NEO4J_VERSION}, fetched_by=FETCHED_BY, hint=NO_JAVA_HINT,
                          echo=echo)
+
+    def _classpath(self, echo=print) -> str:
+        """The launcher's classpath: Neo4j's jars, and GDS's when ``gds`` (also copied into ``home/plugins``)."""
+        if not self.gds:
+            plugins.remove(self.home_dir)
+            return f"{self.lib_dir}/*"
+        lib = plugins.ensure_gds_jars(self.cache_dir, hint=NO_JAVA_HINT, echo=echo)
+        plugins.install(lib, self.home_dir)
+        return f"{self.lib_dir}/*:{lib}/*"
 
     # -- credentials ---------------------------------------------------------------------------------------
     def password(self) -> str:
@@ -280,7 +295,7 @@ class ManagedNeo4j:
                "DKG_NEO4J_ALLOW_URL_IMPORT": "true" if self.allow_url_import else "false"}
         cmd = [
             "java", f"-Xmx{self.heap}", "-Xms512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-            "-Dfile.encoding=UTF-8", "-cp", f"{self.lib_dir}/*",
+            "-Dfile.encoding=UTF-8", "-cp", self._classpath(echo),
             str(LAUNCHER_SOURCE), str(self.home_dir), str(self.port), str(self.http_port),
             str(DEFAULT_PAGECACHE_MB), str(DEFAULT_TX_MEMORY_MB),
         ]

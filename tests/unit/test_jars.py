@@ -43,3 +43,37 @@ def test_cypher_shell_ships_its_pom_and_checksums():
     names = read_checksums(shell.JAR_CHECKSUMS)
     assert f"cypher-shell-{shell.CYPHER_SHELL_VERSION}.jar" in names and len(names) > 20
     assert f"<cypher-shell.version>{shell.CYPHER_SHELL_VERSION}<" in shell.POM.read_text(encoding="utf-8")
+
+
+def test_gds_ships_its_pom_and_checksums():
+    from graph_loader.neo4j import plugins
+
+    names = read_checksums(plugins.JAR_CHECKSUMS)
+    for module in ("proc", "proc-sysinfo", "opengds-extension", "open-model-catalog", "open-write-services"):
+        assert f"{module}-{plugins.GDS_VERSION}.jar" in names
+    assert not any(n.startswith(("jackson-core-", "slf4j-api-", "eclipse-collections-")) for n in names)
+    assert f"<gds.version>{plugins.GDS_VERSION}<" in plugins.POM.read_text(encoding="utf-8")
+
+
+def test_gds_plugins_folder_holds_the_checked_jars_only(tmp_path, monkeypatch):
+    from graph_loader.neo4j import plugins
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "proc.jar").write_bytes(b"p")
+    checksums = tmp_path / "gds.sha256"
+    checksums.write_text(f"{hashlib.sha256(b'p').hexdigest()}  proc.jar\n", encoding="utf-8")
+    monkeypatch.setattr(plugins, "JAR_CHECKSUMS", checksums)
+    home = tmp_path / "home"
+    folder = plugins.install(lib, home)
+    assert sorted(p.name for p in folder.iterdir()) == ["proc.jar"]
+    (folder / "proc.jar").write_bytes(b"altered")
+    plugins.install(lib, home)  # an altered copy is replaced by the checked one
+    assert (folder / "proc.jar").read_bytes() == b"p"
+    plugins.remove(home)  # a start without GDS
+    assert not list(folder.glob("*.jar"))
+    (folder / "planted.jar").write_bytes(b"x")
+    for action in (lambda: plugins.install(lib, home), lambda: plugins.remove(home)):
+        with pytest.raises(ServerError) as caught:
+            action()
+        assert "planted.jar" in caught.value.message and (folder / "planted.jar").exists()

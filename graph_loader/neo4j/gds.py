@@ -1,0 +1,342 @@
+"""Graph Data Science on the server: projecting the organisation network in Neo4j and running GDS procedures on it.
+
+Plain ``CALL gds.…`` through the project's own driver connection (:class:`~.connection.Database`), not the
+``graphdatascience`` Python client: that client pulls in pandas (tens of MB in a process meant to stay small at
+10^6 agents), has its own driver requirements, and returns data frames where this module wants NumPy arrays; every
+call here is one parameterised Cypher statement.
+
+Everything the network is made of (which labels make an agent, which relationship types make a direct tie and
+how strong, which shared affiliations count) arrives as plain data (:class:`TieSpec`), built by the caller from
+:mod:`graph_loader.analysis.projections`: this module holds the Cypher, never the definitions. Node ids in every
+result are the ids GDS streams for a Cypher projection: Neo4j's own node ids (``id(n)``), which stay valid while the
+graph is not changed.
+
+The projection (:func:`project_organisations`) builds, in one Cypher aggregation, an undirected GDS graph with
+one relationship per tied pair of agents and every agent as a node (tied or not), with
+
+``strength``
+    the sum over the kinds of tie joining the pair of the direct tie strengths (each kind once per pair, either
+    direction) plus, per shared project or programme, the shared-affiliation strength;
+``distance``
+    ``1 / strength``, the length betweenness uses;
+``arcs``
+    which arcs the *directed* organisation network has between the pair: 1 from the lower node id to the higher,
+    2 the other way, 3 both (symmetric ties and shared affiliations are both ways).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from neo4j.exceptions import Neo4jError
+
+from ..errors import QueryError
+from ..model import PropertyGraph
+from ..ontology.schema import RESOURCE_LABEL, quote_name
+from .connection import Database
+from .scores import CLEAR, SCORE_PREFIX
+
+#: Rows per write transaction when scores are written back.
+WRITE_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class TieSpec:
+    """What makes the organisation network, as plain data (from :mod:`graph_loader.analysis.projections`).
+
+    Attributes
+    ----------
+    agent_labels : tuple of str
+        A node with any of these labels is an agent.
+    affiliation_labels : tuple of str
+        Labels of the projects and programmes agents share.
+    direct : dict
+        ``{relationship type: strength}`` of the direct ties between two agents (dimensionless).
+    symmetric : tuple of str
+        Direct tie types with no direction (both arcs in the directed network).
+    shared : dict
+        ``{kind: (relationship types to the shared project or programme, strength per shared one)}``.
+    """
+
+    agent_labels: tuple[str, ...]
+    affiliation_labels: tuple[str, ...]
+    direct: dict[str, float]
+    symmetric: tuple[str, ...]
+    shared: dict[str, tuple[tuple[str, ...], float]] = field(default_factory=dict)
+
+
+def gds_version(db: Database) -> str | None:
+    """The GDS version the server runs (``gds.version()``), or None when it has no GDS."""
+    rows = db.read("SHOW FUNCTIONS YIELD name WHERE name = $name RETURN count(*) AS found", {"name": "gds.version"})
+    if not rows or not rows[0]["found"]:
+        return None
+    return db.read("RETURN gds.version() AS version")[0]["version"]
+
+
+def count_agents(db: Database, spec: TieSpec) -> int:
+    """How many agents the organisation network has (its node count), from the label counts."""
+    labels = "|".join(map(quote_name, spec.agent_labels))
+    return db.read(f"MATCH (a:{RESOURCE_LABEL}&({labels})) RETURN count(a) AS n")[0]["n"]
+
+
+def _projection_query(spec: TieSpec) -> str:
+    """The Cypher aggregation that projects the organisation network (see the module's docstring)."""
+    agents = "|".join(map(quote_name, spec.agent_labels))
+    affiliations = "|".join(map(quote_name, spec.affiliation_labels))
+    direct = "|".join(map(quote_name, spec.direct))
+    agent = f"{RESOURCE_LABEL}&({agents})"
+    branches = [
+        # every agent, tied or not
+        f"MATCH (a:{agent}) RETURN a AS low, null AS high, null AS strength, null AS arcs",
+        # direct ties: each kind once per pair, whatever its direction and however many sources assert it
+        f"MATCH (a:{agent})-[r:{direct}]->(b:{agent}) WHERE a <> b "
+        "WITH CASE WHEN id(a) < id(b) THEN a ELSE b END AS low, CASE WHEN id(a) < id(b) THEN b ELSE a END AS high, "
+        "type(r) AS kind, CASE WHEN type(r) IN $symmetric THEN 3 WHEN id(a) < id(b) THEN 1 ELSE 2 END AS arc "
+        "WITH low, high, kind, max(arc % 2) AS forward, max(arc / 2) AS backward "
+        "RETURN low, high, $direct[kind] AS strength, forward + 2 * backward AS arcs",
+    ]
+    for types, _ in spec.shared.values():
+        shared = "|".join(map(quote_name, types))
+        # each pair of distinct agents tied to the same project or programme by these types: one row per one
+        branches.append(
+            f"MATCH (p:{RESOURCE_LABEL}&({affiliations})) "
+            f"CALL (p) {{ MATCH (a:{agent})-[:{shared}]->(p) RETURN collect(DISTINCT a) AS members }} "
+            "WITH members WHERE size(members) > 1 "
+            "UNWIND range(0, size(members) - 2) AS i UNWIND range(i + 1, size(members) - 1) AS j "
+            "WITH members[i] AS x, members[j] AS y "
+            "RETURN CASE WHEN id(x) < id(y) THEN x ELSE y END AS low, CASE WHEN id(x) < id(y) THEN y ELSE x END "
+            f"AS high, $shared[{len(branches) - 2}] AS strength, 3 AS arcs"
+        )
+    union = " UNION ALL ".join(branches)
+    return (
+        f"CALL () {{ {union} }} "
+        "WITH low, high, sum(strength) AS strength, max(arcs % 2) + 2 * max(arcs / 2) AS arcs "
+        "WITH gds.graph.project($name, low, high, {relationshipProperties: CASE WHEN high IS NULL THEN null "
+        "ELSE {strength: strength, distance: 1.0 / strength, arcs: arcs} END}, "
+        "{undirectedRelationshipTypes: ['*']}) AS g "
+        "RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships"
+    )
+
+
+@dataclass
+class ProjectedGraph:
+    """A graph in GDS's catalogue: its name, size and how long projecting took (seconds)."""
+
+    name: str
+    nodes: int
+    relationships: int  # each undirected tie counts twice, as GDS stores it
+    seconds: float
+
+    @property
+    def ties(self) -> int:
+        """Tied pairs (undirected relationships)."""
+        return self.relationships // 2
+
+
+@contextmanager
+def organisation_projection(db: Database, spec: TieSpec) -> Iterator[ProjectedGraph]:
+    """Project the organisation network into GDS's catalogue for the ``with`` block, then drop it."""
+    graph = project_organisations(db, spec)
+    try:
+        yield graph
+    finally:
+        drop(db, graph.name)
+
+
+def project_organisations(db: Database, spec: TieSpec, name: str | None = None) -> ProjectedGraph:
+    """Project the organisation network (see the module's docstring) under ``name`` (default: a fresh one)."""
+    name = name or f"dkg-organisations-{secrets.token_hex(4)}"
+    params = {"name": name, "symmetric": list(spec.symmetric), "direct": dict(spec.direct),
+              "shared": [strength for _, strength in spec.shared.values()]}
+    started = time.perf_counter()
+    row = db.write(_projection_query(spec), params)[0]
+    return ProjectedGraph(name, row["nodes"], row["relationships"], time.perf_counter() - started)
+
+
+def drop(db: Database, name: str) -> None:
+    """Remove a graph from GDS's catalogue (nothing happens when it is not there)."""
+    db.write("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName", {"name": name})
+
+
+def _columns(db: Database, query: str, params: dict, names: tuple[str, ...], dtypes: tuple) -> list[np.ndarray]:
+    """Stream a query's rows into one NumPy array per column (no row is kept as a Python object)."""
+    columns: list[list] = [[] for _ in names]
+    with db.connection_guard(), db.session() as session:
+        try:
+            for record in session.run(query, params):
+                for column, name in zip(columns, names, strict=True):
+                    column.append(record[name])
+        except Neo4jError as exc:  # one message, as Database.read gives
+            raise QueryError(f"Neo4j refused the query: {exc.message or exc}", code=exc.code) from exc
+    return [np.asarray(column, dtype=dtype) for column, dtype in zip(columns, dtypes, strict=True)]
+
+
+def node_values(db: Database, procedure_call: str, value: str, params: dict,
+                dtype=float) -> tuple[np.ndarray, np.ndarray]:
+    """``(node ids, values)`` of a streaming procedure yielding ``nodeId`` and ``value``, ordered by node id."""
+    ids, values = _columns(db, f"{procedure_call} YIELD nodeId, {value} RETURN nodeId, {value} AS value",
+                           params, ("nodeId", "value"), (np.int64, dtype))
+    order = np.argsort(ids, kind="stable")
+    return ids[order], values[order]
+
+
+def betweenness(db: Database, graph: str, *, sampling_size: int | None = None,
+                seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """GDS betweenness on ``distance`` (unnormalised: on an undirected graph each pair counts once, as NetworkX).
+
+    With ``sampling_size`` GDS searches from that many sources, chosen with a probability that grows with the
+    node's degree (``RandomDegreeSelectionStrategy``), and returns the unscaled sums over them.
+    """
+    config = {"relationshipWeightProperty": "distance"}
+    if sampling_size is not None:
+        config.update(samplingSize=sampling_size, samplingSeed=seed if seed is not None else 0)
+    return node_values(db, "CALL gds.betweenness.stream($graph, $config)", "score",
+                       {"graph": graph, "config": config})
+
+
+def degrees(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each node's number of tied agents (one undirected relationship per pair)."""
+    return node_values(db, "CALL gds.degree.stream($graph, {})", "score", {"graph": graph}, np.int64)
+
+
+def core_numbers(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each node's k-core number (``gds.kcore``), unweighted."""
+    return node_values(db, "CALL gds.kcore.stream($graph, {})", "coreValue", {"graph": graph}, np.int64)
+
+
+def components(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each node's weakly connected component (``gds.wcc``): an arbitrary id shared by the component."""
+    return node_values(db, "CALL gds.wcc.stream($graph, {})", "componentId", {"graph": graph}, np.int64)
+
+
+#: Community procedures by method name.
+COMMUNITY_PROCEDURES = {"louvain": "gds.louvain", "leiden": "gds.leiden"}
+
+
+def communities(db: Database, graph: str, method: str, *, seed: int | None = 0,
+                resolution: float = 1.0) -> tuple[np.ndarray, np.ndarray, float]:
+    """``(node ids, community ids, modularity)`` of a Louvain or Leiden run weighted by ``strength``.
+
+    Louvain runs on one thread (``concurrency: 1``): GDS's Louvain takes no seed and is deterministic only then.
+    Leiden takes ``seed`` as ``randomSeed``; ``resolution`` is GDS's ``gamma`` (Leiden) / ``tolerance``-free
+    modularity resolution. The modularity is the one GDS reports for the partition (weighted by ``strength``).
+    """
+    if method not in COMMUNITY_PROCEDURES:
+        raise ValueError(f"unknown community method {method!r}; use one of {sorted(COMMUNITY_PROCEDURES)}")
+    prop = f"dkg_{method}_{secrets.token_hex(4)}"
+    config: dict = {"mutateProperty": prop, "relationshipWeightProperty": "strength", "concurrency": 1}
+    if method == "leiden":
+        config.update(gamma=resolution, randomSeed=seed if seed is not None else 0)
+    elif resolution != 1.0:
+        raise ValueError("GDS's Louvain optimises modularity at resolution 1 only")
+    call = f"CALL {COMMUNITY_PROCEDURES[method]}.mutate($graph, $config) YIELD modularity RETURN modularity"
+    modularity = db.write(call, {"graph": graph, "config": config})[0]["modularity"]
+    try:
+        ids, labels = node_values(db, "CALL gds.graph.nodeProperty.stream($graph, $property)", "propertyValue",
+                                  {"graph": graph, "property": prop}, np.int64)
+    finally:
+        db.write("CALL gds.graph.nodeProperties.drop($graph, [$property]) YIELD propertiesRemoved "
+                 "RETURN propertiesRemoved", {"graph": graph, "property": prop})
+    return ids, labels, float(modularity)
+
+
+def ties(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every tie's ``(source ids, target ids, strengths, arcs)``, each undirected tie in both directions.
+
+    ``arcs`` says which arcs of the directed network join the pair (1: lower id to higher, 2: back, 3: both).
+    """
+    source, target, name, value = _columns(
+        db, "CALL gds.graph.relationshipProperties.stream($graph, ['strength', 'arcs']) "
+            "YIELD sourceNodeId, targetNodeId, relationshipProperty, propertyValue "
+            "RETURN sourceNodeId AS s, targetNodeId AS t, relationshipProperty = 'arcs' AS a, propertyValue AS w",
+        {"graph": graph}, ("s", "t", "a", "w"), (np.int64, np.int64, bool, float))
+    # one relationship per ordered pair: sorting by (source, target, property) pairs each tie's two values
+    order = np.lexsort((name, target, source))
+    source, target, name, value = source[order], target[order], name[order], value[order]
+    strength, arcs = ~name, name
+    return source[strength], target[strength], value[strength], value[arcs].astype(np.int64)
+
+
+def uris(db: Database, ids: Iterable[int]) -> list[str | None]:
+    """The ``uri`` of each node id, in order (None for a node without one)."""
+    ids = [int(i) for i in ids]
+    found: list[str | None] = []
+    for start in range(0, len(ids), WRITE_BATCH):
+        rows = db.read("UNWIND $ids AS i OPTIONAL MATCH (n) WHERE id(n) = i RETURN n.uri AS uri",
+                       {"ids": ids[start:start + WRITE_BATCH]})
+        found += [row["uri"] for row in rows]
+    return found
+
+
+def read_neighbourhood(db: Database, ids: Iterable[int], follow: Iterable[str], *, hop_types: Iterable[str] = (),
+                       hop_labels: Iterable[str] = ()) -> tuple[PropertyGraph, dict[int, str]]:
+    """The nodes ``ids``, what their chains of ``follow`` ties reach, and the relationships among all of them.
+
+    Also included: the nodes one ``hop_types`` relationship away (either direction) that carry one of
+    ``hop_labels`` (the projects and programmes members are bound to). Returns the
+    :class:`~graph_loader.model.PropertyGraph` (keyed by ``uri``) and ``{node id: uri}`` of ``ids``.
+    """
+    follow_types = "|".join(map(quote_name, follow))
+    wanted = sorted(set(int(i) for i in ids))
+    reached = set(wanted)
+    frontier = wanted
+    while frontier and follow_types:
+        rows = db.read(f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[:{follow_types}]->(b:{RESOURCE_LABEL}) "
+                       "WHERE id(a) = i RETURN DISTINCT id(b) AS b", {"ids": frontier})
+        frontier = [r["b"] for r in rows if r["b"] not in reached]
+        reached.update(frontier)
+    hop_types, hop_labels = list(hop_types), list(hop_labels)
+    if hop_types and hop_labels:
+        rows = db.read(f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[:{'|'.join(map(quote_name, hop_types))}]-"
+                       f"(b:{RESOURCE_LABEL}&({'|'.join(map(quote_name, hop_labels))})) "
+                       "WHERE id(a) = i RETURN DISTINCT id(b) AS b", {"ids": wanted})
+        reached.update(r["b"] for r in rows)
+    graph = PropertyGraph()
+    uri_of: dict[int, str] = {}
+    nodes = sorted(reached)
+    for record in db.read("UNWIND $ids AS i MATCH (n:Resource) WHERE id(n) = i "
+                          "RETURN i, n.uri AS uri, labels(n) AS labels, properties(n) AS props", {"ids": nodes}):
+        if record["uri"] is None:
+            continue
+        graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
+        uri_of[record["i"]] = record["uri"]
+    for record in db.read(f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
+                          "WHERE id(a) = i AND id(b) IN $ids AND r.uri IS NOT NULL "
+                          "RETURN r.uri AS uri, type(r) AS type, a.uri AS start, b.uri AS end, properties(r) AS props",
+                          {"ids": nodes}):
+        graph.relationships[record["uri"]] = {"type": record["type"], "start": record["start"],
+                                              "end": record["end"], "props": dict(record["props"])}
+    return graph, {i: uri_of[i] for i in wanted if i in uri_of}
+
+
+def write_node_scores(db: Database, ids: np.ndarray, scores: dict[str, np.ndarray]) -> int:
+    """Write ``{measure: values aligned with ids}`` as ``score_<measure>``; NaN values are left out.
+
+    Old values of those measures are cleared first, on every node, as :func:`.scores.write_scores` does.
+    Returns the number of nodes that received a score.
+    """
+    keys = [SCORE_PREFIX + measure for measure in scores]
+    db.write(CLEAR, {"prefix": SCORE_PREFIX, "keys": keys, "nulls": dict.fromkeys(keys)})
+    written = 0
+    query = ("UNWIND $rows AS row MATCH (n) WHERE id(n) = row.id "
+             "SET n += row.scores")
+    measures = list(scores.items())
+    for start in range(0, len(ids), WRITE_BATCH):
+        rows = []
+        for offset, node in enumerate(ids[start:start + WRITE_BATCH].tolist()):
+            values = {}
+            for measure, column in measures:
+                value = column[start + offset]
+                if value is not None and value == value:  # NaN / None: no score
+                    values[SCORE_PREFIX + measure] = value.item() if isinstance(value, np.generic) else value
+            if values:
+                rows.append({"id": node, "scores": values})
+        if rows:
+            db.write(query, {"rows": rows})
+            written += len(rows)
+    return written
