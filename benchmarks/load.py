@@ -17,9 +17,9 @@ Each load runs in a fresh Python process and is timed as a whole process (start-
 goals compare those times. The table also gives ``load()``'s own time and, for ours, the time spent reading and
 mapping, validating and writing (with the importer, *write* includes the CSV files, the import, the schema),
 the peak resident memory of the Python process and its children, and the peak of Neo4j's JVM during the load
-(psutil, every 50 ms). ``--profile`` adds, after the measured runs, one more run of each
-of our loads under cProfile (so profiling does not slow the measured ones), writes it to ``benchmarks/out/`` and
-prints its top functions.
+(psutil, every 50 ms). The managed instance runs as ``neo4j start`` runs it, with Graph Data Science loaded.
+``--profile`` adds, after the measured runs, one more run of each of our loads under cProfile (so profiling does
+not slow the measured ones), writes it to ``benchmarks/out/`` and prints its top functions.
 
 Run: ``python -m benchmarks.load --sizes 10000,100000,1000000`` (``--quick`` for a smoke run).
 """
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         tools.remove("rdflib-neo4j")
 
     rows, notes = [], []
-    with BenchDatabase() as bench:
+    with BenchDatabase(gds=True) as bench:
         about = machine(**{"neo4j": bench.version, "rdflib-neo4j": package_version("rdflib-neo4j"),
                            "rdflib": package_version("rdflib"), "pyshacl": package_version("pyshacl")})
         for size in args.sizes:

@@ -154,7 +154,6 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     if method not in METHODS:
         raise UsageError(f"unknown load method {method!r}", hint=f"use one of {', '.join(METHODS)}")
     started = time.perf_counter()
-    schema = schema or load_schema()
     all_files = inspect_paths(paths)
     loaded = ledger.loaded_state(db, [f.key for f in all_files])
     changed = [f for f in all_files if force or loaded.get(f.key) != (f.sha256, True)]
@@ -162,6 +161,7 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     if not changed:
         return LoadReport(reports, None, dry_run, time.perf_counter() - started)
 
+    schema = schema or load_schema()  # after the check above: an unchanged reload costs one hash per file
     prepared = prepare_sources(changed, schema)
     attach_relationship_updates(prepared, ledger.relationships_by_uri(db, untyped_nodes(prepared)))
     warn_untyped(prepared, ledger.typed_uris(db, untyped_nodes(prepared)))

@@ -116,7 +116,8 @@ def _online(result: RunResult, db, schema, step, echo) -> None:
     result.load = report.to_dict()
     statuses = [f.status for f in report.files]
     echo(f"           {statuses.count('loaded') + statuses.count('reloaded')} file(s) loaded, "
-         f"{statuses.count('unchanged')} unchanged")
+         f"{statuses.count('unchanged')} unchanged"
+         + (f"; written with {report.method}: {report.method_reason}" if report.method else ""))
     result.counts = label_counts(db)
 
     def questions():

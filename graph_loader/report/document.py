@@ -70,6 +70,9 @@ def render_markdown(result) -> str:
         lines += [f"Load: nodes {totals['nodes']}, relationships {totals['relationships']} "
                   f"(validation: {result.load['validation']['violations'] if result.load.get('validation') else 0} "
                   "violations).", ""]
+    if result.load and result.load.get("method"):
+        writer = "Neo4j's bulk importer" if result.load["method"] == "import" else "Bolt transactions"
+        lines += [f"Written with {writer} ({result.load['method_reason']}).", ""]
     if result.questions:
         lines += ["## The questions", ""]
         for question in result.questions:

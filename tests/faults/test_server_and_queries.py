@@ -181,7 +181,8 @@ def test_neo4j_killed_mid_load_says_so_and_the_same_load_resumes(tmp_path):
     instance.start(echo=lambda m: None)
     env = managed_env(port, data_dir)
     try:
-        loader = subprocess.Popen([*CLI, "load", "--batch-size", "500", str(path)], env=env,
+        # Bolt: a first load this size would go through the bulk importer (its kill: test_bulk_import.py).
+        loader = subprocess.Popen([*CLI, "load", "--method", "bolt", "--batch-size", "500", str(path)], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         with open_database(instance.uri, "neo4j", instance.password(), "neo4j") as db:
             deadline = time.monotonic() + 120
