@@ -84,6 +84,10 @@ def plan_first_load(sources: list[tuple[str, list[dict], list[dict]]], kind: Cal
 
 
 # -- the importer's CSV ----------------------------------------------------------------------------------------------
+#: The importer's column type of each stored scalar type (exact types: a bool is not counted as an int).
+_SCALAR_TYPES = {str: "string", int: "long", float: "double", bool: "boolean", dt.date: "date"}
+
+
 def column_type(value) -> str:
     """The importer's type of a stored value: ``string``, ``long``, ``double``, ``boolean``, ``date``,
     ``datetime`` (with an offset), ``localdatetime``; a list gives its items' type with ``[]``.
@@ -91,20 +95,13 @@ def column_type(value) -> str:
     >>> column_type(["a", "b"]), column_type(1990), column_type(True), column_type(dt.date(2005, 1, 1))
     ('string[]', 'long', 'boolean', 'date')
     """
+    kind = _SCALAR_TYPES.get(type(value))
+    if kind is not None:
+        return kind
     if isinstance(value, list):
         return column_type(value[0]) + "[]"
-    if isinstance(value, bool):  # before int: a bool is an int in Python
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    if isinstance(value, dt.datetime):  # before date: a datetime is a date in Python
+    if isinstance(value, dt.datetime):
         return "datetime" if value.tzinfo is not None else "localdatetime"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, str):
-        return "string"
     raise NotImportable(f"a value of type {type(value).__name__} has no importer column type")
 
 
@@ -124,6 +121,8 @@ def field_text(value, where: str) -> str:
     >>> print(field_text('a "b" c', "x"), field_text([1, 2], "x").replace(ARRAY_DELIMITER, "|"))
     "a ""b"" c" "1|2"
     """
+    if type(value) is str:  # the common case first
+        return '"' + value.replace('"', '""') + '"'
     if isinstance(value, list):
         items = [_text(v) for v in value]
         text = ARRAY_DELIMITER.join(items)

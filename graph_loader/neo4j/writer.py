@@ -127,8 +127,13 @@ def neo4j_value(value):
 
 def _clean(props: dict) -> dict:
     """Stored values only: no None, no empty list (a property without values is absent, as in RDF)."""
-    cleaned = {k: neo4j_value(v) for k, v in props.items() if v is not None and k not in INTERNAL}
-    return {k: v for k, v in cleaned.items() if v != []}
+    cleaned = {}
+    for key, value in props.items():
+        if value is not None and key not in INTERNAL:
+            value = neo4j_value(value)
+            if value != []:
+                cleaned[key] = value
+    return cleaned
 
 
 def merged_node_props(old: dict, row: dict, source: str, *, created: bool = False) -> dict:
