@@ -220,6 +220,8 @@ def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple
     obstacle = None
     if db.instance is None:
         obstacle = f"{db.uri} is not the managed instance (the importer runs inside its JVM)"
+    elif not db.instance.offers_import:
+        obstacle = "the managed instance was started without an import port (`neo4j stop` and `start` gives one)"
     elif not empty:
         obstacle = "the database holds data (the importer only builds empty databases)"
     if requested == "import":

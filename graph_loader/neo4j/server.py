@@ -376,6 +376,12 @@ class ManagedNeo4j:
         """Where import files are staged: the launcher imports files from this folder only."""
         return self.home_dir / "bulk"
 
+    @property
+    def offers_import(self) -> bool:
+        """True when this instance runs and its JVM answers import requests (a JVM started by an older version
+        of this package does not)."""
+        return self.running_pid() is not None and bool(self._run_record().get("control_port"))
+
     def import_database(self, arguments: list[str], timeout: float = 3600.0) -> float:
         """Replace the (empty) ``neo4j`` database with what Neo4j's importer builds from the staged files.
 

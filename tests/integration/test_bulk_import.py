@@ -3,6 +3,7 @@ every load guarantee holds (validation before any write, reloads, unload, a kill
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -241,3 +242,14 @@ def test_cli_load_says_which_method_ran(empty, importer, tmp_path):
     assert result.returncode == 0, result.stderr
     said = result.stdout + result.stderr
     assert "Written with Bolt transactions:" in said and "below 20,000" in said
+
+
+def test_an_instance_started_without_an_import_port_loads_with_bolt(empty, importer, tmp_path):
+    """A JVM started by an older version of the package has no control port: auto uses Bolt and says why."""
+    record = json.loads(importer.pid_file.read_text())
+    importer.pid_file.write_text(json.dumps({k: v for k, v in record.items() if k != "control_port"}))
+    try:
+        report = load([big_corpus(tmp_path, 12_000)], empty)
+    finally:
+        importer.pid_file.write_text(json.dumps(record))
+    assert report.method == "bolt" and "without an import port" in report.method_reason
