@@ -244,15 +244,22 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
         check_names(schema, nodes, relationships)
     plan = bulk_import.plan_first_load([(key, *r) for key, r in rows.items()], counted_label)
     total = len(plan.graph.nodes) + len(plan.graph.relationships)
-    advance = progress("bulk import: files", total) if progress else (lambda n: None)
+    def step(description: str) -> Callable[[int], None]:
+        return progress(description, total) if progress else (lambda n: None)
+
     instance = db.instance
     with bulk_import.exclusive_import(instance, db) as folder:
-        arguments = bulk_import.write_import_files(plan.graph, folder, advance)
+        arguments = bulk_import.write_import_files(plan.graph, folder, step("bulk import: writing its files"))
+        importing = step(f"Neo4j's importer: {len(plan.graph.nodes):,} nodes, "
+                         f"{len(plan.graph.relationships):,} relationships")
         with db.connection_guard("importing", "run `diaspora-kg neo4j start`, then the same `load`: an interrupted "
                                               "import leaves an empty database"):
             instance.import_database(arguments)
+        importing(total)
     db.reconnect()
+    indexing = step("constraints and indexes")
     GraphWriter(db, schema).ensure_schema()
+    indexing(total)
     for item in prepared:
         ledger.mark_started(db, item.source.key, item.source.sha256, item.source.path)
         ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
