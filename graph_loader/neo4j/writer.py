@@ -148,7 +148,11 @@ def merged_node_props(old: dict, row: dict, source: str, *, created: bool = Fals
         props["stub"] = True  # only referenced so far; the file that describes it will clear the flag
     elif not row.get("stub"):
         props.pop("stub", None)
-    props.update(derive_names(props, row["uri"]))
+    derived = {k: row["props"][k] for k in DERIVED_NAME_KEYS if k in row["props"]}
+    if old or len(derived) != len(DERIVED_NAME_KEYS):
+        # The names come from every label the node now has; a new node's are the ones its row was mapped with.
+        derived = derive_names(props, row["uri"])
+    props.update(derived)
     return _clean(props)
 
 
