@@ -244,6 +244,7 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
         check_names(schema, nodes, relationships)
     plan = bulk_import.plan_first_load([(key, *r) for key, r in rows.items()], counted_label)
     total = len(plan.graph.nodes) + len(plan.graph.relationships)
+
     def step(description: str) -> Callable[[int], None]:
         return progress(description, total) if progress else (lambda n: None)
 
