@@ -204,6 +204,7 @@ def exclusive_import(instance: ManagedNeo4j, db: Database) -> Iterator[Path]:
     """
     with open(instance.data_dir / "import.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        db.reconnect()  # another load may have replaced the store while this one waited: its bookmarks are void
         if not database_is_empty(db):
             raise NotEmpty(f"{db.uri} holds data now (another load wrote first)")
         folder = instance.bulk_dir / f"load-{time.time_ns()}"
