@@ -152,36 +152,31 @@ def write_import_files(graph: PropertyGraph, folder: Path, on_rows: Callable[[in
     """Write ``graph`` as the importer's CSV files in ``folder``; return the ``--nodes=``/``--relationships=``
     arguments that name them. Raises :class:`NotImportable` before the importer is asked for anything."""
     folder.mkdir(parents=True, exist_ok=True)
+
+    def node_cells(uri: str) -> list[str]:
+        # Every node is a Resource: the Bolt writer's MERGE gives the label whatever the row's labels say.
+        labels = ARRAY_DELIMITER.join(dict.fromkeys([*graph.nodes[uri]["labels"], RESOURCE_LABEL]))
+        return [field_text(uri, uri), f'"{labels}"']
+
+    def relationship_cells(uri: str) -> list[str]:
+        rel = graph.relationships[uri]
+        return [field_text(rel["start"], uri), field_text(rel["end"], uri), f'"{rel["type"]}"', field_text(uri, uri)]
+
     arguments = []
-    node_rows = ((uri, node["props"]) for uri, node in graph.nodes.items())
-    for n, (columns, members) in enumerate(_groups(node_rows)):
-        path = folder / f"nodes-{n}.csv"
-        keys = sorted(columns)
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            out.write(",".join(["uri:ID", ":LABEL", *(f"{k}:{columns[k]}" for k in keys)]) + "\n")
-            for uri, props in members:
-                # Every node is a Resource: the Bolt writer's MERGE gives the label whatever the row's labels say.
-                labels = ARRAY_DELIMITER.join(dict.fromkeys([*graph.nodes[uri]["labels"], RESOURCE_LABEL]))
-                cells = [field_text(uri, uri), f'"{labels}"']
-                cells += [field_text(props[k], f"{uri} {k}") if k in props else "" for k in keys]
-                out.write(",".join(cells) + "\n")
-        on_rows(len(members))
-        arguments.append(f"--nodes={path}")
-    relationship_rows = ((uri, rel["props"]) for uri, rel in graph.relationships.items())
-    for n, (columns, members) in enumerate(_groups(relationship_rows)):
-        path = folder / f"relationships-{n}.csv"
-        keys = sorted(columns)
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            out.write(",".join([":START_ID", ":END_ID", ":TYPE", "uri:string",
-                                *(f"{k}:{columns[k]}" for k in keys)]) + "\n")
-            for uri, props in members:
-                rel = graph.relationships[uri]
-                cells = [field_text(rel["start"], uri), field_text(rel["end"], uri), f'"{rel["type"]}"',
-                         field_text(uri, uri)]
-                cells += [field_text(props[k], f"{uri} {k}") if k in props else "" for k in keys]
-                out.write(",".join(cells) + "\n")
-        on_rows(len(members))
-        arguments.append(f"--relationships={path}")
+    for option, table, key_columns, cells in (
+            ("nodes", graph.nodes, ["uri:ID", ":LABEL"], node_cells),
+            ("relationships", graph.relationships, [":START_ID", ":END_ID", ":TYPE", "uri:string"],
+             relationship_cells)):
+        for n, (columns, members) in enumerate(_groups((uri, item["props"]) for uri, item in table.items())):
+            path = folder / f"{option}-{n}.csv"
+            keys = sorted(columns)
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                out.write(",".join([*key_columns, *(f"{k}:{columns[k]}" for k in keys)]) + "\n")
+                for uri, props in members:
+                    row = cells(uri) + [field_text(props[k], f"{uri} {k}") if k in props else "" for k in keys]
+                    out.write(",".join(row) + "\n")
+            on_rows(len(members))
+            arguments.append(f"--{option}={path}")
     return arguments
 
 

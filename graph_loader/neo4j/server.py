@@ -356,18 +356,19 @@ class ManagedNeo4j:
 
     def _ready_version(self, token: str) -> str | None:
         """The Neo4j version on this run's READY line (``READY <version> <token>``), or None before it."""
-        for line in self._log_text().splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[0] == "READY" and parts[2] == token:
-                return parts[1]
-        return None
+        return self._run_line("READY", token)
 
     def _control_port(self, token: str) -> int | None:
         """The control port on this run's ``CONTROL <port> <token>`` line."""
+        port = self._run_line("CONTROL", token)
+        return int(port) if port else None
+
+    def _run_line(self, kind: str, token: str) -> str | None:
+        """The value of this run's ``<kind> <value> <token>`` line of the log, or None before the launcher wrote it."""
         for line in self._log_text().splitlines():
             parts = line.split()
-            if len(parts) == 3 and parts[0] == "CONTROL" and parts[2] == token:
-                return int(parts[1])
+            if len(parts) == 3 and parts[0] == kind and parts[2] == token:
+                return parts[1]
         return None
 
     # -- bulk import ---------------------------------------------------------------------------------------
