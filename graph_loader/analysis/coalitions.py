@@ -545,7 +545,7 @@ def _summary(coalition: dict) -> str:
 
 
 @paused_gc()  # a dict per member: see paused_gc
-def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]]) -> list[dict]:
+def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]], first: int = 1) -> list[dict]:
     """Describe each coalition from the full graph's facts.
 
     Parameters
@@ -553,7 +553,10 @@ def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]])
     G_full : nx.MultiDiGraph
         The full graph.
     communities : iterable of iterables of nodes
-        The coalitions, e.g. ``louvain(...).communities``; ids follow this order, from 1.
+        The coalitions, e.g. ``louvain(...).communities``; ids follow this order, from ``first``.
+    first : int
+        The first coalition's id (a coalition's description does not depend on the others: a caller may describe
+        them one at a time, each from its own part of the graph).
 
     Returns
     -------
@@ -578,10 +581,10 @@ def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]])
     'Coalition 1 has 2 members; most common kind group diaspora (2 of 2); 1 internal tie (MEMBER_OF 1).'
     """
     communities = [list(community) for community in communities]
-    return _describe(G_full, communities, _binding_targets(G_full, BINDING_TIES))
+    return _describe(G_full, communities, _binding_targets(G_full, BINDING_TIES), first)
 
 
-def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict) -> list[dict]:
+def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict, first: int = 1) -> list[dict]:
     """:func:`describe`, given the agents bound to each project or programme (:func:`_binding_targets`)."""
     present = {v: None for community in communities for v in community if v in G_full}
     country = home_countries(G_full, present)
@@ -601,8 +604,8 @@ def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict) -> 
                                         "kind": data.get("kind") or (data.get("labels") or (None,))[0],
                                         "members": count})
     return [
-        _coalition(G_full, number, sorted(community, key=str), country, kinds, binding[number - 1])
-        for number, community in enumerate(communities, start=1)
+        _coalition(G_full, number, sorted(community, key=str), country, kinds, binding[number - first])
+        for number, community in enumerate(communities, start=first)
     ]
 
 

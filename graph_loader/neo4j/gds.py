@@ -163,17 +163,37 @@ def drop(db: Database, name: str) -> None:
     db.write("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName", {"name": name})
 
 
+#: Rows turned into NumPy at a time when a result is streamed (bounds the Python objects alive at once).
+STREAM_CHUNK = 65_536
+
+
 def _columns(db: Database, query: str, params: dict, names: tuple[str, ...], dtypes: tuple) -> list[np.ndarray]:
-    """Stream a query's rows into one NumPy array per column (no row is kept as a Python object)."""
-    columns: list[list] = [[] for _ in names]
+    """Stream a query's rows into one NumPy array per column, ``STREAM_CHUNK`` rows at a time.
+
+    The query returns exactly the columns ``names``, in that order. At most one chunk of rows is held as Python
+    objects: at 10^6 agents a tie stream has millions of rows, which as Python lists would take about 0.5 GB.
+    """
+    chunks: list[list[np.ndarray]] = [[] for _ in names]
+    rows: list = []
+
+    def flush() -> None:
+        for j, (chunk, dtype) in enumerate(zip(chunks, dtypes, strict=True)):
+            chunk.append(np.fromiter((row[j] for row in rows), dtype=dtype, count=len(rows)))
+        rows.clear()
+
     with db.connection_guard(), db.session() as session:
         try:
-            for record in session.run(query, params):
-                for column, name in zip(columns, names, strict=True):
-                    column.append(record[name])
+            result = session.run(query, params)
+            if tuple(result.keys()) != tuple(names):
+                raise RuntimeError(f"expected the columns {names}, the query returns {tuple(result.keys())}")
+            for record in result:
+                rows.append(record)  # a Record is a tuple of the values, in the RETURN's order
+                if len(rows) == STREAM_CHUNK:
+                    flush()
         except Neo4jError as exc:  # one message, as Database.read gives
             raise QueryError(f"Neo4j refused the query: {exc.message or exc}", code=exc.code) from exc
-    return [np.asarray(column, dtype=dtype) for column, dtype in zip(columns, dtypes, strict=True)]
+    flush()
+    return [np.concatenate(chunk) for chunk in chunks]
 
 
 def node_values(db: Database, procedure_call: str, value: str, params: dict,
@@ -274,43 +294,57 @@ def uris(db: Database, ids: Iterable[int]) -> list[str | None]:
 
 
 def read_neighbourhood(db: Database, ids: Iterable[int], follow: Iterable[str], *, hop_types: Iterable[str] = (),
-                       hop_labels: Iterable[str] = ()) -> tuple[PropertyGraph, dict[int, str]]:
-    """The nodes ``ids``, what their chains of ``follow`` ties reach, and the relationships among all of them.
+                       hop_labels: Iterable[str] = (),
+                       properties: Iterable[str] | None = None) -> tuple[PropertyGraph, dict[int, str]]:
+    """The nodes ``ids``, the chains of ``follow`` ties out of them, and their projects and programmes.
 
-    Also included: the nodes one ``hop_types`` relationship away (either direction) that carry one of
-    ``hop_labels`` (the projects and programmes members are bound to). Returns the
-    :class:`~graph_loader.model.PropertyGraph` (keyed by ``uri``) and ``{node id: uri}`` of ``ids``.
+    Read: the nodes ``ids``; every relationship between two of them; the chains of ``follow`` relationships out of
+    them (places and parent bodies, all :func:`~graph_loader.analysis.groups.home_countries` walks); the
+    ``hop_types`` relationships, either direction, between one of them and a node with one of ``hop_labels``
+    (the projects and programmes members are bound to), and those nodes. Nothing else: a large coalition's
+    projects have their own places and ties, which no description reads. ``properties``: the only properties
+    read, of nodes and relationships alike (None: all). Returns the :class:`~graph_loader.model.PropertyGraph`
+    (keyed by ``uri``) and ``{node id: uri}`` of ``ids``.
     """
-    follow_types = "|".join(map(quote_name, follow))
+    follow = "|".join(map(quote_name, follow))
     wanted = sorted(set(int(i) for i in ids))
+    keys = None if properties is None else list(properties)
+    # all properties, or only ``keys`` (as key-value pairs; the names are a parameter)
+    chosen = ("properties({0})" if keys is None else "[k IN $keys WHERE {0}[k] IS NOT NULL | [k, {0}[k]]]").format
+    returned = (f"RETURN r.uri AS uri, type(r) AS type, startNode(r).uri AS start, endNode(r).uri AS end, "
+                f"{chosen('r')} AS props")
+    queries = [f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
+               f"WHERE id(a) = i AND id(b) IN $ids AND r.uri IS NOT NULL {returned}"]
     reached = set(wanted)
     frontier = wanted
-    while frontier and follow_types:
-        rows = db.read(f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[:{follow_types}]->(b:{RESOURCE_LABEL}) "
+    while frontier and follow:
+        rows = db.read(f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[:{follow}]->(b:{RESOURCE_LABEL}) "
                        "WHERE id(a) = i RETURN DISTINCT id(b) AS b", {"ids": frontier})
         frontier = [r["b"] for r in rows if r["b"] not in reached]
         reached.update(frontier)
-    hop_types, hop_labels = list(hop_types), list(hop_labels)
+    chains = sorted(reached)
+    if follow:
+        queries.append(f"UNWIND $chains AS i MATCH (a:{RESOURCE_LABEL})-[r:{follow}]->(:{RESOURCE_LABEL}) "
+                       f"WHERE id(a) = i AND r.uri IS NOT NULL {returned}")
+    hop_types, hop_labels = "|".join(map(quote_name, hop_types)), "|".join(map(quote_name, hop_labels))
     if hop_types and hop_labels:
-        rows = db.read(f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[:{'|'.join(map(quote_name, hop_types))}]-"
-                       f"(b:{RESOURCE_LABEL}&({'|'.join(map(quote_name, hop_labels))})) "
-                       "WHERE id(a) = i RETURN DISTINCT id(b) AS b", {"ids": wanted})
-        reached.update(r["b"] for r in rows)
+        hop = (f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[r:{hop_types}]-(b:{RESOURCE_LABEL}&({hop_labels})) "
+               "WHERE id(a) = i")
+        reached.update(r["b"] for r in db.read(f"{hop} RETURN DISTINCT id(b) AS b", {"ids": wanted}))
+        queries.append(f"{hop} AND r.uri IS NOT NULL {returned}")
     graph = PropertyGraph()
     uri_of: dict[int, str] = {}
-    nodes = sorted(reached)
-    for record in db.read("UNWIND $ids AS i MATCH (n:Resource) WHERE id(n) = i "
-                          "RETURN i, n.uri AS uri, labels(n) AS labels, properties(n) AS props", {"ids": nodes}):
+    params = {"ids": wanted, "chains": chains, "reached": sorted(reached), "keys": keys}
+    for record in db.read("UNWIND $reached AS i MATCH (n:Resource) WHERE id(n) = i "
+                          f"RETURN i, n.uri AS uri, labels(n) AS labels, {chosen('n')} AS props", params):
         if record["uri"] is None:
             continue
         graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
         uri_of[record["i"]] = record["uri"]
-    for record in db.read(f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
-                          "WHERE id(a) = i AND id(b) IN $ids AND r.uri IS NOT NULL "
-                          "RETURN r.uri AS uri, type(r) AS type, a.uri AS start, b.uri AS end, properties(r) AS props",
-                          {"ids": nodes}):
-        graph.relationships[record["uri"]] = {"type": record["type"], "start": record["start"],
-                                              "end": record["end"], "props": dict(record["props"])}
+    for query in queries:
+        for record in db.read(query, params):
+            graph.relationships[record["uri"]] = {"type": record["type"], "start": record["start"],
+                                                  "end": record["end"], "props": dict(record["props"])}
     return graph, {i: uri_of[i] for i in wanted if i in uri_of}
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from graph_loader.analysis import betweenness, k_cores, louvain, organisation_network, rank_brokers
 from graph_loader.analysis.brokers import structural_holes
-from graph_loader.analysis.coalitions import adjusted_rand_index, leiden
+from graph_loader.analysis.coalitions import adjusted_rand_index, describe, leiden
 from graph_loader.engines import choose_engine
 from graph_loader.engines.gds import analyse_gds, tie_spec
 from graph_loader.neo4j import gds
@@ -117,6 +117,14 @@ def test_the_engines_agree_on_the_seed_corpus(seed_db, gds_db):
                for v in result.scores["constraint"])
     assert result.scores["core"] == k_cores(G)
     assert result.brokers_meta["betweenness"]["method"] == "exact"
+    _same_descriptions(result, G_full)
+
+
+def _same_descriptions(result, G_full) -> None:
+    """The GDS engine describes each coalition from its neighbourhood only (only the properties it needs): the
+    description equals the NetworkX engine's of the same members from the full graph."""
+    shown = result.coalitions["coalitions"]
+    assert shown and shown == describe(G_full, [[m["uri"] for m in c["members"]] for c in shown])
 
 
 def test_the_gds_engine_writes_the_scores_the_networkx_engine_writes(seed_db, gds_db, neo4j_env):
@@ -174,6 +182,7 @@ def test_the_engines_agree_on_a_synthetic_graph_of_ten_thousand_agents(db, gds_d
     top = sorted(G, key=lambda v: (-exact[v], -G.degree[v], str(G.nodes[v].get("name")), v))[:10]
     result = analyse_gds(db, top=10, write=False)
     assert result.brokers_meta["betweenness"]["method"] == "sampled"
+    _same_descriptions(result, G_full)
     with gds.organisation_projection(db, tie_spec()) as graph:
         got_ids, raw = gds.betweenness(db, graph.name)
     n = len(got_ids)
