@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import platform
+import resource
 import subprocess
 import sys
 import threading
@@ -197,14 +198,20 @@ def run_forked(fn: Callable[[], object], timeout: float) -> Measured:
     return Measured(seconds, rss.peak or None, value)
 
 
-def run_worker(argv: Sequence[str], env: dict[str, str], timeout: float) -> Measured:
+def run_worker(argv: Sequence[str], env: dict[str, str], timeout: float,
+               memory_cap: int | None = None) -> Measured:
     """Run ``python -m <argv>`` as its own process; its result is the JSON line it prints after :data:`RESULT_PREFIX`.
 
     ``seconds`` is the whole process's wall time; ``peak_rss`` that of the process and its children.
+    ``memory_cap``: the process's address-space limit in bytes (``RLIMIT_AS``); past it, allocations fail with
+    ``MemoryError`` rather than pushing the machine into the OOM killer.
     """
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env, cwd=ROOT)
+                            text=True, env=env, cwd=ROOT, preexec_fn=capped if memory_cap else None)
     with PeakRss(proc.pid) as rss:
         try:
             stdout, stderr = proc.communicate(timeout=timeout)

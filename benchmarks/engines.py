@@ -1,8 +1,9 @@
 """Engine benchmark: brokers and coalitions under GDS (inside Neo4j) against igraph and NetworkX (in Python).
 
-For each size *n* (agents of the organisation network) a synthetic corpus (:mod:`graph_loader.rdf.synth`, sized as
-``benchmarks.analysis`` sizes it) is loaded into a Neo4j 5.26 with Graph Data Science 2.13 (the benchmark's own
-managed instance, or ``NEO4J_URI``), then, one worker process each, on the same database:
+For each size *n* (agents of the organisation network, 10^5 and 10^6 by default) a synthetic corpus
+(:mod:`graph_loader.rdf.synth`, sized as ``benchmarks.analysis`` sizes it) is built into a Neo4j 5.26 with Graph
+Data Science 2.13: the benchmark's own managed instance, by the bulk importer in parts of 10^5 agents
+(:mod:`benchmarks.big_graph`), or ``NEO4J_URI``, by ``load``. Then, one worker process each, on the same database:
 
 * ``gds``: :func:`graph_loader.engines.gds.analyse_gds` end to end (projection in Neo4j, betweenness sampled as
   the engine samples it, Louvain, k-core, components, Burt's measures on the streamed ties, roles of the top 15,
@@ -13,7 +14,9 @@ managed instance, or ``NEO4J_URI``), then, one worker process each, on the same 
   ``nx.betweenness_centrality`` (as many sources as ours) and ``nx.community.louvain_communities``.
 
 Each row gives the wall time of the worker (reading or projecting included), the peak resident memory of the
-Python worker, and the peak resident memory of the Neo4j JVM during that worker (managed instance only).
+Python worker, and the peak resident memory of the Neo4j JVM during that worker (managed instance only). Each
+worker's address space is capped at :data:`WORKER_MEMORY_CAP`: an engine that needs more reports the
+``MemoryError`` and the stage it reached.
 Run: ``python -m benchmarks.engines --sizes 100000`` (``--quick`` for a smoke run).
 """
 
@@ -25,6 +28,7 @@ import time
 from pathlib import Path
 
 from .analysis import triples_for
+from .big_graph import import_synthetic
 from .common import (
     OUT,
     PeakRss,
@@ -40,9 +44,12 @@ from .common import (
     write_section,
 )
 
-SIZES = (100_000,)
+SIZES = (100_000, 1_000_000)
 QUICK_SIZES = (300,)
 ENGINES = ("gds", "igraph", "networkx")
+#: Address-space cap of each worker (bytes), two thirds of the 24 GB machine: the Python engines' full graph at
+#: 10^6 agents needs more than the machine has, and they are to fail with MemoryError, not take Neo4j down with them.
+WORKER_MEMORY_CAP = 16 * 2**30
 
 
 def _worker(engine: str) -> None:
@@ -66,48 +73,64 @@ def _worker(engine: str) -> None:
     from graph_loader.neo4j.read import read_property_graph
     from graph_loader.ontology.schema import load_schema
 
-    G_full = read_property_graph(db).to_networkx(load_schema())
-    read = time.perf_counter() - started
-    if engine == "igraph":
-        from graph_loader.analysis import find_coalitions, rank_brokers
+    stage, out_of_memory = "reading the full graph", None
+    try:
+        G_full = read_property_graph(db).to_networkx(load_schema())
+        read = time.perf_counter() - started
+        stage = "analysing it"
+        if engine == "igraph":
+            from graph_loader.analysis import find_coalitions, rank_brokers
 
-        brokers = rank_brokers(G_full)
-        coalitions = find_coalitions(G_full)
-        emit_result({"seconds": time.perf_counter() - started, "read": read, "agents": brokers.metadata["nodes"],
-                     "ties": brokers.metadata["edges"], "method": brokers.metadata["betweenness"]["method"],
-                     "k": brokers.metadata["betweenness"]["k"], "top": [r["uri"] for r in brokers[:10]],
-                     "coalitions": len(coalitions["coalitions"])})
-        return
-    import networkx as nx
+            brokers = rank_brokers(G_full)
+            coalitions = find_coalitions(G_full)
+            emit_result({"seconds": time.perf_counter() - started, "read": read,
+                         "agents": brokers.metadata["nodes"], "ties": brokers.metadata["edges"],
+                         "method": brokers.metadata["betweenness"]["method"],
+                         "k": brokers.metadata["betweenness"]["k"], "top": [r["uri"] for r in brokers[:10]],
+                         "coalitions": len(coalitions["coalitions"])})
+            return
+        import networkx as nx
 
-    from graph_loader.analysis import organisation_network
-    from graph_loader.analysis.brokers import default_sample_size
+        from graph_loader.analysis import organisation_network
+        from graph_loader.analysis.brokers import default_sample_size
 
-    G = organisation_network(G_full)
-    del G_full
-    k = min(len(G), default_sample_size(G))
-    scores = nx.betweenness_centrality(G, k=k, weight="distance", seed=0)
-    communities = nx.community.louvain_communities(G, weight="strength", seed=0)
-    top = sorted(scores, key=scores.get, reverse=True)[:10]
-    emit_result({"seconds": time.perf_counter() - started, "read": read, "agents": len(G),
-                 "ties": G.number_of_edges(), "method": "sampled", "k": k,
-                 "top": [G.nodes[v].get("uri", v) for v in top],
-                 "coalitions": sum(1 for c in communities if len(c) > 1)})
+        G = organisation_network(G_full)
+        del G_full
+        k = min(len(G), default_sample_size(G))
+        scores = nx.betweenness_centrality(G, k=k, weight="distance", seed=0)
+        communities = nx.community.louvain_communities(G, weight="strength", seed=0)
+        top = sorted(scores, key=scores.get, reverse=True)[:10]
+        emit_result({"seconds": time.perf_counter() - started, "read": read, "agents": len(G),
+                     "ties": G.number_of_edges(), "method": "sampled", "k": k,
+                     "top": [G.nodes[v].get("uri", v) for v in top],
+                     "coalitions": sum(1 for c in communities if len(c) > 1)})
+    except MemoryError:
+        out_of_memory = stage  # reported below, once the traceback and the frames holding the graph are gone
+    if out_of_memory:
+        emit_result({"seconds": time.perf_counter() - started, "out_of_memory": out_of_memory})
 
 
 def _load(bench, agents: int) -> dict:
+    """Fill the benchmark's database with a synthetic graph of about ``agents`` agents.
+
+    The managed instance is built by the bulk importer, part by part (:mod:`benchmarks.big_graph`: 10^6 agents are
+    about 34 million triples); an external server (``NEO4J_URI``) gets one corpus through ``load``.
+    """
+    triples = triples_for(agents)
+    bench.reset()
+    started = time.perf_counter()
+    if bench.instance is not None:
+        built = import_synthetic(bench.db, triples, agents, OUT / "engines")
+        return {"triples": built["triples"], "parts": built["parts"], "load": time.perf_counter() - started}
     from graph_loader.loading import load
     from graph_loader.rdf.synth import write_synthetic
 
-    triples = triples_for(agents)
     path = OUT / f"engines-{triples}.nt"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         write_synthetic(path, triples, seed=0)
-    bench.reset()
-    started = time.perf_counter()
     load([path], bench.db)
-    return {"triples": triples, "load": time.perf_counter() - started}
+    return {"triples": triples, "parts": 1, "load": time.perf_counter() - started}
 
 
 def measure_size(bench, agents: int, timeout: float) -> tuple[list[list], dict]:
@@ -124,14 +147,19 @@ def measure_size(bench, agents: int, timeout: float) -> tuple[list[list], dict]:
         jvm = bench.jvm_pid
         if jvm is not None:
             with PeakRss(jvm) as jvm_rss:
-                measured = run_worker(["benchmarks.engines", "--worker", engine], env, timeout)
+                measured = run_worker(["benchmarks.engines", "--worker", engine], env, timeout, WORKER_MEMORY_CAP)
             jvm_peak = jvm_rss.peak
         else:
-            measured, jvm_peak = run_worker(["benchmarks.engines", "--worker", engine], env, timeout), None
+            measured = run_worker(["benchmarks.engines", "--worker", engine], env, timeout, WORKER_MEMORY_CAP)
+            jvm_peak = None
         value = measured.value or {}
         tops[engine] = value.get("top")
         note = measured.error or ""
-        if value:
+        time_text = measured.time_text(timeout)
+        if value.get("out_of_memory"):
+            time_text = f"failed after {seconds_text(value['seconds'])}"
+            note = f"MemoryError at the {WORKER_MEMORY_CAP / 2**30:.0f} GB cap while {value['out_of_memory']}"
+        elif value:
             note = f"betweenness {value['method']}" + (f" k={value['k']}" if value.get("k") else "")
             if "project" in value:
                 note += f"; projection {seconds_text(value['project'])}"
@@ -139,7 +167,7 @@ def measure_size(bench, agents: int, timeout: float) -> tuple[list[list], dict]:
                 note += f"; reading the full graph {seconds_text(value['read'])}"
             about.setdefault("agents", value["agents"])
             about.setdefault("ties", value["ties"])
-        rows.append([f"{about.get('agents', agents):,}", engine, measured.time_text(timeout), mb(measured.peak_rss),
+        rows.append([f"{about.get('agents', agents):,}", engine, time_text, mb(measured.peak_rss),
                      mb(jvm_peak), note])
         print(" | ".join(rows[-1]), flush=True)
     if tops.get("gds") and tops.get("igraph"):
@@ -170,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
             size_rows, graph = measure_size(bench, agents, args.timeout)
             rows += size_rows
             sizes.append(f"- {graph.get('agents', agents):,} agents / {graph.get('ties', '?'):,} ties: synthetic corpus "
-                         f"of {graph['triples']:,} triples, loaded in {seconds_text(graph['load'])}; top-10 brokers "
+                         f"of {graph['triples']:,} triples in {graph['parts']} part(s), built in "
+                         f"{seconds_text(graph['load'])}; top-10 brokers "
                          f"shared by GDS and igraph (both sampled): {graph.get('overlap', 'n/a')}/10")
     print("\n" + table(COLUMNS, rows))
     body = "## Engines: GDS inside Neo4j against igraph and NetworkX in Python\n\n" + table(COLUMNS, rows) + \
