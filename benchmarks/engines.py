@@ -139,7 +139,7 @@ def measure_size(bench, agents: int, timeout: float) -> tuple[list[list], dict]:
     from graph_loader.engines.gds import tie_spec
     from graph_loader.neo4j import gds
 
-    with gds.organisation_projection(bench.db, tie_spec()):  # warm-up: GDS's classes, Cypher's plan
+    with gds.projection(bench.db, tie_spec()):  # warm-up: GDS's classes, Cypher's plan
         pass
     rows = []
     tops = {}

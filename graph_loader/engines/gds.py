@@ -2,7 +2,7 @@
 
 The network is the one :mod:`graph_loader.analysis.projections` defines, built by Cypher in Neo4j from the same
 definitions (:func:`tie_spec`: the labels, tie kinds and strengths are read from that module, never restated) and
-projected into GDS's catalogue (:func:`graph_loader.neo4j.gds.project_organisations`). Why Cypher rather than the
+projected into GDS's catalogue (:func:`graph_loader.neo4j.gds.project_agents`). Why Cypher rather than the
 Python projection streamed into GDS: the whole point is to never hold the full graph in Python (at 10^6 agents
 the NetworkX full graph alone takes several GB); the cross-check tests compare the projected ties, pair by pair
 and strength by strength, with :func:`~graph_loader.analysis.projections.organisation_network`.
@@ -46,6 +46,7 @@ from ..analysis.coalitions import BINDING_TIES, adjusted_rand_index, describe
 from ..analysis.groups import AGENT_LABELS, home_countries
 from ..analysis.projections import (
     AFFILIATION_LABELS,
+    AFFILIATION_TIES,
     DIRECT_TIE_STRENGTH,
     SHARED_AFFILIATION_TIES,
     SYMMETRIC_TIES,
@@ -76,8 +77,25 @@ class NoGds(DiasporaKGError):
                               "(docker compose: NEO4J_PLUGINS='[\"graph-data-science\"]'); or use --engine networkx")
 
 
-def tie_spec() -> gds.TieSpec:
-    """The organisation network's definition (:mod:`graph_loader.analysis.projections`) as plain data."""
+#: The networks the GDS engine projects (names as in :data:`graph_loader.analysis.projections.PROJECTIONS`).
+GDS_PROJECTIONS = ("organisations", "affiliation-projection")
+
+
+def tie_spec(projection: str = "organisations") -> gds.TieSpec:
+    """A network of :mod:`graph_loader.analysis.projections` as plain data, for the projection in Neo4j.
+
+    ``"organisations"``: :func:`~graph_loader.analysis.projections.organisation_network` (direct ties and shared
+    affiliations with their strengths); ``"affiliation-projection"``:
+    :func:`~graph_loader.analysis.projections.shared_affiliation_network` (agents tied by the programmes and
+    projects they share, Newman-weighted: ``None`` below asks for his ``1 / (n - 1)``).
+    """
+    if projection == "affiliation-projection":
+        return gds.TieSpec(agent_labels=tuple(sorted(AGENT_LABELS)),
+                           affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
+                           symmetric=tuple(sorted(SYMMETRIC_TIES)),
+                           shared={"AFFILIATION": (tuple(sorted(AFFILIATION_TIES)), None)})
+    if projection != "organisations":
+        raise UnknownProjection(projection, allowed=GDS_PROJECTIONS)
     return gds.TieSpec(
         agent_labels=tuple(sorted(AGENT_LABELS)),
         affiliation_labels=tuple(sorted(AFFILIATION_LABELS)),
@@ -285,8 +303,8 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
 
     Parameters
     ----------
-    projection : {"organisations"}
-        The network; the shared-affiliation projection is not built in Neo4j yet.
+    projection : {"organisations", "affiliation-projection"}
+        The network (:func:`tie_spec`).
     method : {"louvain", "leiden"}
     seed : int
         Seed of the sampled betweenness and of Leiden's reported partition.
@@ -306,8 +324,7 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         ``graph`` is None (the full graph is never read); ``brokers_meta`` and ``coalitions`` carry the same keys as
         the NetworkX engine's, with ``engine: "gds"``, the projection's time and the components and main core.
     """
-    if projection != "organisations":
-        raise UnknownProjection(projection, allowed=("organisations",))
+    spec = tie_spec(projection)
     if method not in gds.COMMUNITY_PROCEDURES:
         raise ValueError(f"unknown method {method!r}; use one of {sorted(gds.COMMUNITY_PROCEDURES)}")
     if stability_runs == 1 or stability_runs < 0:
@@ -315,7 +332,7 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
     if gds.gds_version(db) is None:
         raise NoGds(db.uri)
     timings: dict[str, float] = {}
-    with gds.organisation_projection(db, tie_spec()) as graph:
+    with gds.projection(db, spec) as graph:
         timings["project"] = graph.seconds
         started = time.perf_counter()
         ids, degree = gds.degrees(db, graph.name)
@@ -350,7 +367,8 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         "betweenness": between_meta,
         "structural_holes": {"weight": "strength", "measures": "Burt 1992 constraint, effective size, efficiency",
                              "computed": "in Python on the tie strengths streamed from the GDS projection"},
-        "brokerage": {"groups": "home country (ISO 3166-1 alpha-2)", "graph": "directed organisation network",
+        "brokerage": {"groups": "home country (ISO 3166-1 alpha-2)",
+                      "graph": "directed organisation network" if projection == "organisations" else "ties both ways",
                       "computed": f"on the ego networks of the {len(brokers)} reported brokers"},
         "components": int(len(component_sizes)),
         "largest_component": int(component_sizes.max()) if len(component_sizes) else 0,

@@ -1,4 +1,4 @@
-"""Graph Data Science on the server: projecting the organisation network in Neo4j and running GDS procedures on it.
+"""Graph Data Science on the server: projecting a network of agents in Neo4j and running GDS procedures on it.
 
 Plain ``CALL gds.…`` through the project's own driver connection (:class:`~.connection.Database`), not the
 ``graphdatascience`` Python client: that client pulls in pandas (tens of MB in a process meant to stay small at
@@ -11,12 +11,13 @@ how strong, which shared affiliations count) arrives as plain data (:class:`TieS
 result are the ids GDS streams for a Cypher projection: Neo4j's own node ids (``id(n)``), which stay valid while the
 graph is not changed.
 
-The projection (:func:`project_organisations`) builds, in one Cypher aggregation, an undirected GDS graph with
-one relationship per tied pair of agents and every agent as a node (tied or not), with
+The projection (:func:`project_agents`: the organisation network, or the Newman-weighted projection of the
+affiliation network) builds, in one Cypher aggregation, an undirected GDS graph with one relationship per tied
+pair of agents and every agent as a node (tied or not), with
 
 ``strength``
     the sum over the kinds of tie joining the pair of the direct tie strengths (each kind once per pair, either
-    direction) plus, per shared project or programme, the shared-affiliation strength;
+    direction) plus, per shared project or programme, the shared-affiliation strength (or Newman's weight);
 ``distance``
     ``1 / strength``, the length betweenness uses;
 ``arcs``
@@ -60,7 +61,9 @@ class TieSpec:
     symmetric : tuple of str
         Direct tie types with no direction (both arcs in the directed network).
     shared : dict
-        ``{kind: (relationship types to the shared project or programme, strength per shared one)}``.
+        ``{kind: (relationship types to the shared project or programme, strength per shared one)}``; a strength
+        of None is Newman's collaboration weight, ``1 / (n - 1)`` for a project or programme with ``n`` agents.
+        A type in ``symmetric`` counts in either direction (the agent may be its start or its end).
     """
 
     agent_labels: tuple[str, ...]
@@ -93,24 +96,31 @@ def _projection_query(spec: TieSpec) -> str:
     branches = [
         # every agent, tied or not
         f"MATCH (a:{agent}) RETURN a AS low, null AS high, null AS strength, null AS arcs",
-        # direct ties: each kind once per pair, whatever its direction and however many sources assert it
-        f"MATCH (a:{agent})-[r:{direct}]->(b:{agent}) WHERE a <> b "
-        "WITH CASE WHEN id(a) < id(b) THEN a ELSE b END AS low, CASE WHEN id(a) < id(b) THEN b ELSE a END AS high, "
-        "type(r) AS kind, CASE WHEN type(r) IN $symmetric THEN 3 WHEN id(a) < id(b) THEN 1 ELSE 2 END AS arc "
-        "WITH low, high, kind, max(arc % 2) AS forward, max(arc / 2) AS backward "
-        "RETURN low, high, $direct[kind] AS strength, forward + 2 * backward AS arcs",
     ]
-    for types, _ in spec.shared.values():
+    if spec.direct:
+        # direct ties: each kind once per pair, whatever its direction and however many sources assert it
+        branches.append(
+            f"MATCH (a:{agent})-[r:{direct}]->(b:{agent}) WHERE a <> b "
+            "WITH CASE WHEN id(a) < id(b) THEN a ELSE b END AS low, CASE WHEN id(a) < id(b) THEN b ELSE a END AS high, "
+            "type(r) AS kind, CASE WHEN type(r) IN $symmetric THEN 3 WHEN id(a) < id(b) THEN 1 ELSE 2 END AS arc "
+            "WITH low, high, kind, max(arc % 2) AS forward, max(arc / 2) AS backward "
+            "RETURN low, high, $direct[kind] AS strength, forward + 2 * backward AS arcs")
+    for number, (types, _) in enumerate(spec.shared.values()):
         shared = "|".join(map(quote_name, types))
-        # each pair of distinct agents tied to the same project or programme by these types: one row per one
+        # the agents tied to the project or programme: out of the agent, or either way for a symmetric type
+        either_way = set(types) & set(spec.symmetric)
+        members = (f"MATCH (a:{agent})-[r:{shared}]-(p) WHERE startNode(r) = a OR type(r) IN $symmetric"
+                   if either_way else f"MATCH (a:{agent})-[:{shared}]->(p)")
+        # each pair of distinct agents tied to the same project or programme: one row per one
         branches.append(
             f"MATCH (p:{RESOURCE_LABEL}&({affiliations})) "
-            f"CALL (p) {{ MATCH (a:{agent})-[:{shared}]->(p) RETURN collect(DISTINCT a) AS members }} "
+            f"CALL (p) {{ {members} RETURN collect(DISTINCT a) AS members }} "
             "WITH members WHERE size(members) > 1 "
+            f"WITH members, coalesce($shared[{number}], 1.0 / (size(members) - 1)) AS strength "
             "UNWIND range(0, size(members) - 2) AS i UNWIND range(i + 1, size(members) - 1) AS j "
-            "WITH members[i] AS x, members[j] AS y "
+            "WITH members[i] AS x, members[j] AS y, strength "
             "RETURN CASE WHEN id(x) < id(y) THEN x ELSE y END AS low, CASE WHEN id(x) < id(y) THEN y ELSE x END "
-            f"AS high, $shared[{len(branches) - 2}] AS strength, 3 AS arcs"
+            "AS high, strength, 3 AS arcs"
         )
     union = " UNION ALL ".join(branches)
     return (
@@ -139,18 +149,18 @@ class ProjectedGraph:
 
 
 @contextmanager
-def organisation_projection(db: Database, spec: TieSpec) -> Iterator[ProjectedGraph]:
-    """Project the organisation network into GDS's catalogue for the ``with`` block, then drop it."""
-    graph = project_organisations(db, spec)
+def projection(db: Database, spec: TieSpec) -> Iterator[ProjectedGraph]:
+    """Project the network ``spec`` defines into GDS's catalogue for the ``with`` block, then drop it."""
+    graph = project_agents(db, spec)
     try:
         yield graph
     finally:
         drop(db, graph.name)
 
 
-def project_organisations(db: Database, spec: TieSpec, name: str | None = None) -> ProjectedGraph:
-    """Project the organisation network (see the module's docstring) under ``name`` (default: a fresh one)."""
-    name = name or f"dkg-organisations-{secrets.token_hex(4)}"
+def project_agents(db: Database, spec: TieSpec, name: str | None = None) -> ProjectedGraph:
+    """Project the network ``spec`` defines (see the module's docstring) under ``name`` (default: a fresh one)."""
+    name = name or f"dkg-agents-{secrets.token_hex(4)}"
     params = {"name": name, "symmetric": list(spec.symmetric), "direct": dict(spec.direct),
               "shared": [strength for _, strength in spec.shared.values()]}
     started = time.perf_counter()
