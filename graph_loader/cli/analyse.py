@@ -92,7 +92,7 @@ def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, 
 @click.option("--engine", type=click.Choice(["networkx", "gds", "auto"]), default="networkx", show_default=True,
               help="networkx: the graph read into this process (igraph for large networks); gds: Graph Data "
                    "Science inside Neo4j, for graphs too large for one Python process; auto: gds when the server "
-                   "has it and the network has more than 250,000 agents.")
+                   "has it and the network has more than 100,000 agents.")
 @click.option("--top", type=click.IntRange(1), default=15, show_default=True, help="How many brokers to show.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)

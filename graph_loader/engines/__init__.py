@@ -13,10 +13,12 @@ from ..neo4j.connection import Database
 from .gds import analyse_gds, tie_spec
 
 ENGINES = ("networkx", "gds", "auto")
-#: Above this many agents ``--engine auto`` runs GDS (when the server has it). At 10^5 agents our igraph path
-#: takes about 90 s and 2.5 GB of Python memory end to end, GDS 146 s and 1.3 GB (benchmarks/RESULTS.md,
-#: "Engines"); the full graph read into Python grows with the agents, the GDS engine's arrays much more slowly.
-AUTO_GDS_AGENTS = 250_000
+#: Above this many agents ``--engine auto`` runs GDS (when the server has it). At 10^5 agents the GDS engine takes
+#: 36 s and 270 MB of Python memory end to end, our igraph path 48 s and 2.5 GB (benchmarks/RESULTS.md, "Engines");
+#: the full graph read into Python grows with the graph, the GDS engine's arrays by a few numbers per agent and tie.
+#: Below it the NetworkX engine gives what GDS does not: a stated error for sampled betweenness, stability across
+#: seeds, co-funding groups and the roles of every agent.
+AUTO_GDS_AGENTS = 100_000
 
 
 def choose_engine(engine: str, db: Database | None) -> tuple[str, str]:

@@ -40,7 +40,7 @@ from ..errors import QueryError
 from ..model import PropertyGraph
 from ..ontology.schema import RESOURCE_LABEL, quote_name
 from .connection import Database
-from .scores import CLEAR, SCORE_PREFIX
+from .scores import SCORE_PREFIX, clear_scores
 
 #: Rows per write transaction when scores are written back.
 WRITE_BATCH = 10_000
@@ -364,8 +364,7 @@ def write_node_scores(db: Database, ids: np.ndarray, scores: dict[str, np.ndarra
     Old values of those measures are cleared first, on every node, as :func:`.scores.write_scores` does.
     Returns the number of nodes that received a score.
     """
-    keys = [SCORE_PREFIX + measure for measure in scores]
-    db.write(CLEAR, {"prefix": SCORE_PREFIX, "keys": keys, "nulls": dict.fromkeys(keys)})
+    clear_scores(db, scores)
     written = 0
     query = ("UNWIND $rows AS row MATCH (n) WHERE id(n) = row.id "
              "SET n += row.scores")

@@ -12,8 +12,9 @@ from ..ontology.schema import RESOURCE_LABEL
 from .connection import Database
 
 SCORE_PREFIX = "score_"
+# In batches: one transaction over every scored node of a 10^6-agent graph would hold them all in the heap.
 CLEAR = f"MATCH (n:{RESOURCE_LABEL}) WHERE any(k IN keys(n) WHERE k STARTS WITH $prefix AND k IN $keys) " \
-        "SET n += $nulls"
+        "CALL (n) { SET n += $nulls } IN TRANSACTIONS OF 10000 ROWS"
 WRITE = f"UNWIND $rows AS row MATCH (n:{RESOURCE_LABEL} {{uri: row.uri}}) SET n += row.scores"
 
 
@@ -22,8 +23,7 @@ def write_scores(db: Database, scores: dict[str, dict[str, float]]) -> int:
 
     Returns the number of nodes that received a score.
     """
-    keys = [SCORE_PREFIX + measure for measure in scores]
-    db.write(CLEAR, {"prefix": SCORE_PREFIX, "keys": keys, "nulls": dict.fromkeys(keys)})
+    clear_scores(db, scores)
     by_node: dict[str, dict] = {}
     for measure, values in scores.items():
         for uri, value in values.items():
@@ -33,3 +33,10 @@ def write_scores(db: Database, scores: dict[str, dict[str, float]]) -> int:
     for start in range(0, len(rows), 5000):
         db.write(WRITE, {"rows": rows[start:start + 5000]})
     return len(rows)
+
+
+def clear_scores(db: Database, measures) -> None:
+    """Remove the ``score_<measure>`` property of every node, for each of ``measures`` (before new values land)."""
+    keys = [SCORE_PREFIX + measure for measure in measures]
+    with db.connection_guard(), db.session() as session:  # CALL IN TRANSACTIONS needs an auto-commit transaction
+        session.run(CLEAR, prefix=SCORE_PREFIX, keys=keys, nulls=dict.fromkeys(keys)).consume()
