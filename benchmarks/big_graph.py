@@ -40,7 +40,8 @@ def import_synthetic(db: Database, triples: int, agents: int, folder: Path, *,
 
     ``triples`` is the corpus size of ``agents`` agents (``benchmarks.analysis.triples_for``), split evenly over
     ``ceil(agents / part_agents)`` parts; ``folder`` keeps the generated N-Triples files (reused by later runs).
-    Returns ``{"parts", "triples", "nodes", "relationships", "seconds"}``: what was imported and the wall time.
+    Returns ``{"parts", "triples", "nodes", "relationships", "seconds", "sha256"}``: what was imported, the wall
+    time, and the part files' hashes (as the ledger records them).
     """
     from graph_loader.loading import source_rows
 
@@ -81,5 +82,6 @@ def import_synthetic(db: Database, triples: int, agents: int, folder: Path, *,
         ledger.mark_complete(db, source.key, triples=triples_read, nodes=nodes, relationships=relationships,
                              prefixes=prefixes)
     totals["seconds"] = time.perf_counter() - started
+    totals["sha256"] = [source.sha256 for source, *_ in ledger_rows]
     return totals
 

@@ -17,6 +17,7 @@ This module imports nothing of the package: every stage may use it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -64,19 +65,23 @@ class PropertyGraph:
     nodes: dict[str, dict] = field(default_factory=dict)
     relationships: dict[str, dict] = field(default_factory=dict)
 
-    def to_networkx(self, schema: GraphSchema) -> nx.MultiDiGraph:
-        """The full multi-relational graph: node key = URI; ``labels`` most specific first; edge ``type``."""
+    def to_networkx(self, schema: GraphSchema, *, consume: bool = False) -> nx.MultiDiGraph:
+        """The full multi-relational graph: node key = URI; ``labels`` most specific first; edge ``type``.
+
+        ``consume``: empty this graph as it is converted, so that the two copies never exist whole at once (the GDS
+        engine converts neighbourhoods of 10^5 items in a process meant to stay small).
+        """
         import networkx as nx
 
         graph = nx.MultiDiGraph()
-        for uri, node in self.nodes.items():
+        for uri, node in _items(self.nodes, consume):
             labels = schema.sort_labels(node["labels"])
             attrs = dict(node["props"])
             attrs.update(uri=uri, labels=labels, kind=labels[0] if labels else RESOURCE_LABEL,
                          unnamed=bool(attrs.get("unnamed", False)))
             attrs.setdefault("name", uri)
             graph.add_node(uri, **attrs)
-        for uri, rel in self.relationships.items():
+        for uri, rel in _items(self.relationships, consume):
             if rel["start"] in graph and rel["end"] in graph:
                 graph.add_edge(rel["start"], rel["end"], key=uri, **{**rel["props"], "type": rel["type"],
                                                                       "uri": uri})
@@ -84,3 +89,12 @@ class PropertyGraph:
 
     def counts(self) -> dict:
         return {"nodes": len(self.nodes), "relationships": len(self.relationships)}
+
+
+def _items(table: dict, consume: bool) -> Iterator[tuple[str, dict]]:
+    """The items of ``table`` in order; with ``consume``, each one removed from it as it is handed out."""
+    if not consume:
+        yield from table.items()
+        return
+    for key in list(table):
+        yield key, table.pop(key)

@@ -177,13 +177,23 @@ def drop(db: Database, name: str) -> None:
 STREAM_CHUNK = 65_536
 
 
-def _columns(db: Database, query: str, params: dict, names: tuple[str, ...], dtypes: tuple) -> list[np.ndarray]:
-    """Stream a query's rows into one NumPy array per column, ``STREAM_CHUNK`` rows at a time.
+def _records(db: Database, query: str, params: dict) -> Iterator:
+    """A query's records one at a time, none kept in a list (``Database.read`` returns them all at once), with the
+    errors ``Database.read`` gives. A record is a tuple of the values, in the ``RETURN``'s order."""
+    with db.connection_guard(), db.session() as session:
+        try:
+            yield from session.run(query, params)
+        except Neo4jError as exc:
+            raise QueryError(f"Neo4j refused the query: {exc.message or exc}", code=exc.code) from exc
 
-    The query returns exactly the columns ``names``, in that order. At most one chunk of rows is held as Python
-    objects: at 10^6 agents a tie stream has millions of rows, which as Python lists would take about 0.5 GB.
+
+def _columns(db: Database, query: str, params: dict, dtypes: tuple) -> list[np.ndarray]:
+    """Stream a query's rows into one NumPy array per returned column, ``STREAM_CHUNK`` rows at a time.
+
+    At most one chunk of rows is held as Python objects: at 10^6 agents a tie stream has millions of rows, which
+    as Python lists would take about 0.5 GB.
     """
-    chunks: list[list[np.ndarray]] = [[] for _ in names]
+    chunks: list[list[np.ndarray]] = [[] for _ in dtypes]
     rows: list = []
 
     def flush() -> None:
@@ -191,17 +201,10 @@ def _columns(db: Database, query: str, params: dict, names: tuple[str, ...], dty
             chunk.append(np.fromiter((row[j] for row in rows), dtype=dtype, count=len(rows)))
         rows.clear()
 
-    with db.connection_guard(), db.session() as session:
-        try:
-            result = session.run(query, params)
-            if tuple(result.keys()) != tuple(names):
-                raise RuntimeError(f"expected the columns {names}, the query returns {tuple(result.keys())}")
-            for record in result:
-                rows.append(record)  # a Record is a tuple of the values, in the RETURN's order
-                if len(rows) == STREAM_CHUNK:
-                    flush()
-        except Neo4jError as exc:  # one message, as Database.read gives
-            raise QueryError(f"Neo4j refused the query: {exc.message or exc}", code=exc.code) from exc
+    for record in _records(db, query, params):
+        rows.append(record)
+        if len(rows) == STREAM_CHUNK:
+            flush()
     flush()
     return [np.concatenate(chunk) for chunk in chunks]
 
@@ -209,8 +212,8 @@ def _columns(db: Database, query: str, params: dict, names: tuple[str, ...], dty
 def node_values(db: Database, procedure_call: str, value: str, params: dict,
                 dtype=float) -> tuple[np.ndarray, np.ndarray]:
     """``(node ids, values)`` of a streaming procedure yielding ``nodeId`` and ``value``, ordered by node id."""
-    ids, values = _columns(db, f"{procedure_call} YIELD nodeId, {value} RETURN nodeId, {value} AS value",
-                           params, ("nodeId", "value"), (np.int64, dtype))
+    ids, values = _columns(db, f"{procedure_call} YIELD nodeId, {value} RETURN nodeId, {value} AS value", params,
+                           (np.int64, dtype))
     order = np.argsort(ids, kind="stable")
     return ids[order], values[order]
 
@@ -278,18 +281,23 @@ def communities(db: Database, graph: str, method: str, *, seed: int | None = 0,
 def ties(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every tie's ``(source ids, target ids, strengths, arcs)``, each undirected tie in both directions.
 
-    ``arcs`` says which arcs of the directed network join the pair (1: lower id to higher, 2: back, 3: both).
+    ``arcs`` says which arcs of the directed network join the pair (1: lower id to higher, 2: back, 3: both),
+    whichever way the row runs. GDS stores an undirected tie as two relationships; only the one from the lower id is streamed, and the other
+    direction is added here (half the rows through Bolt).
     """
-    source, target, name, value = _columns(
+    source, target, is_arcs, value = _columns(
         db, "CALL gds.graph.relationshipProperties.stream($graph, ['strength', 'arcs']) "
             "YIELD sourceNodeId, targetNodeId, relationshipProperty, propertyValue "
-            "RETURN sourceNodeId AS s, targetNodeId AS t, relationshipProperty = 'arcs' AS a, propertyValue AS w",
-        {"graph": graph}, ("s", "t", "a", "w"), (np.int64, np.int64, bool, float))
-    # one relationship per ordered pair: sorting by (source, target, property) pairs each tie's two values
-    order = np.lexsort((name, target, source))
-    source, target, name, value = source[order], target[order], name[order], value[order]
-    strength, arcs = ~name, name
-    return source[strength], target[strength], value[strength], value[arcs].astype(np.int64)
+            "WITH sourceNodeId AS s, targetNodeId AS t, relationshipProperty, propertyValue WHERE s < t "
+            "RETURN s, t, relationshipProperty = 'arcs', propertyValue",
+        {"graph": graph}, (np.int64, np.int64, bool, float))
+    # one relationship per pair: sorting by (source, target, property) pairs each tie's two values
+    order = np.lexsort((is_arcs, target, source))
+    source, target, is_arcs, value = source[order], target[order], is_arcs[order], value[order]
+    low, high = source[~is_arcs], target[~is_arcs]
+    strength, arcs = value[~is_arcs], value[is_arcs].astype(np.int64)
+    return (np.concatenate([low, high]), np.concatenate([high, low]), np.concatenate([strength, strength]),
+            np.concatenate([arcs, arcs]))
 
 
 def uris(db: Database, ids: Iterable[int]) -> list[str | None]:
@@ -304,11 +312,11 @@ def uris(db: Database, ids: Iterable[int]) -> list[str | None]:
 
 
 def read_neighbourhood(db: Database, ids: Iterable[int], follow: Iterable[str], *, hop_types: Iterable[str] = (),
-                       hop_labels: Iterable[str] = (),
-                       properties: Iterable[str] | None = None) -> tuple[PropertyGraph, dict[int, str]]:
+                       hop_labels: Iterable[str] = (), properties: Iterable[str] | None = None,
+                       ties_among: bool = True) -> tuple[PropertyGraph, dict[int, str]]:
     """The nodes ``ids``, the chains of ``follow`` ties out of them, and their projects and programmes.
 
-    Read: the nodes ``ids``; every relationship between two of them; the chains of ``follow`` relationships out of
+    Read: the nodes ``ids``; every relationship between two of them (unless ``ties_among`` is False); the chains of ``follow`` relationships out of
     them (places and parent bodies, all :func:`~graph_loader.analysis.groups.home_countries` walks); the
     ``hop_types`` relationships, either direction, between one of them and a node with one of ``hop_labels``
     (the projects and programmes members are bound to), and those nodes. Nothing else: a large coalition's
@@ -321,10 +329,11 @@ def read_neighbourhood(db: Database, ids: Iterable[int], follow: Iterable[str], 
     keys = None if properties is None else list(properties)
     # all properties, or only ``keys`` (as key-value pairs; the names are a parameter)
     chosen = ("properties({0})" if keys is None else "[k IN $keys WHERE {0}[k] IS NOT NULL | [k, {0}[k]]]").format
-    returned = (f"RETURN r.uri AS uri, type(r) AS type, startNode(r).uri AS start, endNode(r).uri AS end, "
+    # endpoints as node ids: every one is among the nodes read, whose uri strings are reused (not decoded again)
+    returned = (f"RETURN r.uri AS uri, type(r) AS type, id(startNode(r)) AS start, id(endNode(r)) AS end, "
                 f"{chosen('r')} AS props")
     queries = [f"UNWIND $ids AS i MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
-               f"WHERE id(a) = i AND id(b) IN $ids AND r.uri IS NOT NULL {returned}"]
+               f"WHERE id(a) = i AND id(b) IN $ids AND r.uri IS NOT NULL {returned}"] if ties_among else []
     reached = set(wanted)
     frontier = wanted
     while frontier and follow:
@@ -344,17 +353,22 @@ def read_neighbourhood(db: Database, ids: Iterable[int], follow: Iterable[str], 
         queries.append(f"{hop} AND r.uri IS NOT NULL {returned}")
     graph = PropertyGraph()
     uri_of: dict[int, str] = {}
+    shared: dict = {}  # one object per distinct label set and relationship type, not one per row
     params = {"ids": wanted, "chains": chains, "reached": sorted(reached), "keys": keys}
-    for record in db.read("UNWIND $reached AS i MATCH (n:Resource) WHERE id(n) = i "
-                          f"RETURN i, n.uri AS uri, labels(n) AS labels, {chosen('n')} AS props", params):
+    for record in _records(db, "UNWIND $reached AS i MATCH (n:Resource) WHERE id(n) = i "
+                               f"RETURN i, n.uri AS uri, labels(n) AS labels, {chosen('n')} AS props", params):
         if record["uri"] is None:
             continue
-        graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
+        labels = tuple(record["labels"])
+        graph.nodes[record["uri"]] = {"labels": shared.setdefault(labels, labels), "props": dict(record["props"])}
         uri_of[record["i"]] = record["uri"]
     for query in queries:
-        for record in db.read(query, params):
-            graph.relationships[record["uri"]] = {"type": record["type"], "start": record["start"],
-                                                  "end": record["end"], "props": dict(record["props"])}
+        for record in _records(db, query, params):
+            if record["start"] in uri_of and record["end"] in uri_of:
+                kind = record["type"]
+                graph.relationships[record["uri"]] = {"type": shared.setdefault(kind, kind),
+                                                      "start": uri_of[record["start"]],
+                                                      "end": uri_of[record["end"]], "props": dict(record["props"])}
     return graph, {i: uri_of[i] for i in wanted if i in uri_of}
 
 

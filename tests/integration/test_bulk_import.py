@@ -253,3 +253,24 @@ def test_an_instance_started_without_an_import_port_loads_with_bolt(empty, impor
     finally:
         importer.pid_file.write_text(json.dumps(record))
     assert report.method == "bolt" and "without an import port" in report.method_reason
+
+
+def test_the_engine_benchmark_builds_its_graph_part_by_part(empty, tmp_path):
+    """``benchmarks.big_graph`` (how the engine benchmark reaches 10^6 agents): three parts staged one after the
+    other and imported at once hold every part's nodes and relationships, each part under its own namespace, each
+    in the ledger."""
+    from benchmarks.big_graph import import_synthetic
+    from graph_loader.rdf.synth import SYNTH_NS
+
+    built = import_synthetic(empty, 6_000, 300, tmp_path, part_agents=100)
+    assert built["parts"] == 3 and built["triples"] >= 6_000
+    assert empty.read("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"] == built["nodes"]
+    assert empty.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"] == built["relationships"]
+    per_part = [empty.read("MATCH (n:Resource) WHERE n.uri STARTS WITH $ns RETURN count(n) AS c",
+                           {"ns": f"{SYNTH_NS}part{i}/"})[0]["c"] for i in range(3)]
+    assert all(per_part) and sum(per_part) == built["nodes"]  # nothing outside the parts' namespaces
+    crossing = empty.read("MATCH (a)-[r]->(b) WHERE split(a.uri, '/')[5] <> split(b.uri, '/')[5] "
+                          "RETURN count(r) AS c")[0]["c"]
+    assert crossing == 0  # the parts are disjoint graphs
+    keys = [str((tmp_path / f"big-2000-part{i}.nt").resolve()) for i in range(3)]
+    assert set(ledger.loaded_state(empty, keys).values()) == {(s, True) for s in built["sha256"]}

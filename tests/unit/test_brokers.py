@@ -8,10 +8,12 @@ import random
 import networkx as nx
 import pytest
 
+from graph_loader.analysis import brokers
 from graph_loader.analysis.brokers import (
     ROLES,
     betweenness,
     brokerage_roles,
+    counted_roles,
     default_sample_size,
     hoeffding_bound,
     rank_brokers,
@@ -229,6 +231,19 @@ def test_structural_holes_on_a_larger_sparse_graph_match_networkx_per_node():
         assert holes[v]["effective_size"] == pytest.approx(effective[v], rel=1e-9)
 
 
+def test_structural_holes_are_the_same_whatever_the_wedge_chunk(monkeypatch):
+    """The wedges are examined a chunk at a time (memory on 10^6 agents): chunks of 1, 7 and all give the same
+    values, hubs (one tie with more wedges than a chunk) included."""
+    G = with_random_weights(nx.powerlaw_cluster_graph(400, 3, 0.3, seed=5), "strength", 6)
+    whole = structural_holes(G)
+    for chunk in (1, 7):
+        monkeypatch.setattr(brokers, "WEDGE_CHUNK", chunk)
+        chunked = structural_holes(G)
+        for v in G:
+            for key in ("constraint", "effective_size", "efficiency"):
+                assert chunked[v][key] == pytest.approx(whole[v][key], rel=1e-12), (chunk, v, key)
+
+
 # -- Gould–Fernandez --------------------------------------------------------------------------------------------
 
 def gould_fernandez_graph() -> tuple[nx.DiGraph, dict]:
@@ -281,6 +296,21 @@ def test_gould_fernandez_unknown_groups_are_unclassified():
     assert roles["b"]["total"] == 0 and roles["b"]["unclassified"] == 1
     with pytest.raises(nx.NetworkXNotImplemented):
         brokerage_roles(nx.Graph(DG), {})
+
+
+def test_roles_of_chosen_brokers_equal_their_roles_among_all():
+    """``counted_roles(..., brokers=)`` (the GDS engine's path) walks two-paths from the brokers' predecessors only;
+    on a random directed graph with three groups, unknown groups, mutual arcs and self-loops it gives the same
+    counts as the roles of every node."""
+    DG = nx.gnp_random_graph(120, 0.06, seed=7, directed=True)
+    DG.add_edges_from([(3, 3), (5, 5)])
+    rng = random.Random(1)
+    groups = {v: rng.choice(["MX", "SV", "GT", None]) for v in DG}
+    succ, pred = DG._succ, DG._pred
+    everyone = counted_roles(succ, pred, groups)
+    chosen = [3, 5, 17, 42, 99]
+    assert counted_roles(succ, pred, groups, brokers=chosen) == {b: everyone[b] for b in chosen}
+    assert everyone == brokerage_roles(DG, groups)
 
 
 # -- rank_brokers -----------------------------------------------------------------------------------------------
