@@ -211,11 +211,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 EXPLANATION = """\
-One worker process per engine, on the same database, one after the other; the time is the worker's whole wall
-time (reading the full graph, or projecting it in Neo4j, included), the Python peak is the worker's, the JVM
-peak that of the managed Neo4j while the worker ran (after one untimed projection that loads GDS's classes and
-plans the projection query) (its heap is 2 GB, so the JVM's figure is mostly heap it has
-already reserved). `gds`: `analyse_gds` without writing scores and without Leiden stability runs (Louvain); `igraph`:
+Each graph is built by Neo4j's bulk importer from synthetic parts of 10^5 agents (`benchmarks/big_graph.py`; at
+10^6, ten disjoint synthetic diasporas with seeds 0-9). One worker process per engine, on the same database, one
+after the other; the time is the worker's whole wall time (reading the full graph, or projecting it in Neo4j,
+included), the Python peak is the worker's, the JVM peak that of the managed Neo4j while the worker ran (after one
+untimed projection that loads GDS's classes and plans the projection query; its heap is 2 GB, the rest is page
+cache and GDS's off-heap arrays). Each worker's address space is capped at 16 GB: past it, allocation fails with
+`MemoryError`, which the worker reports with the stage it reached. `gds`: `analyse_gds` (top 15 brokers and
+coalitions described), without writing scores and without Leiden stability runs (Louvain); `igraph`:
 `rank_brokers` and `find_coalitions` on the full graph, as `--engine networkx` runs them above 5,000 agents;
 `networkx`: plain NetworkX (sampled betweenness with as many sources, Louvain)."""
 
