@@ -197,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         for agents in args.sizes:
             size_rows, graph = measure_size(bench, agents, args.timeout)
             rows += size_rows
-            sizes.append(f"- {graph.get('agents', agents):,} agents / {graph.get('ties', '?'):,} ties: synthetic corpus "
-                         f"of {graph['triples']:,} triples in {graph['parts']} part(s), built in "
+            sizes.append(f"- {graph.get('agents', agents):,} agents / {graph.get('ties', '?'):,} ties: synthetic "
+                         f"corpus of {graph['triples']:,} triples in {graph['parts']} part(s), built in "
                          f"{seconds_text(graph['load'])}; top-10 brokers "
                          f"shared by GDS and igraph (both sampled): {graph.get('overlap', 'n/a')}/10")
     print("\n" + table(COLUMNS, rows))

@@ -282,8 +282,8 @@ def ties(db: Database, graph: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     """Every tie's ``(source ids, target ids, strengths, arcs)``, each undirected tie in both directions.
 
     ``arcs`` says which arcs of the directed network join the pair (1: lower id to higher, 2: back, 3: both),
-    whichever way the row runs. GDS stores an undirected tie as two relationships; only the one from the lower id is streamed, and the other
-    direction is added here (half the rows through Bolt).
+    whichever way the row runs. GDS stores an undirected tie as two relationships; only the one from the lower
+    id is streamed, and the other direction is added here (half the rows through Bolt).
     """
     source, target, is_arcs, value = _columns(
         db, "CALL gds.graph.relationshipProperties.stream($graph, ['strength', 'arcs']) "
@@ -316,8 +316,9 @@ def read_neighbourhood(db: Database, ids: Iterable[int], follow: Iterable[str], 
                        ties_among: bool = True) -> tuple[PropertyGraph, dict[int, str]]:
     """The nodes ``ids``, the chains of ``follow`` ties out of them, and their projects and programmes.
 
-    Read: the nodes ``ids``; every relationship between two of them (unless ``ties_among`` is False); the chains of ``follow`` relationships out of
-    them (places and parent bodies, all :func:`~graph_loader.analysis.groups.home_countries` walks); the
+    Read: the nodes ``ids``; every relationship between two of them (unless ``ties_among`` is False); the
+    chains of ``follow`` relationships out of them (places and parent bodies, all
+    :func:`~graph_loader.analysis.groups.home_countries` walks); the
     ``hop_types`` relationships, either direction, between one of them and a node with one of ``hop_labels``
     (the projects and programmes members are bound to), and those nodes. Nothing else: a large coalition's
     projects have their own places and ties, which no description reads. ``properties``: the only properties
