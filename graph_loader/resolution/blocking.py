@@ -4,26 +4,28 @@ Comparing every record with every other is quadratic (10^5 records: 5 x 10^9 pai
 only when they share a key of the same family (organisation, person, place):
 
 * ``n``: a whole name, its tokens in alphabetical order (*Monte Escobedo, Club* and *Club Monte Escobedo*);
-* ``t``: a token of a name's core, or that token with one letter left out (:func:`~graph_loader.resolution.names.deletions`),
-  so that two spellings one typo apart share a key (*Escobedo*, *Escobeod*: both give ``escobed``); tokens of
-  fewer than :data:`MIN_TYPO_LENGTH` letters give only themselves, and tokens shorter than
-  :data:`MIN_TOKEN_LENGTH` nothing;
-* ``a``: an acronym as written (*FEDECMI* and *FEDECMI*);
-* ``c``: a code (``isoCode`` ``MX-MIC``);
-* and, one way only, an acronym against the initials of longer names: *FEDECMI* is compared with every name
-  whose initials (*fcmi*) are a subsequence of its letters that keeps the first
-  (:func:`~graph_loader.resolution.names.subsequences`).
-
-A ``t`` key shared by more than :data:`MAX_BLOCK` records (a common word: *juan*, *santa*) pairs nobody: it says
-too little to be worth the comparisons, and a record's other keys find its pairs. A record all of whose ``t``
-keys are that common keeps its rarest one.
+* ``k``: a name's core (its tokens without the kind words, :mod:`graph_loader.resolution.names`), in the same
+  order, so that the spellings the folding, the abbreviations, the kind words' languages and a changed prefix
+  make all meet (*Asoc. Monte Escobedo*, *Monte Escobedo Club*);
+* ``d``: that core, and that core with one letter left out (:func:`~graph_loader.resolution.names.deletions`),
+  so that two spellings one typo apart share a key (*monte escobedo*, *monte escobeod*: both give ``monte escobed``); cores
+  shorter than :data:`MIN_TYPO_LENGTH` letters give none (a typo in a short name makes another name);
+* ``a``: an acronym as written (*FEDECMI* and *FEDECMI*); ``c``: a code (``isoCode`` ``MX-MIC``);
+* ``t``: a token of a core (of at least :data:`MIN_TOKEN_LENGTH` letters) that at most :data:`MAX_BLOCK`
+  records share, so that a name with a word more (*Club Monte Escobedo Zacatecas*) still meets its record: a
+  rare word says something, a common one (*juan*, *santa*) would pair thousands for nothing;
+* and, one way only, an acronym against the initials of longer names: *FEDECMI* is compared with the names whose
+  initials (*fcmi*) are a subsequence of its letters that keeps the first
+  (:func:`~graph_loader.resolution.names.subsequences`) and has at most :data:`MAX_EXTRA_LETTERS` letters fewer
+  (the letters an acronym takes beyond one per word: *FEDE*), in groups of at most :data:`MAX_PROBE_BLOCK`
+  names.
 
 Examples
 --------
 >>> from graph_loader.resolution.names import name_form
->>> sorted(keys("organisation", [name_form("Club Zacapu")]))[:3]
-['organisation|n|club zacapu', 'organisation|t|acapu', 'organisation|t|zaapu']
->>> blocks = Blocks([["x|t|a", "x|t|b"], ["x|t|b"], ["x|t|c"]])
+>>> sorted(k for k in keys("organisation", [name_form("Club Zacapu")]) if "|d|" not in k)
+['organisation|k|zacapu', 'organisation|n|club zacapu', 'organisation|t|zacapu']
+>>> blocks = Blocks([["x|k|a", "x|k|b"], ["x|k|b"], ["x|k|c"]])
 >>> sorted(blocks.pairs())
 [(0, 1)]
 """
@@ -35,13 +37,17 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from .names import NameForm, deletions, initials, subsequences
 
-#: Tokens shorter than this give no key (``la``, ``ii``).
-MIN_TOKEN_LENGTH = 3
-#: Tokens at least this long also give their one-letter-shorter forms (a typo in a short word makes another word).
-MIN_TYPO_LENGTH = 5
-#: A token key shared by more records than this pairs nobody (see the module's docstring).
-MAX_BLOCK = 400
-#: Acronyms of more letters than this are not probed against initials (2^(n-1) subsequences).
+#: Tokens shorter than this give no ``t`` key.
+MIN_TOKEN_LENGTH = 4
+#: Cores at least this long also give their one-letter-shorter forms.
+MIN_TYPO_LENGTH = 4
+#: A ``t`` key shared by more records than this pairs nobody (see the module's docstring).
+MAX_BLOCK = 20
+#: An acronym is tried against initials at most this many letters shorter than itself.
+MAX_EXTRA_LETTERS = 3
+#: An initials key shared by more names than this is not tried (the acronym would fit too many to tell).
+MAX_PROBE_BLOCK = 100
+#: Acronyms of more letters than this are not probed against initials.
 MAX_ACRONYM_PROBE = 12
 
 
@@ -49,30 +55,37 @@ def keys(family: str, forms: Iterable[NameForm], codes: Iterable[tuple[str, str]
     """The symmetric blocking keys of a record of ``family`` with these names and codes."""
     found: set[str] = set()
     for form in forms:
+        found.add(f"{family}|n|{form.key}")
+        core = form.core_key or form.key
+        found.add(f"{family}|k|{core}")
+        if len(core) >= MIN_TYPO_LENGTH:
+            found.update(f"{family}|d|{variant}" for variant in deletions(core))  # the core itself included
         if form.acronym:
             found.add(f"{family}|a|{form.acronym}")
-            continue
-        found.add(f"{family}|n|{form.key}")
-        for token in form.core or form.tokens:
-            if len(token) >= MIN_TYPO_LENGTH:
-                found.update(f"{family}|t|{variant}" for variant in deletions(token))
-            elif len(token) >= MIN_TOKEN_LENGTH:
-                found.add(f"{family}|t|{token}")
+        found.update(f"{family}|t|{token}" for token in form.core or form.tokens if len(token) >= MIN_TOKEN_LENGTH)
     found.update(f"{family}|c|{scheme}:{value}" for scheme, value in codes)
     return found
 
 
-def initials_key(family: str, form: NameForm) -> str | None:
-    """The key under which a name of two or more words waits for acronyms: its initials."""
-    letters = initials(form.words)
-    return f"{family}|i|{letters}" if len(letters) >= 2 and not form.acronym else None
+def initials_keys(family: str, form: NameForm) -> set[str]:
+    """The keys under which a name of two or more words waits for acronyms: its initials (and those of its
+    words with hyphenated compounds as one: *Inter-American Development Bank*, ``idb``)."""
+    if form.acronym:
+        return set()
+    found = set()
+    for words in (form.words, form.compounds or ()):
+        letters = initials(words)
+        if len(letters) >= 2:
+            found.add(f"{family}|i|{letters}")
+    return found
 
 
 def probe_keys(family: str, form: NameForm) -> set[str]:
-    """The initials keys an acronym looks up: every subsequence of its letters that keeps the first."""
+    """The initials keys an acronym looks up (see the module's docstring)."""
     if not form.acronym or len(form.acronym) > MAX_ACRONYM_PROBE:
         return set()
-    return {f"{family}|i|{s}" for s in subsequences(form.acronym)}
+    shortest = max(2, len(form.acronym) - MAX_EXTRA_LETTERS)
+    return {f"{family}|i|{s}" for s in subsequences(form.acronym, shortest)}
 
 
 class Blocks:
@@ -83,10 +96,13 @@ class Blocks:
     """
 
     def __init__(self, symmetric: Sequence[Iterable[str]], waiting: Sequence[Iterable[str]] = (),
-                 probing: Sequence[Iterable[str]] = (), max_block: int = MAX_BLOCK):
-        self.keys = [sorted(set(k)) for k in symmetric]
+                 probing: Sequence[Iterable[str]] = (), max_block: int = MAX_BLOCK,
+                 max_probe_block: int = MAX_PROBE_BLOCK):
         self.index: dict[str, list[int]] = defaultdict(list)
-        for i, record_keys in enumerate(self.keys):
+        self.keys: list[list[str]] = []
+        for i, record_keys in enumerate(symmetric):
+            record_keys = sorted(set(record_keys))
+            self.keys.append(record_keys)
             for key in record_keys:
                 self.index[key].append(i)
         self.waiting: dict[str, list[int]] = defaultdict(list)
@@ -94,34 +110,33 @@ class Blocks:
             for key in set(record_keys):
                 self.waiting[key].append(i)
         self.probing = [sorted(set(k)) for k in probing]
-        self.max_block = max_block
+        self.max_block, self.max_probe_block = max_block, max_probe_block
 
-    def usable(self, i: int) -> tuple[list[str], str | None]:
-        """Record ``i``'s keys that pair it: all but the too common token keys; and, when all its token keys are
-        too common, the rarest of them (its *fallback*)."""
-        keys_i = self.keys[i]
-        kept = [k for k in keys_i if "|t|" not in k or len(self.index[k]) <= self.max_block]
-        tokens = [k for k in keys_i if "|t|" in k]
-        if tokens and not any("|t|" in k for k in kept):
-            return kept, min(tokens, key=lambda k: (len(self.index[k]), k))
-        return kept, None
+    def usable(self, key: str) -> bool:
+        """Whether ``key`` pairs its records: every key but a token shared by too many."""
+        return "|t|" not in key or len(self.index[key]) <= self.max_block
 
-    def pairs(self) -> Iterator[tuple[int, int]]:
-        """Every pair ``(i, j)``, ``i < j``, that shares a usable key, or an acronym and its initials, or the
-        fallback key of one of them; each once."""
-        usable = [self.usable(i) for i in range(len(self.keys))]
-        extra: set[tuple[int, int]] = set()  # found one way: acronym probes and fallback keys
+    def probed(self) -> dict[int, set[int]]:
+        """``{i: {j > i}}``: the pairs an acronym finds among names whose initials it could spell."""
+        found: dict[int, set[int]] = defaultdict(set)
         for i, record_keys in enumerate(self.probing):
             for key in record_keys:
-                extra.update((min(i, j), max(i, j)) for j in self.waiting.get(key, ()) if j != i)
-        for i, (_, fallback) in enumerate(usable):
-            if fallback is not None:
-                extra.update((min(i, j), max(i, j)) for j in self.index[fallback] if j != i)
-        for i, (kept, _) in enumerate(usable):
+                block = self.waiting.get(key, ())
+                if len(block) <= self.max_probe_block:
+                    for j in block:
+                        if j != i:
+                            found[min(i, j)].add(max(i, j))
+        return found
+
+    def pairs(self, probed: dict[int, set[int]] | None = None) -> Iterator[tuple[int, int]]:
+        """Every pair ``(i, j)``, ``i < j``, that shares a usable key, or an acronym and its initials; each once,
+        by ``i`` ascending (``probed``: :meth:`probed`, when computed already)."""
+        probed = self.probed() if probed is None else probed
+        for i, record_keys in enumerate(self.keys):
             partners: set[int] = set()
-            for key in kept:
-                partners.update(self.index[key])
-            for j in sorted(p for p in partners if p > i):
-                if (i, j) not in extra:
-                    yield i, j
-        yield from sorted(extra)
+            for key in record_keys:
+                if self.usable(key):
+                    partners.update(self.index[key])
+            partners = {j for j in partners if j > i} | probed.get(i, set())
+            for j in sorted(partners):
+                yield i, j

@@ -28,22 +28,24 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..model import fold
-from .blocking import Blocks, initials_key, keys, probe_keys
-from .names import STOP_WORDS
+from .blocking import Blocks, initials_keys, keys, probe_keys
+from .names import STOP_WORDS, Mention, NameForm, PlaceNames, places_differ
 from .records import Record, compatible_kinds
-from .scoring import Reason, compare, prepare
+from .scoring import CODE_IN_NAME, Prepared, Reason, acronym_similarity, compare, prepare, token_similarity
 
 #: Pairs scoring below this are no candidates.
 DEFAULT_MIN_SCORE = 0.5
 #: The property whose values are place codes that names may use (``US-IL`` -> ``IL``).
 PLACE_CODE = "isoCode"
-_CODE_IN_NAME = re.compile(r"\b[A-Z]{2,3}\b")
+#: Names at least this alike are spellings of one name (when counting the names an acronym fits).
+SAME_NAME = 0.85
+#: At most this many places a code found in a name is read as.
+MAX_SPELT_OUT = 3
 
 #: ``make(description, total)`` -> ``advance(n)``: a progress bar (``cli.app.progress_factory``), or None.
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -67,35 +69,75 @@ class Candidate:
         return "; ".join(map(str, self.reasons))
 
 
-def place_code_names(records: Iterable[Record], code: str = PLACE_CODE) -> dict[str, str]:
-    """``{"IL": "Illinois"}``: the last part of each place's code, for the codes that name one place only and
-    are no stop word.
+def place_codes(records: Iterable[Record], code: str = PLACE_CODE) -> dict[str, list[Record]]:
+    """``{"IL": [Illinois], "CA": [Cabañas, California]}``: the last part of each place's code (two or three
+    letters), and the places it can stand for (by name).
 
     >>> il = Record("ex:il", "place", frozenset({"Place"}), "Place", ("Illinois",), codes=frozenset({("isoCode", "US-IL")}))
-    >>> place_code_names([il])
-    {'IL': 'Illinois'}
+    >>> {short: [p.name for p in places] for short, places in place_codes([il]).items()}
+    {'IL': ['Illinois']}
     """
-    found: dict[str, set[str]] = defaultdict(set)
+    found: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         if record.family != "place":
             continue
         for scheme, value in record.codes:
-            if scheme == code and "-" in value:
-                found[value.rsplit("-", 1)[1].upper()].add(record.name)
-    return {short: names.pop() for short, names in sorted(found.items())
-            if len(names) == 1 and fold(short) not in STOP_WORDS and 2 <= len(short) <= 3}
+            short = value.rsplit("-", 1)[-1].upper()
+            if scheme == code and "-" in value and 2 <= len(short) <= 3:
+                found[short].append(record)
+    return {short: sorted(places, key=lambda p: p.name) for short, places in sorted(found.items())}
 
 
-def spelt_out(name: str, codes: dict[str, str]) -> str | None:
-    """``name`` with its place codes written out, or None when it has none.
+def known_places(records: list[Record]) -> PlaceNames:
+    """The names of the places the records point at (home, base, where a place lies): the gazetteer's, not a
+    misspelt place of some list that nothing refers to."""
+    referred = {uri for r in records for where in (r.home, r.based) for uri in where.all}
+    return PlaceNames((r.uri, n) for r in records if r.family == "place" and r.uri in referred for n in r.names)
 
-    >>> spelt_out("FED. CLUBES MICHOACANOS IL", {"IL": "Illinois"})
-    'FED. CLUBES MICHOACANOS Illinois'
+
+def spelt_out(name: str, codes: dict[str, list[str]]) -> list[str]:
+    """``name`` with a place code written out, once per place the code can stand for (at most
+    :data:`MAX_SPELT_OUT`); none when the name has no code. A code is read in capitals only, and one that is a
+    stop word (``LA``, ``DE``) only in a name not written all in capitals (*Fed. de Clubes de Tabasco LA*).
+
+    >>> spelt_out("FED. CLUBES MICHOACANOS IL", {"IL": ["Illinois"]})
+    ['FED. CLUBES MICHOACANOS Illinois']
+    >>> spelt_out("CLUB LA GOMA", {"LA": ["Louisiana"]}), spelt_out("Club La Goma", {"LA": ["Louisiana"]})
+    ([], [])
     """
     if not codes:
-        return None
-    changed = _CODE_IN_NAME.sub(lambda m: codes.get(m.group(0), m.group(0)), name)
-    return changed if changed != name else None
+        return []
+    shouting = name.upper() == name
+    found = [m for m in CODE_IN_NAME.finditer(name)
+             if m.group(0) in codes and not (shouting and fold(m.group(0)) in STOP_WORDS)]
+    if not found:
+        return []
+    match = found[-1]  # a place code ends a name (... IL) far more often than it starts one
+    return [name[:match.start()] + place + name[match.end():] for place in codes[match.group(0)][:MAX_SPELT_OUT]]
+
+
+def acronym_fits(prepared: list[Prepared], probed: dict[int, set[int]]) -> dict[int, int]:
+    """For each record with an acronym, how many different bodies' names it is an acronym of: the records
+    (of compatible kinds) whose names it fits, grouped so that spellings of one name count once
+    (:data:`SAME_NAME`)."""
+    fitted: dict[int, list[tuple[NameForm, tuple[Mention, ...]]]] = defaultdict(list)
+    for i, j in ((i, j) for i, js in probed.items() for j in js):
+        a, b = prepared[i], prepared[j]
+        if not compatible_kinds(a.record.kinds, b.record.kinds):
+            continue
+        for short, other, k in ((a, b, i), (b, a, j)):
+            best = [fo for fs in short.forms if fs.acronym for fo in other.forms if acronym_similarity(fs, fo)[1]]
+            if best:
+                fitted[k].append((best[0], other.mentions_of(best[0])))
+    fits = {}
+    for k, names in fitted.items():
+        groups: list[tuple[NameForm, tuple[Mention, ...]]] = []
+        for form, places in names:
+            if not any(token_similarity(form.tokens, g.tokens) >= SAME_NAME and not places_differ(places, gp)
+                       for g, gp in groups):
+                groups.append((form, places))
+        fits[k] = len(groups)
+    return fits
 
 
 def find_candidates(records: Iterable[Record], *, min_score: float = DEFAULT_MIN_SCORE,
@@ -103,26 +145,31 @@ def find_candidates(records: Iterable[Record], *, min_score: float = DEFAULT_MIN
     """Every pair of records whose kinds are compatible and whose score is at least ``min_score``, best first
     (then by URIs)."""
     records = list(records)
-    codes = place_code_names(records)
+    codes = place_codes(records)
+    code_names = {short: [p.name for p in places] for short, places in codes.items()}
+    code_places = {short: frozenset(p.uri for p in places) for short, places in codes.items()}
+    places = known_places(records)
     prepared = []
     for record in records:
-        extra = tuple(s for s in (spelt_out(n, codes) for n in record.names) if s)
-        prepared.append(prepare(record, extra))
+        extra = tuple(s for name in record.names for s in spelt_out(name, code_names))
+        prepared.append(prepare(record, extra, places, code_places))
     blocks = Blocks([keys(p.record.family, p.forms, p.record.codes) for p in prepared],
-                    [{k for f in p.forms if (k := initials_key(p.record.family, f))} for p in prepared],
+                    [{k for f in p.forms for k in initials_keys(p.record.family, f)} for p in prepared],
                     [{k for f in p.forms for k in probe_keys(p.record.family, f)} for p in prepared])
+    probed = blocks.probed()
+    fits = acronym_fits(prepared, probed)
     advance = progress("comparing names", len(records)) if progress else None
     found = []
     last = 0
-    for i, j in blocks.pairs():
+    for i, j in blocks.pairs(probed):
         if advance and i > last:
             advance(i - last)
             last = i
         a, b = prepared[i], prepared[j]
         if not compatible_kinds(a.record.kinds, b.record.kinds):
             continue
-        score, reasons = compare(a, b)
-        if score >= min_score:
+        score, reasons = compare(a, b, max(fits.get(i, 1), fits.get(j, 1)), min_score)
+        if reasons is not None:
             if a.record.uri > b.record.uri:
                 a, b = b, a
             found.append(Candidate(a.record.uri, b.record.uri, score, tuple(reasons), a.record.name,

@@ -126,11 +126,39 @@ KIND_GROUPS: dict[str, str] = {
 
 #: The kind of a body that groups others: a name with one of its words is a federation's name.
 FEDERATION = "federation"
+#: Kind words so common in the names of diaspora organisations that a word one typo away from them is read as
+#: them (*Clb*, *Asocaición*, *Fedreación*); the other kind words are too short or too close to other words.
+MISSPELT_KIND_WORDS = ("club", "asociacion", "federacion", "confederacion", "comite")
 
 _CANONICAL = {form: canonical for canonical, forms in CONCEPTS.items() for form in (canonical, *forms)}
+
+
+def _one_typo(word: str) -> set[str]:
+    """Every string one edit from ``word`` (a letter changed, added or dropped, two neighbours swapped)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in cuts if b} | {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+            | {a + c + b[1:] for a, b in cuts if b for c in letters} | {a + c + b for a, b in cuts for c in letters})
+
+
+def _misspelt_kind_words() -> dict[str, str]:
+    """``{misspelling: canonical kind word}`` for :data:`MISSPELT_KIND_WORDS` and their plurals; never a word of
+    :data:`CONCEPTS`, :data:`STOP_WORDS` or :data:`ABBREVIATIONS`, nor a word of fewer than three letters."""
+    known = set(_CANONICAL) | STOP_WORDS | set(ABBREVIATIONS)
+    found: dict[str, str] = {}
+    for canonical_word in MISSPELT_KIND_WORDS:
+        for form in (canonical_word, *CONCEPTS[canonical_word]):
+            for typo in _one_typo(form):
+                if len(typo) >= 3 and typo not in known:
+                    found.setdefault(typo, canonical_word)
+    return found
+
+
+_MISSPELT = _misspelt_kind_words()
 #: Dotted initials written without spaces (``A.C.``, ``U.S.A.``): one word.
 _DOTTED = re.compile(r"(?<![\w.])((?:\w\.){2,})")
 _WORD = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+")
 #: An acronym as written: one word of 2 to 10 capital letters (digits allowed after the first letter).
 _ACRONYM = re.compile(r"^[^\W\d_][^\W_]{1,9}$")
 
@@ -145,16 +173,15 @@ class NameForm:
     core: tuple[str, ...]
     kind: str | None = None
     acronym: str | None = None
-
-    @property
-    def key(self) -> str:
-        """The tokens in alphabetical order: equal keys are the same name, whatever the order of its words."""
-        return " ".join(sorted(self.tokens))
-
-    @property
-    def core_key(self) -> str:
-        """The core tokens in alphabetical order."""
-        return " ".join(sorted(self.core))
+    #: The words with hyphenated compounds written as one (*Inter-American* -> ``interamerican``), when the name
+    #: has any: acronyms take one letter for a compound (``IDB``).
+    compounds: tuple[str, ...] | None = None
+    #: The tokens in alphabetical order: equal keys are the same name, whatever the order of its words.
+    key: str = ""
+    #: The core tokens in alphabetical order.
+    core_key: str = ""
+    #: The numbers the name holds (``2da`` -> ``"2"``), in order.
+    numbers: tuple[str, ...] = ()
 
 
 def split_words(name: str) -> list[str]:
@@ -181,8 +208,13 @@ def _meaningful(words: Sequence[str]) -> list[str]:
 
 
 def canonical(word: str) -> str:
-    """The one spelling of a word of :data:`CONCEPTS` (``"federation"`` -> ``"federacion"``), else the word."""
-    return _CANONICAL.get(word, word)
+    """The one spelling of a word of :data:`CONCEPTS` (``"federation"`` -> ``"federacion"``), of a kind word
+    misspelt by one letter (``"clb"`` -> ``"club"``: :data:`MISSPELT_KIND_WORDS`), else the word.
+
+    >>> canonical("federations"), canonical("asocaicion"), canonical("zacapu")
+    ('federacion', 'asociacion', 'zacapu')
+    """
+    return _CANONICAL.get(word) or _MISSPELT.get(word, word)
 
 
 def looks_like_acronym(name: str) -> bool:
@@ -210,26 +242,36 @@ def name_form(name: str, acronym: bool = False) -> NameForm:
     kind = FEDERATION if FEDERATION in groups else groups[0] if groups else None
     letters = "".join(words)
     is_acronym = (acronym or looks_like_acronym(name)) and len(words) == 1 and letters.isalnum()
-    return NameForm(name, words, tokens, core, kind, letters if is_acronym else None)
+    compounds = tuple(_meaningful(split_words(re.sub(r"(?<=\w)-(?=\w)", "", name)))) if "-" in name else None
+    numbers = tuple(str(int(n)) for n in _NUMBER.findall(" ".join(words)))
+    return NameForm(name, words, tokens, core, kind, letters if is_acronym else None,
+                    compounds if compounds != words else None, " ".join(sorted(tokens)), " ".join(sorted(core)),
+                    numbers)
 
 
-def acronym_match(acronym: str, words: Sequence[str]) -> str | None:
+@lru_cache(maxsize=1 << 16)
+def acronym_match(acronym: str, words: tuple[str, ...]) -> str | None:
     """How ``acronym`` is formed from ``words`` (folded words, stop words included), or None when it is not.
 
     Each word that carries meaning gives a leading part of itself (at least its first letter), in order; a stop
-    word gives nothing or its first letter. The answer names the habit: ``"initials"`` (one letter per word that
+    word, or a word that starts with a digit (*2da.*, *3ra.*), gives nothing or its first letter. The answer names the habit: ``"initials"`` (one letter per word that
     carries meaning), ``"initials with small words"`` (and the first letter of some stop words), ``"word
     beginnings"`` (some word gives more than its first letter).
 
     >>> words = name_form("International Fund for Agricultural Development").words
     >>> acronym_match("IFAD", words), acronym_match("IFFAD", words), acronym_match("IAD", words)
     ('initials', 'initials with small words', None)
-    >>> acronym_match("PEMEX", ["petroleos", "mexicanos"])
+    >>> acronym_match("PEMEX", ("petroleos", "mexicanos"))
     'word beginnings'
     """
     letters = fold(acronym).replace(".", "").replace(" ", "")
     words = [w for w in words if w]
-    if not letters or not any(w not in STOP_WORDS for w in words) or len(letters) > sum(map(len, words)):
+    optional = [w in STOP_WORDS or w[0].isdigit() for w in words]
+    needed = optional.count(False)
+    if not letters or not needed or needed > len(letters) or len(letters) > sum(map(len, words)):
+        return None
+    first = optional.index(False)  # the first letter comes from a word up to the first that carries meaning
+    if letters[0] not in {w[0] for w in words[:first + 1]}:
         return None
     n, m = len(letters), len(words)
     # best[j][i]: the plainest habit that forms letters[:i] from words[:j] (0 initials, 1 small words,
@@ -237,7 +279,7 @@ def acronym_match(acronym: str, words: Sequence[str]) -> str | None:
     best: list[list[int | None]] = [[None] * (n + 1) for _ in range(m + 1)]
     best[0][0] = 0
     for j, word in enumerate(words):
-        stop = word in STOP_WORDS
+        stop = optional[j]
         for i in range(n + 1):
             habit = best[j][i]
             if habit is None:
@@ -265,7 +307,7 @@ def initials(words: Iterable[str]) -> str:
     >>> initials(name_form("Federación de Clubes Michoacanos en Illinois").words)
     'fcmi'
     """
-    return "".join(w[0] for w in words if w and w not in STOP_WORDS)
+    return "".join(w[0] for w in words if w and w not in STOP_WORDS and not w[0].isdigit())
 
 
 def subsequences(letters: str, shortest: int = 2) -> set[str]:
@@ -284,6 +326,62 @@ def subsequences(letters: str, shortest: int = 2) -> set[str]:
         if len(picked) >= shortest:
             found.add(picked)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place named inside a name: the words as written there, and the places (URIs) that bear that name."""
+
+    text: str
+    places: frozenset[str]
+
+
+class PlaceNames:
+    """The names of known places, to find them inside other names (*Federación de Clubes de Zacatecas en
+    Illinois* names Zacatecas and Illinois): two names that name different places name different things, however
+    alike they read.
+
+    >>> gazetteer = PlaceNames([("ex:il", "Illinois"), ("ex:oh", "Ohio"), ("ex:bcs", "Baja California Sur"),
+    ...                         ("ex:bc", "Baja California")])
+    >>> [m.text for m in gazetteer.mentions(name_form("Fed. de Clubes de Baja California Sur en Ohio").words)]
+    ['baja california sur', 'ohio']
+    """
+
+    def __init__(self, names: Iterable[tuple[str, str]]):
+        phrases: dict[tuple[str, ...], set[str]] = {}
+        for uri, name in names:
+            words = tuple(split_words(name))
+            if not words or all(w in STOP_WORDS for w in words) or (len(words) == 1 and len(words[0]) < 3):
+                continue
+            phrases.setdefault(words, set()).add(uri)
+        self.phrases = {words: frozenset(uris) for words, uris in phrases.items()}
+        self.longest = max(map(len, self.phrases), default=0)
+
+    def mentions(self, words: Sequence[str]) -> tuple[Mention, ...]:
+        """The places named in ``words``, longest names first, left to right, none overlapping."""
+        found = []
+        i = 0
+        while i < len(words):
+            for length in range(min(self.longest, len(words) - i), 0, -1):
+                places = self.phrases.get(tuple(words[i:i + length]))
+                if places:
+                    found.append(Mention(" ".join(words[i:i + length]), places))
+                    i += length
+                    break
+            else:
+                i += 1
+        return tuple(found)
+
+
+def places_differ(a: Sequence[Mention], b: Sequence[Mention]) -> tuple[list[str], list[str]] | None:
+    """The places each of two names names and the other does not, when both name such a place; else None.
+
+    A place one name adds (*Club Monte Escobedo, Zacatecas*) is no difference; one place in each name, different
+    (*en Idaho* / *en Ohio*), is.
+    """
+    only_a = [m.text for m in a if not any(m.places & n.places for n in b)]
+    only_b = [n.text for n in b if not any(n.places & m.places for m in a)]
+    return (only_a, only_b) if only_a and only_b else None
 
 
 def deletions(token: str) -> set[str]:
