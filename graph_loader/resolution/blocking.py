@@ -39,14 +39,15 @@ from .names import NameForm, deletions, initials, subsequences
 
 #: Tokens shorter than this give no ``t`` key.
 MIN_TOKEN_LENGTH = 4
-#: Cores at least this long also give their one-letter-shorter forms.
-MIN_TYPO_LENGTH = 4
+#: Cores at least this long, and at most :data:`MAX_TYPO_LENGTH`, also give their one-letter-shorter forms (a
+#: longer core has words enough for a misspelt one to leave a rare one whole, a ``t`` key).
+MIN_TYPO_LENGTH, MAX_TYPO_LENGTH = 4, 40
 #: A ``t`` key shared by more records than this pairs nobody (see the module's docstring).
 MAX_BLOCK = 20
 #: An acronym is tried against initials at most this many letters shorter than itself.
 MAX_EXTRA_LETTERS = 3
 #: An initials key shared by more names than this is not tried (the acronym would fit too many to tell).
-MAX_PROBE_BLOCK = 100
+MAX_PROBE_BLOCK = 40
 #: Acronyms of more letters than this are not probed against initials.
 MAX_ACRONYM_PROBE = 12
 
@@ -58,7 +59,7 @@ def keys(family: str, forms: Iterable[NameForm], codes: Iterable[tuple[str, str]
         found.add(f"{family}|n|{form.key}")
         core = form.core_key or form.key
         found.add(f"{family}|k|{core}")
-        if len(core) >= MIN_TYPO_LENGTH:
+        if MIN_TYPO_LENGTH <= len(core) <= MAX_TYPO_LENGTH:
             found.update(f"{family}|d|{variant}" for variant in deletions(core))  # the core itself included
         if form.acronym:
             found.add(f"{family}|a|{form.acronym}")
@@ -128,11 +129,14 @@ class Blocks:
                             found[min(i, j)].add(max(i, j))
         return found
 
-    def pairs(self, probed: dict[int, set[int]] | None = None) -> Iterator[tuple[int, int]]:
+    def pairs(self, probed: dict[int, set[int]] | None = None, start: int = 0,
+              stop: int | None = None) -> Iterator[tuple[int, int]]:
         """Every pair ``(i, j)``, ``i < j``, that shares a usable key, or an acronym and its initials; each once,
-        by ``i`` ascending (``probed``: :meth:`probed`, when computed already)."""
+        by ``i`` ascending (``probed``: :meth:`probed`, when computed already; ``start``, ``stop``: the ``i`` of
+        one part of the work)."""
         probed = self.probed() if probed is None else probed
-        for i, record_keys in enumerate(self.keys):
+        for i in range(start, len(self.keys) if stop is None else min(stop, len(self.keys))):
+            record_keys = self.keys[i]
             partners: set[int] = set()
             for key in record_keys:
                 if self.usable(key):

@@ -28,6 +28,8 @@ Examples
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,6 +42,10 @@ from .scoring import CODE_IN_NAME, Prepared, Reason, acronym_similarity, compare
 
 #: Pairs scoring below this are no candidates.
 DEFAULT_MIN_SCORE = 0.5
+#: From this many records on, pairs are compared by two processes (see :func:`find_candidates`).
+PARALLEL_FROM = 20_000
+#: Records whose pairs one task compares (the unit of work handed to a process, and of the progress bar).
+CHUNK = 2_000
 #: The property whose values are place codes that names may use (``US-IL`` -> ``IL``).
 PLACE_CODE = "isoCode"
 #: Names at least this alike are spellings of one name (when counting the names an acronym fits).
@@ -141,9 +147,14 @@ def acronym_fits(prepared: list[Prepared], probed: dict[int, set[int]]) -> dict[
 
 
 def find_candidates(records: Iterable[Record], *, min_score: float = DEFAULT_MIN_SCORE,
-                    progress: Progress | None = None) -> list[Candidate]:
+                    progress: Progress | None = None, workers: int | None = None) -> list[Candidate]:
     """Every pair of records whose kinds are compatible and whose score is at least ``min_score``, best first
-    (then by URIs)."""
+    (then by URIs).
+
+    ``workers``: processes that compare pairs (forked, so they share the prepared records without copying);
+    default: both cores from :data:`PARALLEL_FROM` records on, where the comparisons outweigh the start of a
+    process, else this process alone.
+    """
     records = list(records)
     codes = place_codes(records)
     code_names = {short: [p.name for p in places] for short, places in codes.items()}
@@ -157,24 +168,62 @@ def find_candidates(records: Iterable[Record], *, min_score: float = DEFAULT_MIN
                     [{k for f in p.forms for k in initials_keys(p.record.family, f)} for p in prepared],
                     [{k for f in p.forms for k in probe_keys(p.record.family, f)} for p in prepared])
     probed = blocks.probed()
-    fits = acronym_fits(prepared, probed)
-    advance = progress("comparing names", len(records)) if progress else None
-    found = []
-    last = 0
-    for i, j in blocks.pairs(probed):
-        if advance and i > last:
-            advance(i - last)
-            last = i
-        a, b = prepared[i], prepared[j]
-        if not compatible_kinds(a.record.kinds, b.record.kinds):
-            continue
-        score, reasons = compare(a, b, max(fits.get(i, 1), fits.get(j, 1)), min_score)
-        if reasons is not None:
-            if a.record.uri > b.record.uri:
-                a, b = b, a
-            found.append(Candidate(a.record.uri, b.record.uri, score, tuple(reasons), a.record.name,
-                                   b.record.name))
-    if advance and len(records) > last:
-        advance(len(records) - last)
+    work = _Work(prepared, blocks, probed, acronym_fits(prepared, probed), min_score)
+    parts = [(start, min(start + CHUNK, len(records))) for start in range(0, len(records), CHUNK)]
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(records) >= PARALLEL_FROM else 1
+    found: list[Candidate] = []
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _WORK
+        _WORK = work
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                advance = progress("comparing names", len(records)) if progress else None
+                for (start, stop), part in zip(parts, pool.imap(_compare_part, parts), strict=True):
+                    found += part
+                    if advance:
+                        advance(stop - start)
+        finally:
+            _WORK = None
+    else:
+        advance = progress("comparing names", len(records)) if progress else None
+        for start, stop in parts:
+            found += work.compare(start, stop)
+            if advance:
+                advance(stop - start)
     found.sort(key=lambda c: (-c.score, c.left, c.right))
     return found
+
+
+@dataclass
+class _Work:
+    """Everything the comparison of pairs needs, prepared once (and shared with forked workers)."""
+
+    prepared: list[Prepared]
+    blocks: Blocks
+    probed: dict[int, set[int]]
+    fits: dict[int, int]
+    min_score: float
+
+    def compare(self, start: int, stop: int) -> list[Candidate]:
+        """The candidates among the pairs ``(i, j)`` with ``start <= i < stop``."""
+        found = []
+        for i, j in self.blocks.pairs(self.probed, start, stop):
+            a, b = self.prepared[i], self.prepared[j]
+            if not compatible_kinds(a.record.kinds, b.record.kinds):
+                continue
+            score, reasons = compare(a, b, max(self.fits.get(i, 1), self.fits.get(j, 1)), self.min_score)
+            if reasons is not None:
+                if a.record.uri > b.record.uri:
+                    a, b = b, a
+                found.append(Candidate(a.record.uri, b.record.uri, score, tuple(reasons), a.record.name,
+                                       b.record.name))
+        return found
+
+
+#: The work a forked worker reads (set by the parent just before it forks).
+_WORK: _Work | None = None
+
+
+def _compare_part(part: tuple[int, int]) -> list[Candidate]:
+    return _WORK.compare(*part)

@@ -48,6 +48,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from ..model import fold
 
@@ -319,13 +320,9 @@ def subsequences(letters: str, shortest: int = 2) -> set[str]:
     """
     if not letters:
         return set()
-    found: set[str] = set()
     rest = letters[1:]
-    for mask in range(1 << len(rest)):
-        picked = letters[0] + "".join(ch for k, ch in enumerate(rest) if mask >> k & 1)
-        if len(picked) >= shortest:
-            found.add(picked)
-    return found
+    return {letters[0] + "".join(picked) for size in range(max(0, shortest - 1), len(rest) + 1)
+            for picked in combinations(rest, size)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ and 1 (the logistic function): 0.5 is "as much for as against". What counts:
 * **places** (:func:`place_reasons`): the same home place raises it; different home places, home states or
   countries lower it, the farther apart the more; the same for where a body is based, with smaller weights (a
   body moves more easily than its home town changes). For a place, where it lies.
-* **founding years**: equal raises, different lowers (a year apart a little, since sources round and misremember).
+* **founding years**: equal raises, different lowers, the more the farther apart (a year apart a little, since
+  sources round and misremember).
 * **codes**: the same code of the same kind (``isoCode``) settles it; different codes of one kind rule it out.
 
 Every weight is a module constant, named for what it weighs; ``benchmarks/resolution.py`` measures the result.
@@ -76,6 +77,9 @@ KIND_WORDS_DIFFER = -4.0
 PLACE_NAMES_DIFFER = -4.0
 #: Log-odds of the names holding different numbers (*2da. Sección* / *3ra. Sección*, *Sección 1* / *Sección 2*).
 NUMBERS_DIFFER = -4.0
+#: Log-odds of one name adding a place the other does not name (*Club Monte Escobedo Zacatecas*), once the
+#: names are compared without it; tried for names whose similarity lies in this range.
+ADDED_PLACE, ADDED_PLACE_RANGE = -0.5, (0.5, 0.97)
 #: How much less a person's name with initials is worth than one written out (*J. L. Gutiérrez*).
 INITIALS_FACTOR = 0.97
 #: Log-odds for home places: the same place; the same state (when a side names no place below it); different
@@ -85,10 +89,10 @@ HOME_PLACES_DIFFER, HOME_STATES_DIFFER, HOME_COUNTRIES_DIFFER = -3.5, -5.0, -5.0
 #: Log-odds for where a body is based (same scale as home places; a body moves more easily than its home town).
 SAME_BASE_PLACE, SAME_BASE_STATE = 1.0, 0.3
 BASE_PLACES_DIFFER, BASE_STATES_DIFFER, BASE_COUNTRIES_DIFFER = -0.5, -3.0, -3.0
-#: Log-odds for founding years: equal; one year apart; farther apart.
-SAME_YEAR, YEAR_APART, YEARS_APART = 1.0, -1.0, -3.0
-#: Log-odds for codes of one kind (isoCode): a shared one; only different ones.
-SAME_CODE, CODES_DIFFER = 6.0, -8.0
+#: Log-odds for founding years: equal; one year apart (sources round and misremember); two to four; five or more.
+SAME_YEAR, YEAR_APART, YEARS_APART, YEARS_FAR_APART = 1.0, -1.0, -2.5, -4.0
+#: Log-odds for codes of one kind (isoCode): a shared one settles it, only different ones rule it out.
+SAME_CODE, CODES_DIFFER = 12.0, -12.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,8 +365,8 @@ def _fact_evidence(a: Record, b: Record) -> list[Evidence]:
         if gap == 0:
             found.append(("same-founding-year", SAME_YEAR, "both founded in {}", (a.founded,)))
         else:
-            found.append(("founding-years-differ", YEAR_APART if gap == 1 else YEARS_APART, "founded {} / {}",
-                          (a.founded, b.founded)))
+            weight = YEAR_APART if gap == 1 else YEARS_APART if gap < 5 else YEARS_FAR_APART
+            found.append(("founding-years-differ", weight, "founded {} / {}", (a.founded, b.founded)))
     if a.codes and b.codes:
         for scheme in sorted({s for s, _ in a.codes} & {s for s, _ in b.codes}):
             ours = {v for s, v in a.codes if s == scheme}
@@ -387,14 +391,34 @@ def _best_facts(a: Record, b: Record) -> float:
             + (SAME_CODE if a.codes and b.codes else 0.0))
 
 
-#: The most all the facts of two records could add (each shared, the same).
-MOST_FACTS = SAME_HOME_PLACE + SAME_BASE_PLACE + SAME_YEAR + SAME_CODE
+#: The most all the facts of two records without codes could add (each shared, the same).
+MOST_FACTS = SAME_HOME_PLACE + SAME_BASE_PLACE + SAME_YEAR
 
 
 def _others(mentions: tuple[Mention, ...], uris: set[str]) -> list[Mention]:
     """``mentions`` without the places ``uris`` (those naming nothing else dropped)."""
     kept = (Mention(m.text, m.places - uris) for m in mentions)
     return [m for m in kept if m.places]
+
+
+def _without_added_place(a: Prepared, fa: NameForm, b: Prepared, fb: NameForm) -> tuple[float, str] | None:
+    """The names' similarity with the places only one of them names left out of it (*Club Monte Escobedo
+    Zacatecas* / *Club Monte Escobedo*), and the words left out; None when neither or both add a place."""
+    ma, mb = a.mentions_of(fa), b.mentions_of(fb)
+    if not (ma or mb) or not (fa.core and fb.core):
+        return None
+    ours = {a.record.uri, b.record.uri}
+    ma, mb = _others(ma, ours), _others(mb, ours)
+    only_a = [m for m in ma if not any(m.places & n.places for n in mb)]
+    only_b = [n for n in mb if not any(n.places & m.places for m in ma)]
+    if bool(only_a) == bool(only_b):
+        return None
+    extra, form, other = (only_a, fa, fb) if only_a else (only_b, fb, fa)
+    strip = {canonical(w) for m in extra for w in m.text.split()}
+    core = tuple(t for t in form.core if t not in strip)
+    if not core:
+        return None
+    return token_similarity(core, other.core), ", ".join(m.text for m in extra)
 
 
 def compare(a: Prepared, b: Prepared, acronym_fits: int = 1,
@@ -407,15 +431,23 @@ def compare(a: Prepared, b: Prepared, acronym_fits: int = 1,
     are compared first, and the rest only when the facts could still lift the pair to ``min_score``.
     """
     similarity, how, fa, fb = best_names(a, b)
-    weight = curve(NAME_CURVE, similarity)
+    added = None
+    if how == "name" and ADDED_PLACE_RANGE[0] < similarity < ADDED_PLACE_RANGE[1]:
+        added = _without_added_place(a, fa, b, fb)
+        if added and added[0] > similarity:
+            similarity = added[0]
+        else:
+            added = None
+    weight = curve(NAME_CURVE, similarity) + (ADDED_PLACE if added else 0.0)
     bar = math.log(min_score / (1 - min_score)) if 0 < min_score < 1 else -math.inf
-    if weight + MOST_FACTS < bar:  # cheap: no pair of records has more facts than that
+    if weight + MOST_FACTS < bar and not (a.record.codes and b.record.codes):  # cheap: no more facts than that
         return logistic(weight + MOST_FACTS), None
     best = weight + _best_facts(a.record, b.record)
     if best < bar:
         return logistic(best), None
     if how in ("name", "given names as initials"):
-        found: list[Evidence] = [("name", weight, "names {:.2f}: {!r} ~ {!r}", (similarity, fa.raw, fb.raw))]
+        found: list[Evidence] = [("name", weight, "names {:.2f}: {!r} ~ {!r}{}",
+                                  (similarity, fa.raw, fb.raw, f", {added[1]} left out" if added else ""))]
     else:
         short, long = (fa, fb) if fa.acronym else (fb, fa)
         found = [("acronym", weight, "{!r} is an acronym of {!r} ({})", (short.raw, long.raw, how))]
