@@ -187,10 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         bench = generate(size, args.seed)
         made = time.perf_counter() - started
         load = os.getloadavg()[0]
-        run = run_forked(lambda b=bench: resolve_timed(b), args.timeout)
+        run = run_forked(lambda b=bench: resolve_timed(b), args.timeout, daemon=False)  # it forks workers
         if run.value is None:
             timing_rows.append([f"{len(bench.records):,}", run.time_text(args.timeout), "n/a", "n/a",
                                 mb(run.peak_rss), f"{load:.1f}", seconds_text(made)])
+            print(f"{len(bench.records):,} records: {run.error or 'no result'}")
             continue
         candidates, cpu = run.value
         ev = evaluate(bench, candidates)

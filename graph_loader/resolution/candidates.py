@@ -172,6 +172,8 @@ def find_candidates(records: Iterable[Record], *, min_score: float = DEFAULT_MIN
     parts = [(start, min(start + CHUNK, len(records))) for start in range(0, len(records), CHUNK)]
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(records) >= PARALLEL_FROM else 1
+    if multiprocessing.current_process().daemon:  # a daemonic process may not have children
+        workers = 1
     found: list[Candidate] = []
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         global _WORK

@@ -111,7 +111,12 @@ def read_decisions(path: Path) -> list[Decision]:
     """Every row of a decisions file, checked (see the module's docstring); :class:`InputError` at the first
     defect, naming the file and line."""
     path = Path(path)
-    inspect(path)  # exists, a regular file, not empty, UTF-8 text
+    try:
+        inspect(path)  # exists, a regular file, not empty, UTF-8 text
+    except InputError as exc:
+        exc.hint = ("a decisions file is CSV text in UTF-8 with a header row, as `resolve --offline` writes it: "
+                    "save it so, or delete it to start a new one")
+        raise
     with open(path, newline="", encoding="utf-8-sig") as handle:
         records = _records(handle, path)
         header_line, header = _header(records, path)
