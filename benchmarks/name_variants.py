@@ -363,6 +363,7 @@ def generate(size: int, seed: int = 0, corpus: tuple[Record, ...] | None = None,
 
     # federations: several per Mexican state, in different US places
     per_state = max(2, math.ceil(federations / max(1, len(mx_states))))
+    us_places = list({_display_name(p): p for p in reversed(us_places)}.values())[::-1]  # New York: state or city
     for state in mx_states:
         for place in rng.sample(us_places, min(per_state, len(us_places))):
             state_name, place_name = _display_name(state), _display_name(place)
@@ -413,7 +414,8 @@ def generate(size: int, seed: int = 0, corpus: tuple[Record, ...] | None = None,
     owner: dict[str, str] = {}
     for entity in bench.entities.values():
         for name in entity.reference.names:
-            owner.setdefault(fold(name), entity.id)
+            if owner.setdefault(fold(name), entity.id) != entity.id:
+                owner[fold(name)] = ""  # two entities of one name (Mexico, México): no variant spelt so
     serial = 0
     for entity in bench.entities.values():
         bench.add(entity.id, entity.reference, "reference")

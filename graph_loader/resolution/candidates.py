@@ -103,8 +103,9 @@ def known_places(records: list[Record]) -> PlaceNames:
 
 def spelt_out(name: str, codes: dict[str, list[str]]) -> list[str]:
     """``name`` with a place code written out, once per place the code can stand for (at most
-    :data:`MAX_SPELT_OUT`); none when the name has no code. A code is read in capitals only, and one that is a
-    stop word (``LA``, ``DE``) only in a name not written all in capitals (*Fed. de Clubes de Tabasco LA*).
+    :data:`MAX_SPELT_OUT`); none when the name has no code. A code is read in capitals only, after another word
+    (a name that is only a code, or starts with one, is an acronym: ``US``, ``IME``), and one that is a stop word
+    (``LA``, ``DE``) only in a name not written all in capitals (*Fed. de Clubes de Tabasco LA*).
 
     >>> spelt_out("FED. CLUBES MICHOACANOS IL", {"IL": ["Illinois"]})
     ['FED. CLUBES MICHOACANOS Illinois']
@@ -114,8 +115,8 @@ def spelt_out(name: str, codes: dict[str, list[str]]) -> list[str]:
     if not codes:
         return []
     shouting = name.upper() == name
-    found = [m for m in CODE_IN_NAME.finditer(name)
-             if m.group(0) in codes and not (shouting and fold(m.group(0)) in STOP_WORDS)]
+    found = [m for m in CODE_IN_NAME.finditer(name) if m.group(0) in codes and m.start() > 0
+             and not (shouting and fold(m.group(0)) in STOP_WORDS)]
     if not found:
         return []
     match = found[-1]  # a place code ends a name (... IL) far more often than it starts one
@@ -162,7 +163,9 @@ def find_candidates(records: Iterable[Record], *, min_score: float = DEFAULT_MIN
     places = known_places(records)
     prepared = []
     for record in records:
-        extra = tuple(s for name in record.names for s in spelt_out(name, code_names))
+        # a place's own name is not read through codes: "US" is the United States, not Usulután (SV-US)
+        extra = () if record.family == "place" else \
+            tuple(s for name in record.names for s in spelt_out(name, code_names))
         prepared.append(prepare(record, extra, places, code_places))
     blocks = Blocks([keys(p.record.family, p.forms, p.record.codes) for p in prepared],
                     [{k for f in p.forms for k in initials_keys(p.record.family, f)} for p in prepared],

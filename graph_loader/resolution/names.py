@@ -237,12 +237,14 @@ def name_form(name: str, acronym: bool = False) -> NameForm:
     (('club', 'monte', 'escobedo'), ('monte', 'escobedo'), 'hometown association')
     """
     words = tuple(_meaningful(split_words(name)))
-    tokens = tuple(canonical(w) for w in words if w not in STOP_WORDS) or words
+    letters = "".join(words)
+    is_acronym = (acronym or looks_like_acronym(name)) and len(words) == 1 and letters.isalnum()
+    # an acronym is no misspelt word: CLUBEV is not "clubes" with a typo
+    spelling = _CANONICAL.get if is_acronym else canonical
+    tokens = tuple(spelling(w) or w for w in words if w not in STOP_WORDS) or words
     core = tuple(t for t in tokens if t not in KIND_GROUPS)
     groups = [KIND_GROUPS[t] for t in tokens if t in KIND_GROUPS]
     kind = FEDERATION if FEDERATION in groups else groups[0] if groups else None
-    letters = "".join(words)
-    is_acronym = (acronym or looks_like_acronym(name)) and len(words) == 1 and letters.isalnum()
     compounds = tuple(_meaningful(split_words(re.sub(r"(?<=\w)-(?=\w)", "", name)))) if "-" in name else None
     numbers = tuple(str(int(n)) for n in _NUMBER.findall(" ".join(words)))
     return NameForm(name, words, tokens, core, kind, letters if is_acronym else None,
