@@ -17,8 +17,9 @@ sources spell it):
 Towns are drawn in clusters of neighbours (a town and its nearest towns of the same state, within
 :data:`NEIGHBOUR_KM`), and federations several per Mexican state, so that the data hold the pairs that look
 alike but are different: clubs of neighbouring towns, neighbouring towns, federations of one state in different
-US places. A town whose name is a name of the corpus, and every town but one of a name, are left out, so that no
-two entities are the same thing under two ids; a variant spelt (folded) as another entity's name or variant is
+US places. A town whose name is a name of the corpus, and every town but one of a name (compared without accents,
+punctuation and small words: :func:`name_key`), are left out, so that no two entities are the same thing under two
+ids; a variant spelt (folded) as another entity's name or variant is
 not made, since nothing in a name could tell them apart.
 
 Variants (:data:`VARIANT_TYPES`), each made by code from the reference name: accents lost, capitals without
@@ -173,11 +174,22 @@ def km(a: Town, b: Town) -> float:
     return 12742.0 * math.asin(math.sqrt(h))
 
 
+def name_key(name: str) -> str:
+    """A name's words, folded, without punctuation and small words, in alphabetical order: two towns with one
+    key (*San Pedro Los Baños*, *San Pedro de los Baños*; *Los Mochis*, *Mochis*) cannot be told apart by name.
+
+    >>> name_key("San Pedro de los Baños") == name_key("SAN PEDRO LOS BANOS")
+    True
+    """
+    words = "".join(c if c.isalnum() else " " for c in fold(name)).split()
+    return " ".join(sorted(w for w in words if w not in SMALL_WORDS))
+
+
 def usable_towns(towns: list[Town], taken_names: set[str]) -> list[Town]:
-    """One town per folded name (the first by GeoNames id), none named as something of the corpus."""
+    """One town per name key (the first by GeoNames id), none named as something of the corpus."""
     by_name: dict[str, Town] = {}
     for town in sorted(towns, key=lambda t: int(t.geonameid)):
-        key = fold(town.name)
+        key = name_key(town.name)
         if key not in taken_names and key not in by_name:
             by_name[key] = town
     return sorted(by_name.values(), key=lambda t: int(t.geonameid))
@@ -341,7 +353,7 @@ def generate(size: int, seed: int = 0, corpus: tuple[Record, ...] | None = None,
     rng = random.Random(seed)
     corpus = corpus if corpus is not None else corpus_records()
     bench = Benchmark()
-    taken = {fold(n) for r in corpus for n in r.names}
+    taken = {name_key(n) for r in corpus for n in r.names}
     # the corpus's places by code: Mexican states, US states, US cities (and their states)
     by_code = {v: r for r in corpus for s, v in r.codes if s == "isoCode"}
     mx_states = sorted((r for code, r in by_code.items() if code.startswith("MX-")), key=lambda r: r.uri)
