@@ -173,14 +173,15 @@ def _forked(fn: Callable[[], object], conn) -> None:
         conn.close()
 
 
-def run_forked(fn: Callable[[], object], timeout: float) -> Measured:
+def run_forked(fn: Callable[[], object], timeout: float, daemon: bool = True) -> Measured:
     """Run ``fn`` in a forked child (it sees the parent's data without copying), stop it after ``timeout``.
 
     The time is measured inside the child around ``fn`` only; ``value`` is what ``fn`` returned (pickled back).
+    ``daemon=False`` lets ``fn`` start processes of its own (a daemonic process may not have children).
     """
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_forked, args=(fn, send), daemon=True)
+    child = context.Process(target=_forked, args=(fn, send), daemon=daemon)
     child.start()
     send.close()
     with PeakRss(child.pid) as rss:

@@ -1,4 +1,5 @@
-"""Every benchmark in turn (``make bench``): validation, loading, analysis, engines (GDS), visualisation.
+"""Every benchmark in turn (``make bench``): validation, loading, analysis, engines (GDS), visualisation, entity
+resolution.
 
 Options (``--quick``, ``--timeout``, ``--results``) are passed to each script; sizes are each script's own
 defaults, so ``--sizes`` is not accepted here.
@@ -9,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import analysis, engines, load, validation, viz
+from . import analysis, engines, load, resolution, validation, viz
 
 SCRIPTS = (("validation", validation.main), ("load", load.main), ("analysis", analysis.main), ("engines", engines.main),
-           ("viz", viz.main))
+           ("viz", viz.main), ("resolution", resolution.main))
 
 
 def main(argv: list[str] | None = None) -> int:

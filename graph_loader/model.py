@@ -17,6 +17,8 @@ This module imports nothing of the package: every stage may use it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
@@ -43,6 +45,19 @@ def as_list(value) -> list:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced form of a name, for lookups that ignore case and accents.
+
+    The one accent folding of the package: the loader's ``nameKeys`` and entity resolution both use it.
+
+    >>> fold("  Federación de Clubes MICHOACANOS ")
+    'federacion de clubes michoacanos'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", stripped).strip().casefold()
 
 
 class Lit(NamedTuple):

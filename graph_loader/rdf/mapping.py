@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from ..model import RDF_NS, RDF_TYPE, Lit, Triple, as_list
+from ..model import RDF_NS, RDF_TYPE, Lit, Triple, as_list, fold
 from ..ontology.schema import DERIVED_NAME_KEYS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
 from ..ontology.terms import DKG_NS
 
@@ -63,17 +62,6 @@ KNOWN_PREFIXES = {
     "http://www.w3.org/2002/07/owl#": "owl",
     RDF_NS: "rdf",
 }
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced form of a name, for lookups that ignore case and accents.
-
-    >>> fold("  Federación de Clubes MICHOACANOS ")
-    'federacion de clubes michoacanos'
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", stripped).strip().casefold()
 
 
 def tie_uri(subject: str, predicate: str, obj: str) -> str:

@@ -4,10 +4,11 @@ Every module of ``graph_loader`` is parsed with :mod:`ast`; nothing is imported.
 
 * **no import cycle** among the package's modules;
 * **stages** (:data:`STAGES`): a module imports only modules of its own stage or of earlier ones;
-* **never**: ``model``, ``rdf`` and ``shacl`` never reach ``graph_loader.neo4j`` or the Neo4j driver; ``analysis``
-  reaches neither Neo4j (ours or the driver) nor the drawing libraries, not even through another module; only
-  ``graph_loader/neo4j/`` imports the driver and only ``graph_loader/viz/`` pyvis and matplotlib; nothing but
-  ``cli`` itself and ``__main__`` imports ``cli``;
+* **never**: ``model``, ``rdf``, ``resolution`` and ``shacl`` never reach ``graph_loader.neo4j`` or the Neo4j
+  driver; ``analysis`` reaches neither Neo4j (ours or the driver) nor the drawing libraries, not even through
+  another module; only ``graph_loader/neo4j/`` imports the driver, only ``graph_loader/viz/`` pyvis and
+  matplotlib, only ``graph_loader/resolution/`` rapidfuzz; nothing but ``cli`` itself and ``__main__`` imports
+  ``cli``;
 * **one of each**: the ``dkg:`` namespace is written once (``ontology/terms.py``), ``RDF_TYPE`` is defined once
   (``model.py``), there is one ``def as_list``, and Cypher queries (``MATCH (``, ``MERGE (``) are written only
   in ``graph_loader/neo4j/``;
@@ -46,7 +47,7 @@ DOC = ROOT / "docs" / "architecture.md"
 STAGES: tuple[tuple[str, ...], ...] = (
     ("", "errors", "settings", "resources", "model"),  # 0 plain values, settings, where package data lives
     ("ontology",),  # 1 the ontology as the code sees it: terms, schema
-    ("rdf",),  # 2 files -> triples -> property-graph rows, and back
+    ("rdf", "resolution"),  # 2 files -> triples -> property-graph rows, and back; which rows name one thing
     ("shacl",),  # 3 validation of prepared inputs
     ("neo4j",),  # 4 the server, the driver, writing and reading the graph, the query library
     ("analysis",),  # 5 NetworkX in, plain data out
@@ -296,7 +297,8 @@ class Never:
 
 
 NEVER = (
-    Never("model, rdf and shacl never touch Neo4j", ("model", "rdf", "shacl"), ("neo4j",), ("neo4j",)),
+    Never("model, rdf, resolution and shacl never touch Neo4j", ("model", "rdf", "resolution", "shacl"), ("neo4j",),
+          ("neo4j",)),
     Never("analysis takes a NetworkX graph and returns plain data: it neither talks to Neo4j nor draws",
           ("analysis",), ("neo4j", "viz"), ("neo4j", "pyvis", "matplotlib")),
     Never("the command line is the top: only cli itself and __main__ import it",
@@ -304,7 +306,7 @@ NEVER = (
 )
 
 #: Third-party libraries that only one part of the package imports (directly).
-ONLY = {"neo4j": ("neo4j",), "pyvis": ("viz",), "matplotlib": ("viz",)}
+ONLY = {"neo4j": ("neo4j",), "pyvis": ("viz",), "matplotlib": ("viz",), "rapidfuzz": ("resolution",)}
 
 
 def never_violations(imports: Iterable[Import], rule: Never) -> list[str]:
