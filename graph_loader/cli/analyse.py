@@ -38,7 +38,31 @@ def _rdf_option(func):
         click.option("--offline", is_flag=True, help="Analyse the seed corpus files without Neo4j.")(func))
 
 
-def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline):
+def _actor_options(func):
+    func = click.option("--include-collectives", is_flag=True,
+                        help="Also rank collectives (unnamed populations of actors, dkg:Collective), left out by "
+                             "default.")(func)
+    return click.option("--kinds", metavar="CLASS[,CLASS…]", default=None,
+                        help="Only agents of these ontology classes (a class includes its subclasses), e.g. "
+                             "Federation,HometownAssociation or PublicBody,Person.")(func)
+
+
+def actor_set(kinds: str | None, include_collectives: bool):
+    """The :class:`~graph_loader.analysis.actors.ActorSet` the options ask for; a class that is no kind of agent in
+    the ontology is a usage error naming the classes that are."""
+    from ..analysis.actors import ActorSet
+    from ..ontology.schema import load_schema
+
+    chosen = tuple(k.strip() for k in (kinds or "").split(",") if k.strip())
+    agent_classes = sorted(c.label for c in load_schema().classes.values() if "Agent" in c.labels)
+    unknown = [k for k in chosen if k not in agent_classes]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a kind of agent "
+                                 f"in the ontology; use some of: {', '.join(agent_classes)}", param_hint="--kinds")
+    return ActorSet(kinds=chosen, include_collectives=include_collectives)
+
+
+def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline, actors=None):
     """The analysis by the engine ``--engine`` asks for (``auto``: see :func:`graph_loader.engines.choose_engine`)."""
     from ..analysis.summary import analyse
     from ..engines import choose_engine
@@ -48,7 +72,7 @@ def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, 
             raise click.UsageError("--engine gds needs Neo4j (drop --offline/--from-rdf)")
         G, _ = _full_graph(from_rdf)
         echo("Engine: networkx (reading files, not Neo4j).")
-        return analyse(G, projection=projection, method=method, seed=seed)
+        return analyse(G, projection=projection, method=method, seed=seed, actors=actors)
     from ..neo4j.connection import connect
 
     db = connect(echo=echo)
@@ -59,7 +83,7 @@ def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, 
             from ..engines.gds import analyse_gds
 
             result = analyse_gds(db, projection=projection, method=method, seed=seed, top=top,
-                                 write=not no_write)
+                                 write=not no_write, actors=actors)
             meta = result.brokers_meta
             echo(f"GDS: projected {meta['nodes']:,} agents and {meta['edges']:,} ties in "
                  f"{meta['seconds']['project']:.1f} s; {meta['components']:,} components, main core "
@@ -73,7 +97,7 @@ def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, 
         from ..ontology.schema import load_schema
 
         result = analyse(read_property_graph(db).to_networkx(load_schema()), projection=projection,
-                         method=method, seed=seed)
+                         method=method, seed=seed, actors=actors)
         if not no_write:
             from ..neo4j.scores import write_scores
 
@@ -116,27 +140,42 @@ def _member_names(members: list[dict], every: bool) -> str:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--no-write", is_flag=True, help="Do not write the scores back to Neo4j.")
+@_actor_options
 @_rdf_option
 @reports_errors
-def analyze(what, projection, method, engine, top, seed, fmt, no_write, from_rdf, offline):
-    """Find brokers and coalitions (NetworkX here, or GDS in Neo4j); write scores back as score_* properties."""
+def analyze(what, projection, method, engine, top, seed, fmt, no_write, kinds, include_collectives, from_rdf,
+            offline):
+    """Find brokers and coalitions (NetworkX here, or GDS in Neo4j); write scores back as score_* properties.
+
+    The actors are organisations and people: collectives (unnamed populations of actors such as a country's
+    hometown associations in the US) are left out unless --include-collectives; --kinds narrows the set."""
     from ..report.rows import to_json
 
-    result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline)
+    actors = actor_set(kinds, include_collectives)
+    result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline, actors)
+    echo(f"Actors: {result.actors.label}"
+         + (f"; {result.left_out:,} agent{'s' if result.left_out != 1 else ''} left out" if result.left_out else "")
+         + ("" if result.actors.collectives else " (--include-collectives adds the collectives)") + ".")
+
+    def with_set(rows: list[dict]) -> list[dict]:
+        # CSV and JSON carry the actor set on every row: a file read later says which actors it ranks
+        return rows if fmt == "table" else [{**row, "actor_set": result.actors.label} for row in rows]
+
     if what in ("brokers", "summary"):
-        rows = result.brokers[:top]
+        rows = with_set(result.brokers[:top])
         if fmt == "json" and what == "brokers":
             print(to_json(rows))
         else:
-            print_rows(rows, fmt, title=f"Top {len(rows)} brokers ({projection} projection)")
+            print_rows(rows, fmt, title=f"Top {len(rows)} brokers among {result.actors.label} ({projection} "
+                                        "projection)")
         echo(result.betweenness_note())
     if what in ("coalitions", "summary"):
-        rows = result.coalition_rows()
+        rows = with_set(result.coalition_rows())
         if fmt == "json" and what == "coalitions":
             print(to_json(rows))
         else:
             print_rows([{**r, "members": _member_names(r["members"], every=fmt != "table")} for r in rows], fmt,
-                       title="Coalitions")
+                       title=f"Coalitions among {result.actors.label}")
         echo(result.coalitions_note())
 
 
