@@ -90,7 +90,7 @@ class ActorSet:
         out = set(self.left_out(G))
         if not out:
             return G
-        return G.subgraph([v for v in G if v not in out])
+        return nx.subgraph_view(G, filter_node=lambda v: v not in out)
 
     @property
     def label(self) -> str:

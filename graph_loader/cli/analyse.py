@@ -186,20 +186,30 @@ def analyze(what, projection, method, engine, top, seed, fmt, no_write, kinds, i
 @click.option("--param", "-p", "param_values", multiple=True, metavar="KEY=VALUE")
 @click.option("--focus", help="Draw the neighbourhood of this organisation (name, acronym or URI).")
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True)
+@click.option("--brokers", "brokers_top", type=click.IntRange(1, 50), default=None, metavar="N",
+              help="Draw the N best brokers (organisations and people) and the actors tied to them.")
 @click.option("--color-by", type=click.Choice(["class", "country", "coalition"]), default="class", show_default=True)
 @click.option("--size-by", default="degree", show_default=True,
               help="degree, or a broker measure: betweenness, effective_size, brokerage, ...")
+@click.option("--labels", "label_top", type=click.IntRange(0, 100), default=12, show_default=True,
+              help="A figure names this many nodes, the largest first (the brokers first with --brokers).")
 @click.option("--physics/--no-physics", default=None, help="Force the physics simulation on or off.")
-@click.option("--title", default="diaspora-kg network")
+@click.option("--title", default=None, help="The title (default: what is drawn, with its size).")
 @_rdf_option
 @reports_errors
-def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics, title, from_rdf, offline):
-    """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper."""
+def viz(out, query_name, param_values, focus, depth, brokers_top, color_by, size_by, label_top, physics, title,
+        from_rdf, offline):
+    """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper.
+
+    A figure (.png, .svg, .pdf) is 7 inches wide: at most ten colours for the kinds of node (cut from the
+    ontology's class tree), shapes for the home country, the largest nodes named without overlap, the legend beside
+    the drawing, and a two-line title that says what is drawn and how."""
     from ..analysis.summary import analyse
     from ..ontology.schema import load_schema
     from ..viz import DrawOptions, views, write_figure, write_html
 
     G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
+    analysed = None
     try:
         if query_name:
             if db is None:
@@ -207,15 +217,27 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
             from ..neo4j.queries import run_named
 
             view = views.from_rows(G, run_named(db, query_name, params_from(param_values)))
+            default_title = f"What the query {query_name} returns"
         elif focus:
             view = views.neighbourhood(G, focus, depth)
+            centre = views.find_node(G, focus)
+            default_title = (f"{G.nodes[centre].get('name', centre)} and everything within {depth} "
+                             f"tie{'s' if depth > 1 else ''}")
+        elif brokers_top:
+            analysed = analyse(G)
+            view = views.brokers(G, [r["uri"] for r in analysed.brokers], top=brokers_top, actors=analysed.actors)
+            default_title = (f"The {brokers_top} best brokers among {analysed.actors.label}, and the actors tied "
+                             "to them")
         else:
             view = views.whole(G)
+            default_title = "Actors and institutions of the graph"
     finally:
         if db is not None:
             db.close()
     scores, groups = None, None
-    if size_by != "degree" or color_by == "coalition":
+    if analysed is not None:
+        scores, groups = analysed.broker_scores, analysed.groups
+    elif size_by != "degree" or color_by == "coalition":
         from ..analysis.summary import stored_scores
 
         stored = stored_scores(G) if db is not None else {}
@@ -227,13 +249,17 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
         else:
             result = analyse(G)
             scores, groups = result.broker_scores, result.groups
+    edge_width_by = "strength" if brokers_top else None
     options = DrawOptions(styles=load_schema().styles(), color_by=color_by, size_by=size_by, scores=scores,
-                          groups=groups, title=title)
+                          groups=groups, edge_width_by=edge_width_by)
     if out.suffix.lower() == ".html":
-        summary = write_html(view, out, options, evidence=views.evidence_index(G),
+        summary = write_html(view, out, options, evidence=views.evidence_index(G), title=title or "diaspora-kg network",
                              physics="auto" if physics is None else physics)
         echo(f"Wrote {summary.path} ({summary.nodes} nodes, {summary.edges} ties, {summary.bytes / 1e6:.1f} MB, "
               f"{summary.mode}); it opens offline in any browser.")
     else:
-        info = write_figure(view, out, options)
-        echo(f"Wrote {info.path} ({info.nodes} nodes, {info.edges} ties, {info.format}).")
+        title = title or f"{default_title} ({view.number_of_nodes():,} nodes, {view.number_of_edges():,} ties)"
+        info = write_figure(view, out, options, title=title, label_top=label_top)
+        echo(f"Wrote {info.path} ({info.nodes} nodes, {info.edges} ties, {info.format}): {len(info.legend)} colours "
+             f"({', '.join(info.legend)}), {len(info.labelled)} nodes named"
+             + (f"; no free place for {len(info.unlabelled)} more label(s)" if info.unlabelled else "") + ".")
