@@ -102,6 +102,16 @@ class ActorSet:
             return "every actor, collectives included"
         return "organisations and people (collectives left out)"
 
+    def among(self, count: int) -> str:
+        """``count`` actors of the set, as a noun phrase: "59 organisations and people (collectives left out)"."""
+        if self.kinds:
+            what = f"actor{'s' if count != 1 else ''} of the class{'es' if len(self.kinds) > 1 else ''} " \
+                   f"{', '.join(self.kinds)}"
+            return f"{count:,} {what}" + ("" if self.collectives else " (collectives left out)")
+        if self.collectives:
+            return f"{count:,} actor{'s' if count != 1 else ''}, collectives included"
+        return f"{count:,} organisations and people (collectives left out)"
+
     def sentence(self, left_out: int | None = None) -> str:
         """One sentence for a report: the set, how many agents it left out, and how to change it."""
         if self.kinds:
@@ -114,7 +124,7 @@ class ActorSet:
         if left_out:
             text += f" ({left_out:,} agent{'s' if left_out != 1 else ''} left out)"
         if not self.collectives:
-            text += "; `--include-collectives` adds the collectives"
+            text += "; the option --include-collectives adds them"
         return text + "."
 
     def options(self) -> list[str]:
