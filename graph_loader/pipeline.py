@@ -468,8 +468,9 @@ def run(out: Path = DEFAULT_OUT, *, echo: Callable[[str], None] = print, offline
     result.removed = _remove_stale(out, previous, result.files)
     run_json.write_text(json.dumps(
         {"steps": result.steps, "offline": result.offline, "skipped": result.skipped,
-         "files": [str(p) for p in result.files], "removed": [str(p) for p in result.removed],
-         "load": result.load}, indent=2, default=str), encoding="utf-8")
+         "files": [_inside(out, p) for p in dict.fromkeys(result.files)],
+         "removed": [_inside(out, p) for p in result.removed], "load": result.load}, indent=2, default=str),
+        encoding="utf-8")
     return result
 
 
@@ -479,13 +480,19 @@ def _timed(result: RunResult, echo, name: str, started: float) -> None:
     echo(f"[{seconds:6.1f} s] {name}")
 
 
+def _inside(out: Path, path: Path) -> str:
+    """``path`` relative to ``out`` (so that a copied or moved folder keeps its list), else as it is."""
+    path = Path(path)
+    return path.relative_to(out).as_posix() if path.is_relative_to(out) else str(path)
+
+
 def _previous_files(out: Path) -> list[Path]:
     """The files the previous run in ``out`` wrote, from its ``run.json`` (none when there is none)."""
     try:
         listed = json.loads((out / "run.json").read_text(encoding="utf-8")).get("files", [])
     except (OSError, ValueError, AttributeError):
         return []
-    return [Path(p) for p in listed if isinstance(p, str)]
+    return [out / p for p in listed if isinstance(p, str)]
 
 
 def _remove_stale(out: Path, previous: list[Path], written: list[Path]) -> list[Path]:

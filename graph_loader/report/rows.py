@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,7 +46,7 @@ GROUPED_INTEGERS_FROM = 10_000
 class NumberFormat:
     """How a table column prints its numbers (:func:`column_format`).
 
-    ``decimals``: the decimals every printed figure of the column shows (None: the column holds no printed
+    ``decimals``: the decimals the column's printed figures show at least (None: the column holds no printed
     figure); ``group_integers``: thousands separators on integers of four digits and more.
     """
 
@@ -76,18 +77,24 @@ def printed_decimals(value: float | Decimal) -> int | None:
 
 
 def column_format(values: Iterable) -> NumberFormat:
-    """How one column prints: every printed figure with the most decimals any of them shows, as a source prints a
-    table column (Table 1's ``685.32``, ``456.88`` and ``567.9`` print as ``685.32``, ``456.88``, ``567.90``; its
-    percentages ``0.9`` and ``10.0`` as ``0.9`` and ``10.0``), and thousands separators on every integer of four
-    digits or more once one of them has five (``31,342`` and ``1,966``, where a column of years stays ``2003``).
+    """How one column prints: its printed figures with the column's decimals (never fewer than a figure's own), as a
+    source prints a table column: Table 1's ``685.32``, ``456.88`` and ``567.9`` print as ``685.32``, ``456.88``,
+    ``567.90``, its percentages ``0.9`` and ``10.0`` as ``0.9`` and ``10.0``. The column's decimals are the most
+    that at least as many figures show as show fewer: a float loses a trailing zero rarely (one figure in ten), so
+    a column where more figures show fewer decimals holds figures printed at several precisions (percentages
+    beside amounts), and each keeps its own. Integers get thousands separators from four digits once one of them has
+    five (``31,342`` and ``1,966``, where a column of years stays ``2003``).
 
     >>> fmt = column_format([685.32, 456.88, 567.9, 44294.5])
     >>> [cell_text(v, fmt) for v in (685.32, 567.9, 44294.5)]
     ['685.32', '567.90', '44,294.50']
+    >>> mixed = column_format([88895.22, 68.7, 8.7, 0.9])
+    >>> [cell_text(v, mixed) for v in (88895.22, 68.7)]
+    ['88,895.22', '68.7']
     >>> [cell_text(v, column_format([31342, 1966])) for v in (31342, 1966)], cell_text(2003, column_format([2003]))
     (['31,342', '1,966'], '2003')
     """
-    decimals: int | None = None
+    shown: Counter = Counter()
     group = False
     for value in values:
         if isinstance(value, bool):
@@ -95,9 +102,12 @@ def column_format(values: Iterable) -> NumberFormat:
         if isinstance(value, int):
             group = group or abs(value) >= GROUPED_INTEGERS_FROM
         elif isinstance(value, float | Decimal):
-            shown = printed_decimals(value)
-            if shown is not None:
-                decimals = shown if decimals is None else max(decimals, shown)
+            decimals = printed_decimals(value)
+            if decimals is not None:
+                shown[decimals] += 1
+    # the most decimals that at least as many figures show as show fewer
+    decimals = next((d for d in sorted(shown, reverse=True)
+                     if shown[d] >= sum(n for fewer, n in shown.items() if fewer < d)), None)
     return NumberFormat(decimals, group)
 
 
