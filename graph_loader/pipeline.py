@@ -19,7 +19,6 @@ every value the graph holds (:func:`parameter_values`), and its answer is every 
 from __future__ import annotations
 
 import json
-import shlex
 import shutil
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DiasporaKGError, ServerError
+from .report.commands import shell_command
 from .report.rows import parse_param, to_csv, to_json
 from .settings import PROJECT_ROOT
 
@@ -102,7 +102,7 @@ class RunResult:
 
     def shell(self, *args: str) -> str:
         """A command line that runs as pasted: this install's ``diaspora-kg`` and the arguments, shell-quoted."""
-        return shlex.join([self.command, *args])
+        return shell_command(self.command, *args)
 
 
 @dataclass
@@ -142,27 +142,6 @@ def command_name(cwd: Path | None = None) -> str:
         return str(script.relative_to(cwd))
     except ValueError:
         return str(script)
-
-
-def param_argument(key: str, value) -> str:
-    """``key=value`` for ``-p``, read back as ``value`` by :func:`~graph_loader.report.rows.parse_param`: a string
-    that would read as JSON (a number, ``true``) is written as a JSON string.
-
-    >>> param_argument("city", "Los Angeles"), param_argument("name", "2003"), param_argument("depth", 2)
-    ('city=Los Angeles', 'name="2003"', 'depth=2')
-    """
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    if parse_param(f"{key}={text}") != (key, value):
-        text = json.dumps(value, ensure_ascii=False)
-    return f"{key}={text}"
-
-
-def query_command(result: RunResult, name: str, params: dict) -> str:
-    """The shell command that asks a library query with ``params`` and prints CSV."""
-    args = ["query", name]
-    for key, value in params.items():
-        args += ["-p", param_argument(key, value)]
-    return result.shell(*args, "--format", "csv")
 
 
 def parameter_values(query: NamedQuery, graph, schema) -> tuple[dict[str, list[str]], str]:
@@ -514,4 +493,4 @@ def _remove_stale(out: Path, previous: list[Path], written: list[Path]) -> list[
 
 
 __all__ = ["DEFAULT_OUT", "STEPS", "Answer", "Run", "RunResult", "Step", "command_name", "example_params",
-           "param_argument", "parameter_values", "query_command", "run"]
+           "parameter_values", "run"]

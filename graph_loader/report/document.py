@@ -26,6 +26,7 @@ from .blocks import (
     render_html,
     render_markdown,
 )
+from .commands import query_command
 from .findings import GROUP_WORDS, ROLE_MEANING, first_screen, kind_words, plural
 from .rows import table_cells
 
@@ -122,9 +123,7 @@ def _answer_section(result, answer) -> list:
         blocks.append(Paragraph([f"{plural(len(answer.rows), 'row')}; every row is in ", Link(csv, csv), "."]))
     blocks.append(table(answer.rows, columns=list(query.returns) if answer.rows and set(query.returns) <=
                         set(answer.rows[0]) else None, csv=csv))
-    from ..pipeline import query_command
-
-    command = query_command(result, query.name, answer.params)
+    command = query_command(result.command, query.name, answer.params)
     label = "Reproduce the first answer: " if answer.values_from else "Reproduce: "
     relative_file = query.path.relative_to(query.path.parents[1]).as_posix()
     blocks.append(Paragraph([label, Code(command), f" (the query: cypher/{relative_file})."]))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from graph_loader import pipeline
+from graph_loader.report.commands import query_command
 
 from ..conftest import MARKER_LABEL, wipe
 
@@ -226,11 +227,16 @@ def test_every_reproduce_line_runs_as_pasted_and_gives_the_sections_rows(online)
                 (command, mine, theirs)
 
 
-def test_reproduce_lines_quote_what_the_shell_would_split(online):
+def test_reproduce_lines_quote_what_the_shell_would_split(online, tmp_path):
     result, _ = online
-    command = pipeline.query_command(result, "associations_by_us_city", {"city": "Los Angeles"})
+    command = query_command(result.command, "associations_by_us_city", {"city": "Los Angeles"})
     assert command.endswith("query associations_by_us_city -p 'city=Los Angeles' --format csv")
-    assert pipeline.query_command(result, "x", {"name": "it's"}).count("'") >= 2
+    echo = tmp_path / "args"  # prints the arguments it gets, one a line
+    echo.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
+    echo.chmod(0o755)
+    odd = "it's $HOME `x` \"q\" Los  Angeles"
+    ran = run_as_pasted(query_command(str(echo), "x", {"city": "Los Angeles", "name": odd}), {})
+    assert ran.stdout.splitlines() == ["query", "x", "-p", "city=Los Angeles", "-p", f"name={odd}", "--format", "csv"]
 
 
 def test_run_offline_says_what_it_skipped_and_leaves_nothing_of_the_online_run(online, tmp_path):
