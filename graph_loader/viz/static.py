@@ -284,10 +284,18 @@ def _place_labels(ax, renderer, ranked: list, names: Mapping, positions: Mapping
     markers = {node: Bbox.from_extents(x - radius_pt[node] * px, y - radius_pt[node] * px,
                                        x + radius_pt[node] * px, y + radius_pt[node] * px)
                for node, (x, y) in display.items()}
-    frame = ax.figure.bbox
+    # the figure, left of the legend column (a label may reach into the margins, never beside the legend)
+    axes = ax.get_window_extent(renderer)
+    frame = Bbox.from_extents(0, 0, axes.x1 + 0.01 * ax.figure.bbox.width, ax.figure.bbox.height)
     placed, boxes, skipped = [], [], []
+    shift = {"left": 0.0, "center": 0.5, "right": 1.0, "bottom": 0.0, "top": 1.0}
     for node in ranked:
         text = wrapped(names[node], max_len)
+        # the label's size, measured once; each place's box follows from it
+        probe = ax.text(0, 0, text, fontsize=LABEL_PT, parse_math=False, linespacing=1.0)
+        size = probe.get_window_extent(renderer)
+        probe.remove()
+        width, height = size.width, size.height
         others = [box for other, box in markers.items() if other != node]
         chosen = None
         # Nearest first: next to the node, covering no node, else covering only unnamed nodes' markers (the label's
@@ -295,23 +303,25 @@ def _place_labels(ax, renderer, ranked: list, names: Mapping, positions: Mapping
         # a named node.
         attempts = ((distance, avoid, place) for distance in (1.5, 7.0, 14.0, 24.0) for avoid in (True, False)
                     for place in _PLACES)
+        x, y = display[node]
         for distance, avoid_markers, ((dx, dy), ha, va) in attempts:
             gap = (radius_pt[node] + distance) * (0.7071 if dx and dy else 1.0)
-            label = ax.annotate(
-                text, positions[node], xytext=(dx * gap, dy * gap), textcoords="offset points", ha=ha, va=va,
-                fontsize=LABEL_PT, zorder=4, parse_math=False, annotation_clip=False, linespacing=1.0,
-                path_effects=[withStroke(linewidth=1.8, foreground="white")],
-                arrowprops=dict(arrowstyle="-", color="#333333", linewidth=0.6, shrinkA=1,
-                                shrinkB=radius_pt[node]) if distance > 1.5 else None,
-            )
-            box = label.get_window_extent(renderer)
+            left = x + dx * gap * px - shift[ha] * width
+            bottom = y + dy * gap * px - (shift[va] if va != "center" else 0.5) * height
+            box = Bbox.from_bounds(left, bottom, width, height)
             blocked = [markers[n] for n in placed] + (others if avoid_markers else [])
             if frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1) \
                     and not _overlaps(box, boxes) and not _overlaps(box, obstacles) \
                     and not _overlaps(box, blocked, pad=0.0):
+                ax.annotate(
+                    text, positions[node], xytext=(dx * gap, dy * gap), textcoords="offset points", ha=ha, va=va,
+                    fontsize=LABEL_PT, zorder=4, parse_math=False, annotation_clip=False, linespacing=1.0,
+                    path_effects=[withStroke(linewidth=1.8, foreground="white")],
+                    arrowprops=dict(arrowstyle="-", color="#333333", linewidth=0.6, shrinkA=1,
+                                    shrinkB=radius_pt[node]) if distance > 1.5 else None,
+                )
                 chosen = box
                 break
-            label.remove()
         if chosen is None:
             skipped.append(node)
             continue
