@@ -195,14 +195,15 @@ def render_markdown(blocks: list) -> str:
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
                            "form-action 'none'")
 
-_STYLE = """body{font-family:system-ui,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;line-height:1.45;
+_STYLE = """body{font-family:system-ui,sans-serif;max-width:1280px;margin:2em auto;padding:0 1em;line-height:1.45;
 color:#222}h1{margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.8em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0;display:block;overflow-x:auto}
 td,th{border:1px solid #ccc;padding:.2em .5em;vertical-align:top}th{background:#f3f3f3;text-align:left}
 td.n{text-align:right;white-space:nowrap}code{background:#f4f4f4;padding:0 .2em;font-size:.9em}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85em;color:#555}.first{display:flex;gap:1.5em;align-items:flex-start;flex-wrap:wrap}
-.first>div{flex:1 1 480px;min-width:320px}.more{font-size:.85em;color:#555}"""
+.first>div{flex:1 1 420px;min-width:320px}.first>div+div{flex:1.4 1 560px}.first li{margin-bottom:.3em}
+.more{font-size:.85em;color:#555}"""
 
 
 def _html_inline(parts) -> str:

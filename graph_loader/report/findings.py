@@ -150,7 +150,7 @@ def brokers(result, network=None) -> list | None:
 
 
 def coalitions(result) -> list | None:
-    """How many coalitions, how stable, and the largest three in a phrase each."""
+    """How many coalitions, how stable, and the largest two in a phrase each."""
     analysis = result.analysis
     if analysis is None:
         return None
@@ -162,7 +162,7 @@ def coalitions(result) -> list | None:
     stable = (f"; across {stability['runs']} seeds the partitions agree with a mean adjusted Rand index of "
               f"{stability['mean_ari']:.2f}" if stability.get("runs") else "")
     phrases = []
-    for coalition in found[:3]:
+    for coalition in found[:2]:
         if coalition.get("dominant_kind"):
             what = kind_words(coalition["dominant_kind"], coalition.get("dominant_kind_count") or 2)
         else:

@@ -355,7 +355,7 @@ class FigureSummary:
 #: The axes take the figure's width up to here; the legend goes to the right of it.
 AXES_RIGHT = 0.64
 #: The drawing is never flatter than this (height / width), so that its legend fits beside it.
-MIN_ASPECT = 0.55
+MIN_ASPECT = 0.4
 
 
 def _fitted_size(positions: Mapping, figsize: tuple[float, float]) -> tuple[float, float]:
