@@ -122,7 +122,7 @@ class ActorSet:
             text = ("The actors are organisations and people; collectives (unnamed populations of actors spoken of "
                     "as one, such as a country's hometown associations in the US) are left out")
         if left_out:
-            text += f" ({left_out:,} agent{'s' if left_out != 1 else ''} left out)"
+            text += f" ({left_out:,} of the graph's agent{'s' if left_out != 1 else ''})"
         if not self.collectives:
             text += "; the option --include-collectives adds them"
         return text + "."
