@@ -120,7 +120,8 @@ class Run:
 @dataclass(frozen=True)
 class Step:
     """One step of the job: ``name`` (said on the terminal and timed), ``run`` (a function of the :class:`Run`),
-    and what it ``needs``: ``"neo4j"`` (skipped offline, and said to be), ``"graph"`` (the full graph), or None."""
+    and what it ``needs``: ``"neo4j"`` (skipped offline, and said to be: ``skipped_means`` names it in the report),
+    ``"files"`` (offline only: the graph read from the files instead), ``"graph"`` (the full graph), or None."""
 
     name: str
     run: Callable[[Run], None]
