@@ -15,13 +15,25 @@ WHERE entity.uri = $name
                mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
                         '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')),
         '  ', ' '), '  ', ' ') IN entity.nameKeys
-// Cypher cannot take a path length from a parameter: search up to the cap, then keep what lies within $depth.
-// ANY SHORTEST walks breadth-first and keeps one shortest chain per neighbour instead of enumerating every path.
-MATCH nearest = ANY SHORTEST (entity)
-      (()-[]-(step:Resource WHERE NOT step:Evidence AND NOT step:Observation)){1,3}
-      (neighbour)
-WHERE length(nearest) <= CASE WHEN $depth < 1 THEN 1 WHEN $depth > 3 THEN 3 ELSE $depth END
-  AND neighbour <> entity
+// Cypher cannot take a path length from a parameter: one branch per depth, and only the branch of $depth runs
+// (searching to the cap and filtering afterwards visited the whole graph from a hub: 0.9 s a name instead of
+// 0.08 s). ANY SHORTEST walks breadth-first and keeps one shortest chain per neighbour instead of every path.
+CALL (entity) {
+  WITH entity WHERE $depth IS NULL OR $depth <= 1
+  MATCH nearest = ANY SHORTEST (entity) (()-[]-(step:Resource WHERE NOT step:Evidence AND NOT step:Observation)){1,1} (neighbour)
+  WHERE neighbour <> entity
+  RETURN nearest, neighbour
+  UNION
+  WITH entity WHERE $depth = 2
+  MATCH nearest = ANY SHORTEST (entity) (()-[]-(step:Resource WHERE NOT step:Evidence AND NOT step:Observation)){1,2} (neighbour)
+  WHERE neighbour <> entity
+  RETURN nearest, neighbour
+  UNION
+  WITH entity WHERE $depth >= 3
+  MATCH nearest = ANY SHORTEST (entity) (()-[]-(step:Resource WHERE NOT step:Evidence AND NOT step:Observation)){1,3} (neighbour)
+  WHERE neighbour <> entity
+  RETURN nearest, neighbour
+}
 RETURN entity.name AS entity,
        neighbour.name AS neighbour,
        [label IN labels(neighbour) WHERE NOT label IN ['Resource', 'Agent', 'Organisation']] AS neighbour_kind,

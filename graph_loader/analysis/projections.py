@@ -99,6 +99,21 @@ def _is_affiliation(G: nx.Graph, node: Hashable) -> bool:
     return not AFFILIATION_LABELS.isdisjoint(labels_of(G, node))
 
 
+def ordered_subgraph(G: nx.Graph, nodes) -> nx.Graph:
+    """A read-only view of ``G`` induced on ``nodes``, iterating in ``G``'s node order.
+
+    ``G.subgraph(nodes)`` iterates a small subgraph in the order of a Python *set* of its nodes, which changes from
+    one process to the next (string hashing is randomised): a layout, a partition or a figure computed on it would
+    not be the same on the next run.
+
+    >>> import networkx as nx
+    >>> list(ordered_subgraph(nx.path_graph(["a", "b", "c", "d"]), {"d", "a", "b"}))
+    ['a', 'b', 'd']
+    """
+    keep = set(nodes)
+    return nx.subgraph_view(G, filter_node=keep.__contains__)
+
+
 def full(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """The full graph restricted to actors and institutions (a copy; ``G`` is left alone).
 
@@ -117,7 +132,7 @@ def full(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     ['p']
     """
     keep = [v for v in G if not ACTOR_AND_INSTITUTION_LABELS.isdisjoint(labels_of(G, v))]
-    return G.subgraph(keep).copy()
+    return ordered_subgraph(G, keep).copy()
 
 
 def _shared_affiliations(

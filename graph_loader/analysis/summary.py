@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .actors import ActorSet
 from .brokers import rank_brokers
 from .coalitions import find_coalitions
 
@@ -36,6 +37,10 @@ class AnalysisResult:
     scores : dict
         ``{measure: {uri: value}}`` for :data:`BROKER_MEASURES` plus ``coalition`` (the coalition id), as
         written back to Neo4j as ``score_<measure>``.
+    actors : ActorSet
+        The agents the measures ran on (:mod:`graph_loader.analysis.actors`).
+    left_out : int
+        How many agents of the graph the actor set left out.
     """
 
     graph: nx.MultiDiGraph
@@ -43,6 +48,8 @@ class AnalysisResult:
     brokers_meta: dict
     coalitions: dict
     scores: dict[str, dict] = field(default_factory=dict)
+    actors: ActorSet = field(default_factory=ActorSet)
+    left_out: int = 0
 
     @property
     def broker_scores(self) -> dict[str, dict]:
@@ -109,14 +116,36 @@ def stored_scores(G: nx.Graph) -> dict[str, dict]:
     return found
 
 
-def analyse(G: nx.MultiDiGraph, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
-            top: int | None = None) -> AnalysisResult:
-    """Brokers (all of them, ranked) and coalitions of ``G``, and the per-node scores to store.
+def flag_unnamed(rows: list[dict], unnamed: set) -> list[dict]:
+    """``rows`` (broker rows) with ``unnamed`` after ``country``: True for an actor the source does not name (its
+    name is a description, ``dkg:unnamed true``), which a reader should not take for a name."""
+    flagged = []
+    for row in rows:
+        out = {}
+        for key, value in row.items():
+            out[key] = value
+            if key == "country":
+                out["unnamed"] = row["uri"] in unnamed
+        flagged.append(out)
+    return flagged
 
-    ``top`` cuts the broker list (scores are kept for every node).
+
+def analyse(G: nx.MultiDiGraph, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
+            top: int | None = None, actors: ActorSet | None = None) -> AnalysisResult:
+    """Brokers (all of them, ranked) and coalitions of ``G`` among ``actors``, and the per-node scores to store.
+
+    ``actors`` (default :class:`~graph_loader.analysis.actors.ActorSet`: organisations and people, collectives
+    left out) chooses the agents the measures run on; the others are taken out of the graph first. ``top`` cuts
+    the broker list (scores are kept for every node of the set).
     """
-    brokers = rank_brokers(G, projection=projection, seed=seed)
-    coalitions = find_coalitions(G, projection=projection, method=method, seed=seed)
+    actors = actors or ActorSet()
+    network = actors.restrict(G)
+    brokers = rank_brokers(network, projection=projection, seed=seed)
+    coalitions = find_coalitions(network, projection=projection, method=method, seed=seed)
     scores = {m: {row["uri"]: row[m] for row in brokers if row.get(m) is not None} for m in BROKER_MEASURES}
     scores["coalition"] = {m["uri"]: c["id"] for c in coalitions["coalitions"] for m in c["members"]}
-    return AnalysisResult(G, list(brokers)[:top] if top else list(brokers), brokers.metadata, coalitions, scores)
+    unnamed = {data.get("uri", v) for v, data in network.nodes(data=True) if data.get("unnamed") is True}
+    rows = flag_unnamed(list(brokers)[:top] if top else list(brokers), unnamed)
+    metadata = {**brokers.metadata, "actors": actors.to_dict()}
+    return AnalysisResult(G, rows, metadata, {**coalitions, "actors": actors.to_dict()}, scores, actors,
+                          len(G) - len(network))

@@ -38,7 +38,31 @@ def _rdf_option(func):
         click.option("--offline", is_flag=True, help="Analyse the seed corpus files without Neo4j.")(func))
 
 
-def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline):
+def _actor_options(func):
+    func = click.option("--include-collectives", is_flag=True,
+                        help="Also rank collectives (unnamed populations of actors, dkg:Collective), left out by "
+                             "default.")(func)
+    return click.option("--kinds", metavar="CLASS[,CLASS…]", default=None,
+                        help="Only agents of these ontology classes (a class includes its subclasses), e.g. "
+                             "Federation,HometownAssociation or PublicBody,Person.")(func)
+
+
+def actor_set(kinds: str | None, include_collectives: bool):
+    """The :class:`~graph_loader.analysis.actors.ActorSet` the options ask for; a class that is no kind of agent in
+    the ontology is a usage error naming the classes that are."""
+    from ..analysis.actors import ActorSet
+    from ..ontology.schema import load_schema
+
+    chosen = tuple(k.strip() for k in (kinds or "").split(",") if k.strip())
+    agent_classes = sorted(c.label for c in load_schema().classes.values() if "Agent" in c.labels)
+    unknown = [k for k in chosen if k not in agent_classes]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a kind of agent "
+                                 f"in the ontology; use some of: {', '.join(agent_classes)}", param_hint="--kinds")
+    return ActorSet(kinds=chosen, include_collectives=include_collectives)
+
+
+def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline, actors=None):
     """The analysis by the engine ``--engine`` asks for (``auto``: see :func:`graph_loader.engines.choose_engine`)."""
     from ..analysis.summary import analyse
     from ..engines import choose_engine
@@ -48,7 +72,7 @@ def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, 
             raise click.UsageError("--engine gds needs Neo4j (drop --offline/--from-rdf)")
         G, _ = _full_graph(from_rdf)
         echo("Engine: networkx (reading files, not Neo4j).")
-        return analyse(G, projection=projection, method=method, seed=seed)
+        return analyse(G, projection=projection, method=method, seed=seed, actors=actors)
     from ..neo4j.connection import connect
 
     db = connect(echo=echo)
@@ -59,7 +83,7 @@ def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, 
             from ..engines.gds import analyse_gds
 
             result = analyse_gds(db, projection=projection, method=method, seed=seed, top=top,
-                                 write=not no_write)
+                                 write=not no_write, actors=actors)
             meta = result.brokers_meta
             echo(f"GDS: projected {meta['nodes']:,} agents and {meta['edges']:,} ties in "
                  f"{meta['seconds']['project']:.1f} s; {meta['components']:,} components, main core "
@@ -73,7 +97,7 @@ def _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, 
         from ..ontology.schema import load_schema
 
         result = analyse(read_property_graph(db).to_networkx(load_schema()), projection=projection,
-                         method=method, seed=seed)
+                         method=method, seed=seed, actors=actors)
         if not no_write:
             from ..neo4j.scores import write_scores
 
@@ -116,27 +140,42 @@ def _member_names(members: list[dict], every: bool) -> str:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--no-write", is_flag=True, help="Do not write the scores back to Neo4j.")
+@_actor_options
 @_rdf_option
 @reports_errors
-def analyze(what, projection, method, engine, top, seed, fmt, no_write, from_rdf, offline):
-    """Find brokers and coalitions (NetworkX here, or GDS in Neo4j); write scores back as score_* properties."""
+def analyze(what, projection, method, engine, top, seed, fmt, no_write, kinds, include_collectives, from_rdf,
+            offline):
+    """Find brokers and coalitions (NetworkX here, or GDS in Neo4j); write scores back as score_* properties.
+
+    The actors are organisations and people: collectives (unnamed populations of actors such as a country's
+    hometown associations in the US) are left out unless --include-collectives; --kinds narrows the set."""
     from ..report.rows import to_json
 
-    result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline)
+    actors = actor_set(kinds, include_collectives)
+    result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline, actors)
+    echo(f"Actors: {result.actors.label}"
+         + (f"; {result.left_out:,} agent{'s' if result.left_out != 1 else ''} left out" if result.left_out else "")
+         + ("" if result.actors.collectives else " (--include-collectives adds the collectives)") + ".")
+
+    def with_set(rows: list[dict]) -> list[dict]:
+        # CSV and JSON carry the actor set on every row: a file read later says which actors it ranks
+        return rows if fmt == "table" else [{**row, "actor_set": result.actors.label} for row in rows]
+
     if what in ("brokers", "summary"):
-        rows = result.brokers[:top]
+        rows = with_set(result.brokers[:top])
         if fmt == "json" and what == "brokers":
             print(to_json(rows))
         else:
-            print_rows(rows, fmt, title=f"Top {len(rows)} brokers ({projection} projection)")
+            print_rows(rows, fmt, title=f"Top {len(rows)} brokers among {result.actors.label} ({projection} "
+                                        "projection)")
         echo(result.betweenness_note())
     if what in ("coalitions", "summary"):
-        rows = result.coalition_rows()
+        rows = with_set(result.coalition_rows())
         if fmt == "json" and what == "coalitions":
             print(to_json(rows))
         else:
             print_rows([{**r, "members": _member_names(r["members"], every=fmt != "table")} for r in rows], fmt,
-                       title="Coalitions")
+                       title=f"Coalitions among {result.actors.label}")
         echo(result.coalitions_note())
 
 
@@ -147,20 +186,30 @@ def analyze(what, projection, method, engine, top, seed, fmt, no_write, from_rdf
 @click.option("--param", "-p", "param_values", multiple=True, metavar="KEY=VALUE")
 @click.option("--focus", help="Draw the neighbourhood of this organisation (name, acronym or URI).")
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True)
+@click.option("--brokers", "brokers_top", type=click.IntRange(1, 50), default=None, metavar="N",
+              help="Draw the N best brokers (organisations and people) and the actors tied to them.")
 @click.option("--color-by", type=click.Choice(["class", "country", "coalition"]), default="class", show_default=True)
 @click.option("--size-by", default="degree", show_default=True,
               help="degree, or a broker measure: betweenness, effective_size, brokerage, ...")
+@click.option("--labels", "label_top", type=click.IntRange(0, 100), default=12, show_default=True,
+              help="A figure names this many nodes, the largest first (the brokers first with --brokers).")
 @click.option("--physics/--no-physics", default=None, help="Force the physics simulation on or off.")
-@click.option("--title", default="diaspora-kg network")
+@click.option("--title", default=None, help="The title (default: what is drawn, with its size).")
 @_rdf_option
 @reports_errors
-def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics, title, from_rdf, offline):
-    """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper."""
+def viz(out, query_name, param_values, focus, depth, brokers_top, color_by, size_by, label_top, physics, title,
+        from_rdf, offline):
+    """Draw the network: a self-contained HTML file (search, legend, filters) or a figure for a paper.
+
+    A figure (.png, .svg, .pdf) is 7 inches wide: at most ten colours for the kinds of node (cut from the
+    ontology's class tree), shapes for the home country, the largest nodes named without overlap, the legend beside
+    the drawing, and a two-line title that says what is drawn and how."""
     from ..analysis.summary import analyse
     from ..ontology.schema import load_schema
     from ..viz import DrawOptions, views, write_figure, write_html
 
     G, db = _full_graph(from_rdf if (from_rdf or offline) else None)
+    analysed = None
     try:
         if query_name:
             if db is None:
@@ -168,15 +217,27 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
             from ..neo4j.queries import run_named
 
             view = views.from_rows(G, run_named(db, query_name, params_from(param_values)))
+            default_title = f"What the query {query_name} returns"
         elif focus:
             view = views.neighbourhood(G, focus, depth)
+            centre = views.find_node(G, focus)
+            default_title = (f"{G.nodes[centre].get('name', centre)} and everything within {depth} "
+                             f"tie{'s' if depth > 1 else ''}")
+        elif brokers_top:
+            analysed = analyse(G)
+            view = views.brokers(G, [r["uri"] for r in analysed.brokers], top=brokers_top, actors=analysed.actors)
+            default_title = (f"The {brokers_top} best brokers among {analysed.actors.label}, and the actors tied "
+                             "to them")
         else:
             view = views.whole(G)
+            default_title = "Actors and institutions of the graph"
     finally:
         if db is not None:
             db.close()
     scores, groups = None, None
-    if size_by != "degree" or color_by == "coalition":
+    if analysed is not None:
+        scores, groups = analysed.broker_scores, analysed.groups
+    elif size_by != "degree" or color_by == "coalition":
         from ..analysis.summary import stored_scores
 
         stored = stored_scores(G) if db is not None else {}
@@ -188,13 +249,17 @@ def viz(out, query_name, param_values, focus, depth, color_by, size_by, physics,
         else:
             result = analyse(G)
             scores, groups = result.broker_scores, result.groups
+    edge_width_by = "strength" if brokers_top else None
     options = DrawOptions(styles=load_schema().styles(), color_by=color_by, size_by=size_by, scores=scores,
-                          groups=groups, title=title)
+                          groups=groups, edge_width_by=edge_width_by)
     if out.suffix.lower() == ".html":
-        summary = write_html(view, out, options, evidence=views.evidence_index(G),
+        summary = write_html(view, out, options, evidence=views.evidence_index(G), title=title or "diaspora-kg network",
                              physics="auto" if physics is None else physics)
         echo(f"Wrote {summary.path} ({summary.nodes} nodes, {summary.edges} ties, {summary.bytes / 1e6:.1f} MB, "
               f"{summary.mode}); it opens offline in any browser.")
     else:
-        info = write_figure(view, out, options)
-        echo(f"Wrote {info.path} ({info.nodes} nodes, {info.edges} ties, {info.format}).")
+        title = title or f"{default_title} ({view.number_of_nodes():,} nodes, {view.number_of_edges():,} ties)"
+        info = write_figure(view, out, options, title=title, label_top=label_top)
+        echo(f"Wrote {info.path} ({info.nodes} nodes, {info.edges} ties, {info.format}): {len(info.legend)} colours "
+             f"({', '.join(info.legend)}), {len(info.labelled)} nodes named"
+             + (f"; no free place for {len(info.unlabelled)} more label(s)" if info.unlabelled else "") + ".")

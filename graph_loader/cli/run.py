@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from .app import (
     console,
@@ -37,12 +38,19 @@ def run(out, offline):
     table.add_row("[bold]total[/bold]", f"{time.perf_counter() - started:.1f}")
     console.print(table)
     for skipped in result.skipped:
-        echo(f"[yellow]skipped:[/yellow] {skipped}")
-    echo(f"Wrote {len(set(result.files))} files to {result.out}/: report.md, report.html, network.html, "
-          "network.png, graph.graphml, brokers.*, coalitions.*, queries/*" + (", audit.*" if result.audit else ""))
+        echo(f"[yellow]skipped:[/yellow] {escape(skipped)}")
+    if result.removed:
+        shown = ", ".join(escape(str(p.relative_to(result.out) if p.is_relative_to(result.out) else p))
+                          for p in result.removed[:4])
+        echo(f"Removed {len(result.removed)} file(s) an earlier run wrote and this one did not: {shown}"
+             + (" …" if len(result.removed) > 4 else ""))
+    names = sorted({p.relative_to(result.out).parts[0] if p.is_relative_to(result.out) else p.name
+                    for p in result.files})
+    echo(f"Wrote {len(set(result.files))} files to {escape(str(result.out))}/: {escape(', '.join(names))}. "
+         f"Open {escape(str(result.out / 'report.html'))} (or report.md) first.")
     if result.uri:
-        echo("Next: `.venv/bin/diaspora-kg queries` lists the questions; `.venv/bin/diaspora-kg query NAME` asks "
-              f"one; the graph stays up at {result.uri} until `.venv/bin/diaspora-kg neo4j stop`.")
+        echo(f"Next: `{escape(result.command)} queries` lists the questions; `{escape(result.command)} query NAME` asks "
+             f"one; the graph stays up at {result.uri} until `{escape(result.command)} neo4j stop`.")
 
 
 @main.command("audit")

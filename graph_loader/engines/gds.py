@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ..analysis.actors import COLLECTIVE_LABEL, ActorSet
 from ..analysis.backends import LARGE_GRAPH_NODES
 from ..analysis.brokers import ROLES, counted_roles, sample_size, structural_hole_arrays
 from ..analysis.coalitions import BINDING_TIES, adjusted_rand_index, describe
@@ -68,7 +69,7 @@ COUNTRY_TIES = ("HOME_COUNTRY", "ORIGINATES_FROM", "SUB_ORGANISATION_OF", "EXECU
 #: :func:`~graph_loader.analysis.groups.home_countries` ends its chains on. Reading all properties of a large
 #: coalition's neighbourhood cost about 1 GB at 10^5 agents.
 COUNTRY_PROPERTIES = ("isoCode",)
-READ_PROPERTIES = ("name", *COUNTRY_PROPERTIES)
+READ_PROPERTIES = ("name", "unnamed", *COUNTRY_PROPERTIES)
 
 
 class NoGds(DiasporaKGError):
@@ -106,27 +107,31 @@ def _glibc() -> ctypes.CDLL | None:
 _LIBC = _glibc()
 
 
-def tie_spec(projection: str = "organisations") -> gds.TieSpec:
+def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) -> gds.TieSpec:
     """A network of :mod:`graph_loader.analysis.projections` as plain data, for the projection in Neo4j.
 
     ``"organisations"``: :func:`~graph_loader.analysis.projections.organisation_network` (direct ties and shared
     affiliations with their strengths); ``"affiliation-projection"``:
     :func:`~graph_loader.analysis.projections.shared_affiliation_network` (agents tied by the programmes and
-    projects they share, Newman-weighted: ``None`` below asks for his ``1 / (n - 1)``).
+    projects they share, Newman-weighted: ``None`` below asks for his ``1 / (n - 1)``). The agents are those of
+    ``actors`` (:class:`~graph_loader.analysis.actors.ActorSet`; default: every agent, collectives included, the
+    network the functions of :mod:`graph_loader.analysis.projections` build from the whole graph).
     """
+    actors = actors or ActorSet(include_collectives=True)
+    agents = {"agent_labels": tuple(sorted(actors.kinds or AGENT_LABELS)),
+              "excluded_labels": () if actors.collectives else (COLLECTIVE_LABEL,)}
     if projection == "affiliation-projection":
-        return gds.TieSpec(agent_labels=tuple(sorted(AGENT_LABELS)),
-                           affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
+        return gds.TieSpec(affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
                            symmetric=tuple(sorted(SYMMETRIC_TIES)),
-                           shared={"AFFILIATION": (tuple(sorted(AFFILIATION_TIES)), None)})
+                           shared={"AFFILIATION": (tuple(sorted(AFFILIATION_TIES)), None)}, **agents)
     if projection != "organisations":
         raise UnknownProjection(projection, allowed=GDS_PROJECTIONS)
     return gds.TieSpec(
-        agent_labels=tuple(sorted(AGENT_LABELS)),
         affiliation_labels=tuple(sorted(AFFILIATION_LABELS)),
         direct=dict(DIRECT_TIE_STRENGTH),
         symmetric=tuple(sorted(SYMMETRIC_TIES)),
         shared={kind: (tuple(sorted(types)), strength) for kind, (types, strength) in SHARED_AFFILIATION_TIES.items()},
+        **agents,
     )
 
 
@@ -309,7 +314,7 @@ def _top_brokers(db: Database, ties: Ties, scores: GdsScores, top: int | None) -
         data = G.nodes[uri_of[v]] if v in uri_of and uri_of[v] in G else {}
         row = {"uri": data.get("uri", uri_of.get(v)), "name": data.get("name"),
                "kind": data.get("kind") or (data.get("labels") or (None,))[0], "country": country[v],
-               "betweenness": float(scores.betweenness[i])}
+               "unnamed": data.get("unnamed") is True, "betweenness": float(scores.betweenness[i])}
         for key in ("constraint", "effective_size", "efficiency"):
             value = float(getattr(scores, key)[i])
             row[key] = value if math.isfinite(value) else None
@@ -344,7 +349,7 @@ def _described(db: Database, members: list[np.ndarray], limit: int | None) -> li
 
 def analyse_gds(db: Database, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
                 top: int | None = 15, stability_runs: int = 10, write: bool = True,
-                keep_scores: bool = False) -> AnalysisResult:
+                keep_scores: bool = False, actors: ActorSet | None = None) -> AnalysisResult:
     """Brokers and coalitions of the graph in Neo4j, computed there by GDS (see the module's docstring).
 
     Parameters
@@ -363,6 +368,9 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
     keep_scores : bool
         Also return every agent's scores as ``{measure: {uri: value}}`` (plus ``core``), for comparisons on
         graphs small enough to hold them.
+    actors : ActorSet, optional
+        The agents projected (default, as :func:`graph_loader.analysis.summary.analyse`: organisations and people,
+        collectives left out).
 
     Returns
     -------
@@ -370,7 +378,8 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         ``graph`` is None (the full graph is never read); ``brokers_meta`` and ``coalitions`` carry the same keys as
         the NetworkX engine's, with ``engine: "gds"``, the projection's time and the components and main core.
     """
-    spec = tie_spec(projection)
+    actors = actors or ActorSet()
+    spec = tie_spec(projection, actors)
     if method not in gds.COMMUNITY_PROCEDURES:
         raise ValueError(f"unknown method {method!r}; use one of {sorted(gds.COMMUNITY_PROCEDURES)}")
     if stability_runs == 1 or stability_runs < 0:
@@ -413,7 +422,8 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
     main_k = int(core.max()) if len(core) else 0
     component_sizes = np.bincount(np.unique(component, return_inverse=True)[1]) if len(ids) else np.zeros(0)
     brokers_meta = {
-        "engine": "gds", "projection": projection, "nodes": int(len(ids)), "edges": graph.ties,
+        "engine": "gds", "projection": projection, "actors": actors.to_dict(), "nodes": int(len(ids)),
+        "edges": graph.ties,
         "betweenness": between_meta,
         "structural_holes": {"weight": "strength", "measures": "Burt 1992 constraint, effective size, efficiency",
                              "computed": "in Python on the tie strengths streamed from the GDS projection"},
@@ -429,10 +439,11 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         "engine": "gds", "projection": projection, "nodes": int(len(ids)), "edges": graph.ties,
         "method": method, "backend": "gds", "modularity": modularity, "resolution": 1.0,
         "seed": seed if method == "leiden" else None, "note": note,
-        "coalitions": described, "coalition_count": len(members),
+        "actors": actors.to_dict(), "coalitions": described, "coalition_count": len(members),
         "singletons": int((coalition == 0).sum()), "stability": stability, "cofunding_groups": None,
     }
-    result = AnalysisResult(None, brokers, brokers_meta, coalitions)
+    every = gds.count_agents(db, tie_spec(projection, ActorSet(include_collectives=True)))
+    result = AnalysisResult(None, brokers, brokers_meta, coalitions, actors=actors, left_out=every - len(ids))
     if keep_scores:
         result.scores = _scores_by_uri(db, scores)
     return result

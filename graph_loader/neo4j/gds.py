@@ -64,6 +64,9 @@ class TieSpec:
         ``{kind: (relationship types to the shared project or programme, strength per shared one)}``; a strength
         of None is Newman's collaboration weight, ``1 / (n - 1)`` for a project or programme with ``n`` agents.
         A type in ``symmetric`` counts in either direction (the agent may be its start or its end).
+    excluded_labels : tuple of str
+        A node with any of these labels is no agent, whatever its other labels (the actor set's left-out
+        classes, e.g. ``Collective``).
     """
 
     agent_labels: tuple[str, ...]
@@ -71,6 +74,14 @@ class TieSpec:
     direct: dict[str, float]
     symmetric: tuple[str, ...]
     shared: dict[str, tuple[tuple[str, ...], float]] = field(default_factory=dict)
+    excluded_labels: tuple[str, ...] = ()
+
+    def agent_expression(self) -> str:
+        """The label expression that matches an agent (``Resource&(A|B)&!(C)``), names quoted."""
+        agents = f"{RESOURCE_LABEL}&({'|'.join(map(quote_name, self.agent_labels))})"
+        if self.excluded_labels:
+            agents += f"&!({'|'.join(map(quote_name, self.excluded_labels))})"
+        return agents
 
 
 def gds_version(db: Database) -> str | None:
@@ -83,16 +94,14 @@ def gds_version(db: Database) -> str | None:
 
 def count_agents(db: Database, spec: TieSpec) -> int:
     """How many agents the organisation network has (its node count), from the label counts."""
-    labels = "|".join(map(quote_name, spec.agent_labels))
-    return db.read(f"MATCH (a:{RESOURCE_LABEL}&({labels})) RETURN count(a) AS n")[0]["n"]
+    return db.read(f"MATCH (a:{spec.agent_expression()}) RETURN count(a) AS n")[0]["n"]
 
 
 def _projection_query(spec: TieSpec) -> str:
     """The Cypher aggregation that projects the organisation network (see the module's docstring)."""
-    agents = "|".join(map(quote_name, spec.agent_labels))
     affiliations = "|".join(map(quote_name, spec.affiliation_labels))
     direct = "|".join(map(quote_name, spec.direct))
-    agent = f"{RESOURCE_LABEL}&({agents})"
+    agent = spec.agent_expression()
     branches = [
         # every agent, tied or not
         f"MATCH (a:{agent}) RETURN a AS low, null AS high, null AS strength, null AS arcs",

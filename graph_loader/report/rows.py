@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -33,15 +35,119 @@ def to_json(value: Iterable[dict] | dict) -> str:
     return json.dumps(to_jsonable(value if isinstance(value, dict) else list(value)), ensure_ascii=False)
 
 
-def cell_text(value) -> str:
+#: A float whose shortest exact text has more decimals than this is a computed measure (a betweenness, a mean), not
+#: a figure as printed: it is shown to 4 significant digits. Printed figures keep every decimal they have.
+PRINTED_DECIMALS_MAX = 6
+#: Integers from this magnitude get thousands separators (31,342); below it they may be years (2003).
+GROUPED_INTEGERS_FROM = 10_000
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a table column prints its numbers (:func:`column_format`).
+
+    ``decimals``: the decimals the column's printed figures show at least (None: the column holds no printed
+    figure); ``group_integers``: thousands separators on integers of four digits and more.
+    """
+
+    decimals: int | None = None
+    group_integers: bool = False
+
+
+def printed_decimals(value: float | Decimal) -> int | None:
+    """The decimals of a number as printed: a Decimal's own exponent; for a float, the decimals of the shortest text
+    that reads back as the same float (``685.32`` -> 2, ``10.0`` -> 0). None for a computed value (more than
+    :data:`PRINTED_DECIMALS_MAX` decimals) and for NaN or infinity.
+
+    A float has lost any trailing zero the source printed (``567.90`` is stored as ``567.9``): Neo4j has no decimal
+    type, so an ``xsd:decimal`` arrives as a float. :func:`column_format` gives the zeros back from the column.
+
+    >>> printed_decimals(685.32), printed_decimals(567.9), printed_decimals(10.0), printed_decimals(1 / 3)
+    (2, 1, 0, None)
+    >>> printed_decimals(Decimal("567.90"))
+    2
+    """
+    if isinstance(value, Decimal):
+        return max(-value.as_tuple().exponent, 0) if value.is_finite() else None
+    if not math.isfinite(value):
+        return None
+    text = format(Decimal(repr(value)), "f")  # repr: the shortest text that reads back as the same float
+    decimals = len(text.partition(".")[2].rstrip("0"))
+    return decimals if decimals <= PRINTED_DECIMALS_MAX else None
+
+
+def column_format(values: Iterable) -> NumberFormat:
+    """How one column prints: its printed figures with the column's decimals (never fewer than a figure's own), as a
+    source prints a table column: Table 1's ``685.32``, ``456.88`` and ``567.9`` print as ``685.32``, ``456.88``,
+    ``567.90``, its percentages ``0.9`` and ``10.0`` as ``0.9`` and ``10.0``. The column's decimals are the most
+    that at least as many figures show as show fewer: a float loses a trailing zero rarely (one figure in ten), so
+    a column where more figures show fewer decimals holds figures printed at several precisions (percentages
+    beside amounts), and each keeps its own. Integers get thousands separators from four digits once one of them has
+    five (``31,342`` and ``1,966``, where a column of years stays ``2003``).
+
+    >>> fmt = column_format([685.32, 456.88, 567.9, 44294.5])
+    >>> [cell_text(v, fmt) for v in (685.32, 567.9, 44294.5)]
+    ['685.32', '567.90', '44,294.50']
+    >>> mixed = column_format([88895.22, 68.7, 8.7, 0.9])
+    >>> [cell_text(v, mixed) for v in (88895.22, 68.7)]
+    ['88,895.22', '68.7']
+    >>> [cell_text(v, column_format([31342, 1966])) for v in (31342, 1966)], cell_text(2003, column_format([2003]))
+    (['31,342', '1,966'], '2003')
+    """
+    shown: Counter = Counter()
+    group = False
+    for value in values:
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            group = group or abs(value) >= GROUPED_INTEGERS_FROM
+        elif isinstance(value, float | Decimal):
+            decimals = printed_decimals(value)
+            if decimals is not None:
+                shown[decimals] += 1
+    # the most decimals that at least as many figures show as show fewer
+    decimals = next((d for d in sorted(shown, reverse=True)
+                     if shown[d] >= sum(n for fewer, n in shown.items() if fewer < d)), None)
+    return NumberFormat(decimals, group)
+
+
+def _number_text(value: float | Decimal, fmt: NumberFormat | None) -> str:
+    shown = printed_decimals(value)
+    if shown is None:  # a computed measure: 4 significant digits, cents above 1,000
+        value = float(value)
+        return f"{value:,.2f}" if abs(value) >= 1000 else f"{value:.4g}"
+    decimals = max(shown, fmt.decimals or 0) if fmt is not None else shown
+    # Exact: the value is formatted from its shortest text (or the Decimal itself), never re-rounded.
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return f"{exact:,.{decimals}f}"
+
+
+def cell_text(value, fmt: NumberFormat | None = None) -> str:
+    """A value as table text. Numbers as printed (never re-rounded; with ``fmt``, the column's decimals and
+    thousands separators, see :func:`column_format`); lists and maps as JSON; None as an empty cell.
+
+    >>> cell_text(685.32), cell_text(1307342.09), cell_text(0.074999999), cell_text(None), cell_text(["a", "b"])
+    ('685.32', '1,307,342.09', '0.075', '', '["a", "b"]')
+    """
+    if isinstance(value, float | Decimal) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return ""
+        return _number_text(value, fmt)
+    if isinstance(value, int) and not isinstance(value, bool):
+        grouped = abs(value) >= GROUPED_INTEGERS_FROM or (fmt is not None and fmt.group_integers)
+        return f"{value:,}" if grouped else str(value)
     value = to_jsonable(value)
     if value is None:
         return ""
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) >= 1000 else f"{value:.4g}"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def table_cells(rows: Sequence[dict], columns: Sequence[str]) -> list[list[str]]:
+    """Every row's cells as text, each column printed with one :func:`column_format`."""
+    formats = {c: column_format(row.get(c) for row in rows) for c in columns}
+    return [[cell_text(row.get(c), formats[c]) for c in columns] for row in rows]
 
 
 def to_csv(rows: Sequence[dict]) -> str:
@@ -71,8 +177,8 @@ def print_rows(rows: Sequence[dict], fmt: str = "table", *, title: str | None = 
     columns = list(rows[0].keys()) if rows else []
     for column in columns:
         table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(cell_text(row.get(c)) for c in columns))
+    for cells in table_cells(rows, columns):
+        table.add_row(*cells)
     console.print(table)
     console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
 

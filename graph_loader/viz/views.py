@@ -1,4 +1,5 @@
-"""Which part of the graph to look at: the whole graph, a named query's result, or an organisation's neighbourhood.
+"""Which part of the graph to look at: the whole graph, a named query's result, an organisation's neighbourhood, or
+the best brokers with the actors tied to them.
 
 Shared by ``diaspora-kg viz``, ``diaspora-kg analyze`` and the report; pure NetworkX on the full graph.
 """
@@ -7,8 +8,9 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..analysis.actors import ActorSet
 from ..analysis.groups import annotate_groups
-from ..analysis.projections import full
+from ..analysis.projections import full, ordered_subgraph, organisation_network
 from ..errors import DiasporaKGError
 from ..rdf.mapping import fold
 
@@ -46,12 +48,31 @@ def whole(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return view
 
 
+def brokers(G: nx.MultiDiGraph, ranked: list[str], *, top: int = 5, actors: ActorSet | None = None) -> nx.Graph:
+    """The ``top`` brokers of ``ranked`` (URIs, best first) and the actors tied to them, in the organisation network.
+
+    The network is the one the brokers were found in (:func:`~graph_loader.analysis.projections.organisation_network`
+    of the actor set ``actors``, default organisations and people): its ties among these actors, with their
+    ``strength``, ``kinds`` and ``via``. Nodes keep the full graph's attributes, with ``country``, ``setting`` and
+    ``kind_group``, and ``broker_rank`` (1, 2, ...) on the brokers.
+    """
+    network = organisation_network((actors or ActorSet()).restrict(G))
+    chosen = [uri for uri in ranked if uri in network][:top]
+    keep = set(chosen).union(*(network[uri] for uri in chosen)) if chosen else set()
+    view = ordered_subgraph(network, keep).copy()
+    for node, values in annotate_groups(G, nodes=view).items():
+        view.nodes[node].update(values)
+    for rank, uri in enumerate(chosen, 1):
+        view.nodes[uri]["broker_rank"] = rank
+    return view
+
+
 def neighbourhood(G: nx.MultiDiGraph, name: str, depth: int = 1) -> nx.MultiDiGraph:
     """The nodes within ``depth`` ties of the named node (direction ignored)."""
     view = whole(G)
     centre = find_node(view, name)
     nodes = nx.single_source_shortest_path_length(view.to_undirected(as_view=True), centre, cutoff=depth)
-    return view.subgraph(nodes).copy()
+    return ordered_subgraph(view, nodes).copy()
 
 
 def from_rows(G: nx.MultiDiGraph, rows: list[dict]) -> nx.MultiDiGraph:
@@ -76,4 +97,4 @@ def from_rows(G: nx.MultiDiGraph, rows: list[dict]) -> nx.MultiDiGraph:
     if not nodes:
         raise DiasporaKGError("the query's rows name no node of the graph",
                               hint="return uri or name columns to draw a query's result")
-    return view.subgraph(nodes).copy()
+    return ordered_subgraph(view, nodes).copy()

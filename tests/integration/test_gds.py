@@ -15,9 +15,11 @@ import numpy as np
 import pytest
 
 from graph_loader.analysis import betweenness, k_cores, louvain, organisation_network, rank_brokers
+from graph_loader.analysis.actors import EVERY_AGENT, ActorSet
 from graph_loader.analysis.brokers import structural_holes
 from graph_loader.analysis.coalitions import adjusted_rand_index, describe, leiden
 from graph_loader.analysis.projections import shared_affiliation_network
+from graph_loader.analysis.summary import analyse
 from graph_loader.engines import choose_engine
 from graph_loader.engines.gds import analyse_gds, tie_spec
 from graph_loader.neo4j import gds
@@ -104,8 +106,9 @@ def test_the_engines_agree_on_the_seed_corpus(seed_db, gds_db):
     G_full, G = _networkx_graphs(seed_db)
     _cross_check(seed_db, G_full, G, exact_backend="networkx", label="seed")
 
-    ours = rank_brokers(G_full)
-    result = analyse_gds(seed_db, top=None, write=False, keep_scores=True)
+    ours = analyse(G_full, actors=EVERY_AGENT).brokers
+    assert [r["uri"] for r in ours] == [r["uri"] for r in rank_brokers(G_full)]
+    result = analyse_gds(seed_db, top=None, write=False, keep_scores=True, actors=EVERY_AGENT)
     _same_rows(result.brokers, ours)
     holes = structural_holes(G, weight="strength")
     assert all(math.isclose(result.scores["constraint"][v], holes[v]["constraint"], rel_tol=1e-12)
@@ -135,10 +138,29 @@ def test_the_engines_agree_on_the_affiliation_projection_of_the_seed_corpus(seed
     assert P.number_of_edges() > 0
     _cross_check(seed_db, G_full, P, exact_backend="networkx", label="seed, affiliation projection",
                  projection="affiliation-projection")
-    result = analyse_gds(seed_db, projection="affiliation-projection", top=None, write=False)
-    _same_rows(result.brokers, rank_brokers(G_full, projection="affiliation-projection"))
+    result = analyse_gds(seed_db, projection="affiliation-projection", top=None, write=False, actors=EVERY_AGENT)
+    _same_rows(result.brokers, analyse(G_full, projection="affiliation-projection", actors=EVERY_AGENT).brokers)
     assert result.brokers_meta["brokerage"]["graph"] == "ties both ways"
     _same_descriptions(result, G_full)
+
+
+@pytest.mark.parametrize("actors", [ActorSet(), ActorSet(kinds=("PublicBody", "Person")),
+                                    ActorSet(kinds=("DiasporaOrganisation",), include_collectives=True)],
+                         ids=["default", "public-bodies-and-people", "diaspora-and-collectives"])
+def test_the_engines_agree_on_an_actor_set(seed_db, gds_db, actors):
+    """``--kinds`` and ``--include-collectives`` mean the same agents in both engines: the same rows, the same
+    coalitions, and as many agents left out; by default no collective is ranked."""
+    G_full = read_property_graph(seed_db).to_networkx(load_schema())
+    ours = analyse(G_full, actors=actors)
+    theirs = analyse_gds(seed_db, top=None, write=False, actors=actors)
+    _same_rows(theirs.brokers, ours.brokers)
+    assert len(theirs.brokers) == len(ours.brokers) and theirs.left_out == ours.left_out > 0
+    network = actors.restrict(G_full)
+    assert all(actors.admits(network.nodes[r["uri"]]["labels"]) for r in theirs.brokers)
+    if not actors.collectives:
+        assert not any("Collective" in G_full.nodes[r["uri"]]["labels"] for r in theirs.brokers)
+    _same_descriptions(theirs, network)
+    assert theirs.brokers_meta["actors"] == ours.brokers_meta["actors"] == actors.to_dict()
 
 
 def _same_descriptions(result, G_full) -> None:
