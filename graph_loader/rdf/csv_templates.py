@@ -61,13 +61,19 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
+
+from rdflib import OWL, RDFS, URIRef
+from rdflib.collection import Collection
 
 from ..errors import InputError
 from ..model import RDF_NS, RDF_TYPE, XSD_NS, Lit, Triple
+from ..ontology.load import ontology_graph
 from ..ontology.schema import EXTERNAL_PROPERTY_NAMES, GraphSchema, load_schema, local_name
 from ..ontology.terms import DKG_NS, DKGID_NS
 from ..resources import templates_dir
+from . import gazetteer
 
 SPECIAL = ("id", "type", "source", "locator", "quote")
 SEPARATOR = "|"
@@ -467,6 +473,41 @@ def _decimal(value: str, bad) -> str:
     return canonical
 
 
+# -- places ------------------------------------------------------------------------------------------------------
+
+@cache
+def place_properties() -> frozenset[str]:
+    """The object properties whose values are places (``rdfs:range`` ``dkg:Place``, alone or in a union): their
+    columns also take a place by code or by name and area (:func:`graph_loader.rdf.gazetteer.resolve`)."""
+    graph = ontology_graph()
+    place = URIRef(DKG_NS + "Place")
+    found = set()
+    for prop, rng in graph.subject_objects(RDFS.range):
+        members = set(Collection(graph, graph.value(rng, OWL.unionOf))) if graph.value(rng, OWL.unionOf) else {rng}
+        if place in members and str(prop).startswith(DKG_NS):
+            found.add(str(prop))
+    return frozenset(found)
+
+
+class _Places:
+    """The gazetteer places a file names, resolved once each; their records are added to the file's triples."""
+
+    def __init__(self):
+        self.used: dict[str, None] = {}
+
+    def value(self, value: str, path: Path, line: int, column: str) -> str:
+        """The IRI of a value in a place column: a gazetteer place by code or name and area, else an id."""
+        if gazetteer.CODE_REFERENCE.fullmatch(value) or gazetteer.NAME_IN_AREA.fullmatch(value):
+            iri = gazetteer.resolve(value, gazetteer.default_gazetteer(), (str(path), line, column))
+            if iri is not None:
+                self.used[iri] = None
+                return iri
+        return _checked_id(value, path, line, column)
+
+    def records(self) -> list[Triple]:
+        return gazetteer.default_gazetteer().records(self.used) if self.used else []
+
+
 # -- rows to triples ---------------------------------------------------------------------------------------------
 
 def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Triple]:
@@ -476,6 +517,7 @@ def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Tripl
     template = template_for(path)
     classes = {c.label: c.iri for c in schema.classes.values()}
     file_id = hashlib.sha1(path.name.encode()).hexdigest()[:8]
+    places, place_columns = _Places(), place_properties()
     with open(path, newline="", encoding="utf-8-sig") as f:
         records = _records(f, path)
         header_line, header = _header(records, path, template)
@@ -505,13 +547,18 @@ def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Tripl
             for column, (kind, predicate, datatype, lang) in columns.by_column.items():
                 raw = cells.get(column, "")
                 for value in filter(None, (v.strip() for v in raw.split(SEPARATOR))):
-                    if kind == "link":
+                    if kind == "link" and predicate in place_columns:
+                        obj = places.value(value, path, row_number, column)
+                        yield (subject, predicate, obj)
+                        ties.append((predicate, obj))
+                    elif kind == "link":
                         obj = _checked_id(value, path, row_number, column)
                         yield (subject, predicate, obj)
                         ties.append((predicate, obj))
                     else:
                         yield (subject, predicate, _literal(value, datatype, lang, (str(path), row_number, column)))
             yield from _evidence(subject, evidence, cells, path, row_number, [] if is_nary else ties, sources)
+    yield from places.records()
 
 
 def _evidence(subject, evidence, cells, path, row_number, ties, sources) -> Iterator[Triple]:
