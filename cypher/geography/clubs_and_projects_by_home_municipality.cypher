@@ -2,12 +2,14 @@
 // description: Home communities at municipality level where the data has it (a home place that is a municipality,
 //   lies in one, or was matched to a gazetteer municipality), else at the most specific level the source names
 //   (locality or city, department/state, country), which level says: the diaspora organisations that originate
-//   from each, the projects located in or benefiting it, and what was paid into those projects (funded_usd: the
-//   sum of their FUNDS amountUsd, US$). latitude/longitude are the row's place's (WGS84 degrees).
+//   from each, the projects located in or benefiting it, and what was paid into those projects: funded, the sum
+//   of their FUNDS amounts per currency ([{currency, amount}], as recorded: a 3x1 list gives pesos), and
+//   funded_usd, the sum of the amounts recorded in US$ (amountUsd). latitude/longitude are the row's place's
+//   (WGS84 degrees).
 // params: $country (string, optional, default null): home country, ISO 3166-1 code ("MX") or name; null for all
 //   $state (string, optional, default null): a state or department, ISO 3166-2 code ("MX-ZAC") or name; null for all
 // returns: place, level, inegi_code, state, country, latitude, longitude, clubs, club_count, projects,
-//   project_count, funded_usd
+//   project_count, funded, funded_usd
 // mode: read
 // example: country=MX
 CALL () {
@@ -35,6 +37,8 @@ WHERE ($country IS NULL OR country.isoCode = toUpper(trim($country))
                           '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
           IN state.nameKeys)
 WITH unit, municipality, home, state, country, collect(DISTINCT club) AS clubs, collect(DISTINCT project) AS projects
+WITH unit, municipality, home, state, country, clubs, projects,
+     reduce(all = [], paid IN [p IN projects | [(p)<-[f:FUNDS]-() | f]] | all + paid) AS funds
 RETURN unit.name AS place,
        CASE
          WHEN municipality IS NOT NULL THEN 'municipality'
@@ -55,7 +59,12 @@ RETURN unit.name AS place,
        size(clubs) AS club_count,
        [p IN projects | p.name] AS projects,
        size(projects) AS project_count,
-       reduce(total = 0.0, amount IN [p IN projects |
-                reduce(sum = 0.0, paid IN [(p)<-[f:FUNDS]-() | coalesce(properties(f).amountUsd, 0.0)] | sum + paid)]
-              | total + amount) AS funded_usd
+       [currency IN reduce(seen = [], f IN funds | CASE WHEN properties(f).currency IS NULL
+                                                          OR properties(f).currency IN seen THEN seen
+                                                        ELSE seen + properties(f).currency END) |
+        {currency: currency,
+         amount: reduce(total = 0.0, f IN funds | total + CASE WHEN properties(f).currency = currency
+                                                               THEN coalesce(properties(f).amount, 0.0)
+                                                               ELSE 0.0 END)}] AS funded,
+       reduce(total = 0.0, f IN funds | total + coalesce(properties(f).amountUsd, 0.0)) AS funded_usd
 ORDER BY country, state, place
