@@ -36,10 +36,12 @@ class DKG(DefinedNamespace):
     Consulate: URIRef  # Consulate
     Contribution: URIRef  # Contribution
     Country: URIRef  # Country
+    County: URIRef  # County
     Demand: URIRef  # Demand
     Department: URIRef  # Department
     DevelopmentProgramme: URIRef  # Development programme
     DiasporaOrganisation: URIRef  # Diaspora organisation
+    District: URIRef  # District
     Embassy: URIRef  # Embassy
     Event: URIRef  # Event
     Evidence: URIRef  # Evidence
@@ -77,6 +79,7 @@ class DKG(DefinedNamespace):
     ProjectCategory: URIRef  # Project category
     PublicBody: URIRef  # Public body
     Publication: URIRef  # Publication
+    Registration: URIRef  # Registration
     ReligiousOrganisation: URIRef  # Religious organisation
     ResearchInstitute: URIRef  # Research institute
     Source: URIRef  # Source
@@ -109,6 +112,7 @@ class DKG(DefinedNamespace):
     formedInResponseTo: URIRef  # formed in response to
     framedBy: URIRef  # framed by
     funds: URIRef  # funds
+    gazetteerPlace: URIRef  # gazetteer place
     governs: URIRef  # governs
     hasRule: URIRef  # has rule
     heads: URIRef  # heads
@@ -131,6 +135,8 @@ class DKG(DefinedNamespace):
     publishes: URIRef  # publishes
     recipient: URIRef  # recipient
     refArea: URIRef  # reference area
+    registrant: URIRef  # registrant
+    registrar: URIRef  # registrar
     reportedBy: URIRef  # reported by
     restates: URIRef  # restates
     runs: URIRef  # runs
@@ -155,7 +161,9 @@ class DKG(DefinedNamespace):
     currency: URIRef  # currency
     description: URIRef  # description
     endYear: URIRef  # end year
+    fipsCode: URIRef  # FIPS code
     foundedYear: URIRef  # founded year
+    geonamesId: URIRef  # GeoNames id
     governmentFundsUsd: URIRef  # government funds (US$)
     governmentLevel: URIRef  # government level
     governmentSharePercent: URIRef  # government share (%)
@@ -163,6 +171,7 @@ class DKG(DefinedNamespace):
     htaDonationUsd: URIRef  # HTA donation (US$)
     htaSharePercent: URIRef  # HTA share (%)
     inKind: URIRef  # in kind
+    inegiCode: URIRef  # INEGI code
     isTotal: URIRef  # is total
     isoCode: URIRef  # ISO code
     locator: URIRef  # locator
@@ -173,11 +182,13 @@ class DKG(DefinedNamespace):
     municipalityCount: URIRef  # number of municipalities
     note: URIRef  # note
     peopleBenefited: URIRef  # people benefited
+    population: URIRef  # population
     projectCount: URIRef  # number of projects
     publicationDate: URIRef  # publication date
     quantity: URIRef  # quantity
     quote: URIRef  # quote
     refYear: URIRef  # reference year
+    registrationNumber: URIRef  # registration number
     role: URIRef  # role
     rowIndex: URIRef  # row index
     rowLabel: URIRef  # row label
@@ -192,6 +203,8 @@ class DKG(DefinedNamespace):
     unit: URIRef  # unit
     unnamed: URIRef  # unnamed
     url: URIRef  # URL
+    validFrom: URIRef  # valid from
+    validUntil: URIRef  # valid until
     value: URIRef  # value
     year: URIRef  # year
 

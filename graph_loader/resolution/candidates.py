@@ -215,7 +215,7 @@ class _Work:
         found = []
         for i, j in self.blocks.pairs(self.probed, start, stop):
             a, b = self.prepared[i], self.prepared[j]
-            if not compatible_kinds(a.record.kinds, b.record.kinds):
+            if not compatible_kinds(a.record.kinds, b.record.kinds) or linked(a.record, b.record):
                 continue
             score, reasons = compare(a, b, max(self.fits.get(i, 1), self.fits.get(j, 1)), self.min_score)
             if reasons is not None:
@@ -224,6 +224,11 @@ class _Work:
                 found.append(Candidate(a.record.uri, b.record.uri, score, tuple(reasons), a.record.name,
                                        b.record.name))
         return found
+
+
+def linked(a: Record, b: Record) -> bool:
+    """True when a source already links the two (:attr:`Record.linked`): nothing is left to decide."""
+    return b.uri in a.linked or a.uri in b.linked
 
 
 #: The work a forked worker reads (set by the parent just before it forks).

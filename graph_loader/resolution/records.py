@@ -81,7 +81,9 @@ class Record:
     * ``home``: where an organisation comes from (``originatesFrom``, with ``homeCountry``); for a place, where
       it lies (``partOf``); ``based``: where it is (``locatedIn``);
     * ``founded``: the founding year; ``codes``: identifiers as ``(property, value)`` pairs (``isoCode``);
-    * ``sources``: the source files (or keys) that state the node.
+    * ``sources``: the source files (or keys) that state the node;
+    * ``linked``: the nodes a source already links this one to as the same place or the place it lies in
+      (``gazetteerPlace``): a decided tie, never proposed again as a candidate.
     """
 
     uri: str
@@ -95,6 +97,7 @@ class Record:
     founded: int | None = None
     codes: frozenset[tuple[str, str]] = frozenset()
     sources: tuple[str, ...] = ()
+    linked: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -128,6 +131,7 @@ class Vocabulary:
     based: str = "LOCATED_IN"
     home_country: str = "HOME_COUNTRY"
     part_of: str = "PART_OF"
+    linked: str = "GAZETTEER_PLACE"
     founded: str = "foundedYear"
     unnamed: str = "unnamed"
     codes: tuple[str, ...] = ("isoCode",)
@@ -140,7 +144,7 @@ class Vocabulary:
     def from_schema(cls, schema: GraphSchema) -> Vocabulary:
         """Every name from the ontology: ``dkg:Organisation``, ``dkg:Person``, ``dkg:Place``,
         ``dkg:AdministrativeArea``, ``dkg:Country``, ``dkg:originatesFrom``, ``dkg:locatedIn``,
-        ``dkg:homeCountry``, ``dkg:partOf``, ``dkg:foundedYear``, ``dkg:unnamed``, ``dkg:isoCode``."""
+        ``dkg:homeCountry``, ``dkg:partOf``, ``dkg:gazetteerPlace``, ``dkg:foundedYear``, ``dkg:unnamed``, ``dkg:isoCode``."""
         from ..ontology.terms import DKG
 
         def label(term) -> str:
@@ -159,6 +163,7 @@ class Vocabulary:
             country_labels=frozenset({label(DKG.Country)}),
             home=rel_type(DKG.originatesFrom), based=rel_type(DKG.locatedIn),
             home_country=rel_type(DKG.homeCountry), part_of=rel_type(DKG.partOf),
+            linked=rel_type(DKG.gazetteerPlace),
             founded=prop(DKG.foundedYear), unnamed=prop(DKG.unnamed), codes=(prop(DKG.isoCode),),
             depths={c.label: c.depth for c in schema.classes.values()})
 
@@ -176,7 +181,7 @@ def records_from_rows(nodes: Iterable[Row], ties: Iterable[Tie], vocabulary: Voc
     """
     nodes = list(nodes)
     labels_of = {uri: frozenset(labels) - vocabulary.ignored_labels for uri, labels, _ in nodes}
-    wanted = {vocabulary.home, vocabulary.based, vocabulary.home_country, vocabulary.part_of}
+    wanted = {vocabulary.home, vocabulary.based, vocabulary.home_country, vocabulary.part_of, vocabulary.linked}
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for rel_type, start, end in ties:
         if rel_type in wanted:
@@ -207,7 +212,8 @@ def records_from_rows(nodes: Iterable[Row], ties: Iterable[Tie], vocabulary: Voc
             names=tuple(dict.fromkeys(names)), acronyms=tuple(str(a) for a in as_list(props.get("acronyms"))),
             home=home, based=based, founded=_year(props.get(vocabulary.founded)),
             codes=frozenset((code, str(v)) for code in vocabulary.codes for v in as_list(props.get(code))),
-            sources=tuple(str(s) for s in as_list(props.get("sources")))))
+            sources=tuple(str(s) for s in as_list(props.get("sources"))),
+            linked=frozenset(ties_out.get(vocabulary.linked, []))))
     return records
 
 

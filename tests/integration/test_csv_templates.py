@@ -53,7 +53,12 @@ def test_examples_load_with_their_nodes_ties_and_evidence(db):
     assert "Locality" in labels[EX + "place/villa-ejemplo"]
     assert "DevelopmentProgramme" in labels[EX + "programme/example-fund"]
     assert "Project" in labels[EX + "project/example-clinic"]
-    assert len(labels) == 8  # n-ary rows (membership, contribution) become relationships, not nodes
+    # n-ary rows (membership, contribution, registration) become relationships, not nodes; a record row makes
+    # several nodes: the registered club and its two board members, the 3x1 project (its governments and
+    # municipio are not under EX: the 3x1 template names governments org/gov-…, places come from the gazetteer).
+    assert "Consulate" in labels[EX + "org/example-consulate"]
+    assert "Person" in labels[EX + "org/example-registered-club/person/example-president-hypothetical"]
+    assert len(labels) == 13
 
     club = db.read("MATCH (c:Resource {uri: $uri}) RETURN c.name AS name, c.prefLabel_es AS es, "
                    "c.memberCount AS members, c.foundedYear AS founded, c.altNames AS alt, c.unnamed AS unnamed",
@@ -78,8 +83,9 @@ def test_examples_load_with_their_nodes_ties_and_evidence(db):
     }
     assert {(EX + a, t, EX + b) for a, t, b in expected} <= ties
 
-    funds = db.read("MATCH (:Resource {uri: $club})-[f:FUNDS]->() RETURN f.amountUsd AS usd, f.share AS share, "
-                    "f.year AS year, f.currency AS currency, f.inKind AS in_kind", {"club": EX + "org/example-club"})
+    funds = db.read("MATCH (:Resource {uri: $club})-[f:FUNDS]->(:Resource {uri: $clinic}) RETURN f.amountUsd AS usd, "
+                    "f.share AS share, f.year AS year, f.currency AS currency, f.inKind AS in_kind",
+                    {"club": EX + "org/example-club", "clinic": EX + "project/example-clinic"})
     assert funds == [{"usd": 10000.0, "share": 0.25, "year": 2003, "currency": "USD", "in_kind": False}]
     role = db.read("MATCH (:Resource {uri: $m})-[r:MEMBER_OF]->() RETURN r.role AS role, r.startYear AS start, "
                    "r.endYear AS end", {"m": EX + "org/example-second-club"})
@@ -99,6 +105,18 @@ def test_examples_load_with_their_nodes_ties_and_evidence(db):
                             "MATCH (e:Evidence {uri: uri}) RETURN e.locator AS locator, e.quote AS quote",
                             {"uri": EX + "org/example-club"})
     assert {"locator": "survey p. 3", "quote": "an invented quote for the example"} in node_evidence
+
+    # The 3x1 row: the project in its municipio, paid in four quarters; the registration with its folio.
+    paid = db.read("MATCH (p:Project {uri: $uri})<-[f:FUNDS]-(g) RETURN g.uri AS funder, f.amount AS amount, "
+                   "f.currency AS currency ORDER BY funder", {"uri": EX + "project/example-3x1-road"})
+    gov = "https://w3id.org/diaspora-kg/id/org/gov-"
+    assert paid == [{"funder": f, "amount": 100000.0, "currency": "MXN"}
+                    for f in (EX + "org/example-club", gov + "MX", gov + "MX-32031", gov + "MX-ZAC")]
+    assert db.read("MATCH (:Project {uri: $uri})-[:LOCATED_IN]->(m:Municipality) RETURN m.inegiCode AS code",
+                   {"uri": EX + "project/example-3x1-road"}) == [{"code": "32031"}]
+    assert db.read("MATCH ()-[r:REGISTERED_WITH]->(c) RETURN r.registrationNumber AS folio, "
+                   "toString(r.validUntil) AS until, c.uri AS consulate") == [
+        {"folio": "EX-2004-001", "until": "2006-01-14", "consulate": EX + "org/example-consulate"}]
 
     for path in sorted(EXAMPLES_DIR.glob("*.csv")):
         unload(db, str(path))

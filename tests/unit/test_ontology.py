@@ -49,6 +49,7 @@ N_ARY = {
     "Demand": ("actor", "target", "DEMANDS"),
     "Lobbying": ("actor", "target", "LOBBIES"),
     "Mobilisation": ("actor", "target", "MOBILISES"),
+    "Registration": ("registrant", "registrar", "REGISTERED_WITH"),  # a consulate's toma de nota (issue 27)
 }
 VIS_SHAPES = {"dot", "box", "diamond", "triangle", "triangleDown", "star", "square", "ellipse", "hexagon"}
 CONCEPT = "https://w3id.org/diaspora-kg/id/concept/"
@@ -146,7 +147,7 @@ def test_n_ary_class_is_a_complete_relationship(name):
         assert cls in range_members(ONTOLOGY.value(dkg(endpoint), RDFS.domain))
 
 
-def test_only_the_five_n_ary_classes_become_relationships():
+def test_only_the_six_n_ary_classes_become_relationships():
     assert {str(c)[len(DKG_NAMESPACE):] for c in ONTOLOGY.subjects(dkg("asRelationship"), Literal(True))} == set(N_ARY)
 
 

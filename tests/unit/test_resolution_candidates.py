@@ -207,3 +207,14 @@ def test_resolve_offline_writes_a_decisions_file_and_keeps_decisions_on_a_second
     assert "1 decided" in second.stderr
     refused = subprocess.run(command[:4] + [str(data)], capture_output=True, text=True, env=env)
     assert refused.returncode == 2 and "--offline" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_place_linked_to_its_gazetteer_entry_is_no_candidate(seed):
+    """The seed's Monte Escobedo and the gazetteer's municipio share a name, but a source links them already
+    (``gazetteerPlace``): the pair is decided, not proposed."""
+    monte = [r for r in seed if r.name == "Monte Escobedo"]
+    assert len(monte) == 2 and any(other.uri in mine.linked for mine in monte for other in monte)
+    assert not find_candidates(monte)
+    unlinked = [Record(r.uri, r.family, r.kinds, r.kind, r.names, r.acronyms, r.home, r.based, r.founded, r.codes,
+                       r.sources) for r in monte]
+    assert len(find_candidates(unlinked)) == 1
