@@ -20,6 +20,8 @@ from .settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "out"
 SKIP_THEMES = {"schema", "audit"}
+#: The named query whose rows the map of transnational ties draws.
+MAP_QUERY = "transnational_ties"
 
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ class RunResult:
     audit: list[dict] | None = None
     audit_markdown: str | None = None
     uri: str | None = None
+    #: The map of transnational ties, when drawn: {"html", "png", "arcs", "places", "ties", "query"}.
+    ties_map: dict | None = None
 
 
 def _write(result: RunResult, path: Path, text: str) -> None:
@@ -187,6 +191,10 @@ def _pictures_and_exports(result: RunResult, schema, step, db) -> None:
     result.files.append(html.path)
     figure = step("draw the figure")(lambda: write_figure(view, result.out / "network.png", options))
     result.files.append(figure.path)
+    if db is not None:
+        _ties_map(result, step, db)
+    else:
+        result.skipped.append(f"the map of transnational ties (it draws the rows of the Neo4j query {MAP_QUERY})")
 
     def graphml():
         import networkx as nx
@@ -197,3 +205,22 @@ def _pictures_and_exports(result: RunResult, schema, step, db) -> None:
         return path
 
     result.files.append(step("export GraphML for Gephi")(graphml))
+
+
+def _ties_map(result: RunResult, step, db) -> None:
+    """The map of transnational ties, page and figure, from the rows of :data:`MAP_QUERY` (those the questions
+    step already got, else asked now)."""
+    from .neo4j.queries import run_named
+    from .viz.geo.figure import write_map_figure
+    from .viz.geo.page import write_map_html
+    from .viz.geo.ties import ties_from_rows
+
+    answered = next((q["rows"] for q in result.questions if q["query"].name == MAP_QUERY and not q["params"]), None)
+    rows = answered if answered is not None else run_named(db, MAP_QUERY, {})
+    ties = ties_from_rows(rows, what=f"the rows of the query {MAP_QUERY}")
+    page = step("draw the map of transnational ties")(lambda: write_map_html(
+        ties, result.out / "ties.html", title="diaspora-kg: transnational ties"))
+    figure = step("draw the map figure")(lambda: write_map_figure(ties, result.out / "ties.png"))
+    result.files += [page.path, figure.path]
+    result.ties_map = {"html": page.path, "png": figure.path, "arcs": page.arcs, "places": page.places,
+                       "ties": page.ties, "query": MAP_QUERY}

@@ -6,10 +6,11 @@
 //   "contribution" (an actor based in the US place funds a project located in the home place). Each end is drawn
 //   at the place itself when it has coordinates (lat, long: WGS 84 degrees), else at the nearest place containing
 //   it that has them (PART_OF, so a town without coordinates rolls up to its state); from_level and to_level say
-//   which level was drawn. Ends that reach no coordinates, and ends that are a whole country, are left out.
-//   weight counts the actors (association, federation) or the contributions; amount_usd sums the contributions'
-//   known US$ amounts (null when none is known); via lists each path in the graph, US place first; sources lists
-//   "source, locator" of the evidence of every tie on those paths.
+//   which level was drawn ("municipality", "city", "state", ...; null for a plain place). Ends that reach no
+//   coordinates, ends that are a whole country, and home places in the US are left out. weight counts the actors (association,
+//   federation) or the contributions; amount_usd sums the contributions' known US$ amounts (null when none is
+//   known); via lists each path in the graph, US place first; sources lists "source, locator" of the evidence of
+//   every tie on those paths.
 // params: $country (string, optional, default null): home country, as an ISO 3166-1 code ("MX") or a name
 //   ("Mexico", accents and case ignored); null for every country
 // returns: from_place, from_lat, from_lon, from_country, to_place, to_lat, to_lon, to_country, tie, actors,
@@ -68,13 +69,14 @@ CALL (from_drawn) {
   RETURN country AS from_country
   LIMIT 1
 }
+// A home place whose country the graph does not say is still drawn, its country null.
 CALL (to_drawn) {
-  MATCH (to_drawn)-[:PART_OF*1..4]->(country:Country)
+  OPTIONAL MATCH (to_drawn)-[:PART_OF*1..4]->(country:Country)
   RETURN country AS to_country
   LIMIT 1
 }
 WITH from_drawn, to_drawn, from_country, to_country, actor, unit, amount, links, tie, via
-WHERE to_country.isoCode <> 'US'
+WHERE coalesce(to_country.isoCode, '') <> 'US'
   AND ($country IS NULL
        OR to_country.isoCode = toUpper(trim($country))
        OR reduce(s = normalize(toLower(trim($country)), NFKD),
@@ -109,9 +111,13 @@ RETURN from_drawn.name AS from_place,
        reduce(total = null, pair IN amounts |
               CASE WHEN pair[1] IS NULL THEN total ELSE coalesce(total, 0.0) + pair[1] END) AS amount_usd,
        reduce(all = [], found IN cited | all + [s IN found WHERE NOT s IN all]) AS sources,
-       [level IN ['Municipality', 'District', 'County', 'Locality', 'City', 'Department', 'State',
-                  'AdministrativeArea', 'Place'] WHERE level IN labels(from_drawn)][0] AS from_level,
-       [level IN ['Municipality', 'District', 'County', 'Locality', 'City', 'Department', 'State',
-                  'AdministrativeArea', 'Place'] WHERE level IN labels(to_drawn)][0] AS to_level,
+       [level IN [['Municipality', 'municipality'], ['District', 'district'], ['County', 'county'],
+                  ['Locality', 'locality'], ['City', 'city'], ['Department', 'department'], ['State', 'state'],
+                  ['AdministrativeArea', 'administrative area']]
+        WHERE level[0] IN labels(from_drawn) | level[1]][0] AS from_level,
+       [level IN [['Municipality', 'municipality'], ['District', 'district'], ['County', 'county'],
+                  ['Locality', 'locality'], ['City', 'city'], ['Department', 'department'], ['State', 'state'],
+                  ['AdministrativeArea', 'administrative area']]
+        WHERE level[0] IN labels(to_drawn) | level[1]][0] AS to_level,
        via
 ORDER BY tie, from_place, to_place

@@ -39,7 +39,8 @@ def run(out, offline):
     for skipped in result.skipped:
         echo(f"[yellow]skipped:[/yellow] {skipped}")
     echo(f"Wrote {len(set(result.files))} files to {result.out}/: report.md, report.html, network.html, "
-          "network.png, graph.graphml, brokers.*, coalitions.*, queries/*" + (", audit.*" if result.audit else ""))
+          "network.png, graph.graphml, brokers.*, coalitions.*, queries/*" + (", audit.*" if result.audit else "")
+          + (", ties.html, ties.png" if result.ties_map else ""))
     if result.uri:
         echo("Next: `.venv/bin/diaspora-kg queries` lists the questions; `.venv/bin/diaspora-kg query NAME` asks "
               f"one; the graph stays up at {result.uri} until `.venv/bin/diaspora-kg neo4j stop`.")

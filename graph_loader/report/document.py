@@ -104,9 +104,32 @@ def render_markdown(result) -> str:
     if result.audit_markdown:
         lines += ["## Audit of the source's figures", "", "Reproduce: `diaspora-kg audit --format markdown`.", "",
                   result.audit_markdown, ""]
+    lines += ties_map_section(result)
     lines += ["## Files", ""] + [f"- `{p.relative_to(result.out) if p.is_relative_to(result.out) else p}`"
                                  for p in sorted(set(result.files))] + [""]
     return "\n".join(lines)
+
+
+def ties_map_section(result) -> list[str]:
+    """The map of transnational ties (``result.ties_map``, written by the run's map step) as markdown lines: the
+    figure, what it shows, the interactive page and how to redraw it; no lines when the run drew no map."""
+    found = getattr(result, "ties_map", None)
+    if not found:
+        return []
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(found["ties"].items()))
+    lines = ["## Map of transnational ties", ""]
+    if found["arcs"]:
+        lines += [f"![Transnational ties: arcs from US places to home places]({found['png'].name})", "",
+                  f"{found['arcs']} arcs ({kinds}) between {found['places']} places, one per row of the query "
+                  f"`{found['query']}`."]
+    else:
+        lines += [f"No tie could be mapped: the query `{found['query']}` gave no row (a place needs coordinates, "
+                  "lat and long, to be mapped)."]
+    lines += [f"The interactive map, [{found['html'].name}]({found['html'].name}), is one file that opens offline: "
+              "tooltips name the actors and the sources, filters show one kind of tie or one home country, and "
+              "buttons zoom to the United States, Mexico or El Salvador. Reproduce: "
+              f"`diaspora-kg map --out {found['html'].name}` (or `--out {found['png'].name}`).", ""]
+    return lines
 
 
 HTML = """<!doctype html>

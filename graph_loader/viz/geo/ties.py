@@ -22,13 +22,16 @@ True
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import numbers
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from ...errors import InputError
 from ..encoding import CATEGORY_PALETTE, VizError
 from ..tooltip import MAX_SOURCES, format_value
 from .basemap import Box
@@ -169,7 +172,8 @@ def ties_from_rows(rows: Iterable[Mapping], *, what: str = "the rows") -> list[T
     if rows:
         missing = [column for column in COLUMNS if column not in rows[0]]
         if missing:
-            raise MapDataError(
+            # Rows of another shape (another query, another file): not bad values, the wrong input (exit 2).
+            raise VizError(
                 f"{what} lack the column(s) a map needs: {', '.join(missing)}",
                 hint="a map draws one arc per row with the columns " + ", ".join(COLUMNS)
                      + " (see cypher/geography/transnational_ties.cypher)")
@@ -191,6 +195,40 @@ def ties_from_rows(rows: Iterable[Mapping], *, what: str = "the rows") -> list[T
             via=_texts(record.get("via"), "via", number),
         ))
     return ties
+
+
+def read_rows(path: str | Path) -> list[Tie]:
+    """The ties in a file of rows: the JSON (an array of objects) or CSV that ``diaspora-kg query NAME --format
+    json|csv`` writes. Errors name the file, and for a CSV the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot be read ({exc.__class__.__name__}: {exc})",
+                         hint="give the JSON or CSV of `diaspora-kg query NAME --format json` (or csv)") from exc
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except ValueError as exc:
+            raise InputError(str(path), f"is not JSON ({exc.msg})", line=exc.lineno,
+                             hint="give an array of objects, as `diaspora-kg query NAME --format json` writes") from exc
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise InputError(str(path), "is not an array of objects (one per arc)",
+                             hint="as `diaspora-kg query NAME --format json` writes")
+        try:
+            return ties_from_rows(rows, what="its rows")
+        except VizError as exc:
+            raise exc.__class__(f"{path}: {exc.message}", hint=exc.hint) from exc
+    rows = list(csv.DictReader(text.splitlines()))
+    try:
+        return ties_from_rows(rows, what="its rows")
+    except VizError as exc:
+        # "row N" of the CSV is line N + 1 (the header is line 1).
+        message = exc.message
+        if message.startswith("row "):
+            number, _, rest = message[4:].partition(": ")
+            raise exc.__class__(f"{path}:{int(number) + 1}: {rest}", hint=exc.hint) from exc
+        raise exc.__class__(f"{path}: {message}", hint=exc.hint) from exc
 
 
 def select_ties(ties: Sequence[Tie], kinds: Iterable[str]) -> list[Tie]:
