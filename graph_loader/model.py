@@ -32,6 +32,8 @@ RESOURCE_LABEL = "Resource"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF_NS + "type"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+#: The W3C Basic Geo vocabulary (``geo:lat``, ``geo:long``), which the ontology borrows for coordinates.
+GEO_NS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 
 def as_list(value) -> list:
@@ -51,6 +53,27 @@ class Lit(NamedTuple):
     value: str
     datatype: str | None = None
     lang: str | None = None
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    """A WGS84 point in decimal degrees: what a node's ``location`` holds between the stages.
+
+    The mapping derives it from a place's ``lat`` and ``long``; the Neo4j writer stores it as a point (WGS-84,
+    srid 4326, x = longitude, y = latitude) and the reader turns such a point back into a ``GeoPoint``. Not a
+    tuple, so that :func:`as_list` keeps it whole.
+
+    >>> GeoPoint(longitude=-103.46199, latitude=22.374919)
+    GeoPoint(longitude=-103.46199, latitude=22.374919)
+    >>> str(GeoPoint(-103.46199, 22.374919))
+    'POINT(-103.46199 22.374919)'
+    """
+
+    longitude: float
+    latitude: float
+
+    def __str__(self) -> str:  # WKT, as exports and tables show it
+        return f"POINT({self.longitude!r} {self.latitude!r})"
 
 
 Term = str | Lit

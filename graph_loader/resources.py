@@ -111,9 +111,16 @@ def templates_dir() -> Path:
     return data_dir() / "templates"
 
 
-def seed_paths() -> tuple[Path, Path]:
-    """The seed corpus, in load order: the gazetteer (places), then the article's facts."""
-    return data_dir() / "gazetteer", data_dir() / "seed"
+def seed_paths() -> tuple[Path, ...]:
+    """The seed corpus, in load order: the gazetteer's countries and states, the gazetteer records of the towns and
+    cities the seed links to (``seed-places.ttl``), then the article's facts (and the links, ``99-…``).
+
+    The municipal gazetteer (``data/gazetteer/full/``: every Mexican municipio, Salvadoran and US places, some
+    9,000 places) is not part of it: it is loaded on request (``diaspora-kg load data/gazetteer/full``), so that
+    every load of the seed stays small (``data/gazetteer/README.md`` gives the figures).
+    """
+    gazetteer = data_dir() / "gazetteer"
+    return gazetteer / "places.ttl", gazetteer / "seed-places.ttl", data_dir() / "seed"
 
 
 def launcher_dir() -> Path:

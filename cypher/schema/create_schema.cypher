@@ -10,6 +10,7 @@ CREATE CONSTRAINT loaded_source_key IF NOT EXISTS FOR (s:LoadedSource) REQUIRE s
 CREATE FULLTEXT INDEX resource_names IF NOT EXISTS FOR (n:Resource) ON EACH [n.name, n.altNames] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}};
 CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name);
 CREATE INDEX resource_sources IF NOT EXISTS FOR (n:Resource) ON (n.sources);
+CREATE POINT INDEX place_location IF NOT EXISTS FOR (n:`Place`) ON (n.location);
 CREATE INDEX rel_uri_about IF NOT EXISTS FOR ()-[r:`ABOUT`]-() ON (r.uri);
 CREATE INDEX rel_uri_adopts IF NOT EXISTS FOR ()-[r:`ADOPTS`]-() ON (r.uri);
 CREATE INDEX rel_uri_advises IF NOT EXISTS FOR ()-[r:`ADVISES`]-() ON (r.uri);
@@ -28,6 +29,7 @@ CREATE INDEX rel_uri_executive_arm_of IF NOT EXISTS FOR ()-[r:`EXECUTIVE_ARM_OF`
 CREATE INDEX rel_uri_formed_in_response_to IF NOT EXISTS FOR ()-[r:`FORMED_IN_RESPONSE_TO`]-() ON (r.uri);
 CREATE INDEX rel_uri_framed_by IF NOT EXISTS FOR ()-[r:`FRAMED_BY`]-() ON (r.uri);
 CREATE INDEX rel_uri_funds IF NOT EXISTS FOR ()-[r:`FUNDS`]-() ON (r.uri);
+CREATE INDEX rel_uri_gazetteer_place IF NOT EXISTS FOR ()-[r:`GAZETTEER_PLACE`]-() ON (r.uri);
 CREATE INDEX rel_uri_governs IF NOT EXISTS FOR ()-[r:`GOVERNS`]-() ON (r.uri);
 CREATE INDEX rel_uri_has_rule IF NOT EXISTS FOR ()-[r:`HAS_RULE`]-() ON (r.uri);
 CREATE INDEX rel_uri_heads IF NOT EXISTS FOR ()-[r:`HEADS`]-() ON (r.uri);

@@ -15,7 +15,8 @@ that final graph as the importer's CSV files:
 * nodes keyed by ``uri:ID`` (stored as the ``uri`` property), labels in ``:LABEL``; relationships by
   ``:START_ID``/``:END_ID``/``:TYPE`` with their ``uri`` as a property;
 * every string quoted (an empty string then stays an empty string; an empty unquoted field is an absent property),
-  arrays joined by the unit separator U+001F.
+  arrays joined by the unit separator U+001F;
+* a WGS-84 point (a place's ``location``) in a ``point{crs:WGS-84}`` column, written ``{latitude:…, longitude:…}``.
 
 A value the format cannot carry exactly (a string inside a list holding U+001F, or an empty string in a list) makes
 :class:`NotImportable`: ``--method auto`` then loads with Bolt, ``--method import`` says why.
@@ -31,6 +32,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from neo4j.spatial import WGS84Point
 
 from ..model import RESOURCE_LABEL, PropertyGraph
 from .connection import Database
@@ -98,6 +101,8 @@ def column_type(value) -> str:
     kind = _SCALAR_TYPES.get(type(value))
     if kind is not None:
         return kind
+    if isinstance(value, WGS84Point):  # a place's location
+        return "point{crs:WGS-84}"
     if isinstance(value, list):
         return column_type(value[0]) + "[]"
     if isinstance(value, dt.datetime):
@@ -106,6 +111,8 @@ def column_type(value) -> str:
 
 
 def _text(value) -> str:
+    if isinstance(value, WGS84Point):
+        return f"{{latitude:{value.latitude!r}, longitude:{value.longitude!r}}}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

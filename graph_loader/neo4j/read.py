@@ -4,6 +4,9 @@ Nodes and relationships are keyed by their ``uri``. One written by another tool 
 (so that export and analysis see everything the database holds), keyed by a blank-node IRI made from its Neo4j
 element id (``…/.well-known/genid/neo4j-…``), which the RDF export writes as a blank node for n-ary relationships
 and as that IRI for nodes.
+
+A WGS-84 point (a place's ``location``) is read back as a :class:`~graph_loader.model.GeoPoint`, the form the rest
+of the package uses, so exports and analyses need not know the driver's types.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..model import PropertyGraph
+from neo4j.spatial import Point
+
+from ..model import GeoPoint, PropertyGraph
 from ..ontology.schema import RESOURCE_LABEL, GraphSchema, quote_name
 from ..rdf.mapping import GENID
 from .connection import Database
@@ -22,6 +27,16 @@ RELATIONSHIPS = (f"MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
                  "RETURN r.uri AS uri, elementId(r) AS id, type(r) AS type, "
                  "coalesce(a.uri, elementId(a)) AS start, coalesce(b.uri, elementId(b)) AS end, "
                  "a.uri IS NULL AS start_unnamed, b.uri IS NULL AS end_unnamed, properties(r) AS props")
+
+
+#: The SRID of WGS-84 geographic points (x = longitude, y = latitude).
+WGS84_SRID = 4326
+
+
+def plain_props(props) -> dict:
+    """A node's or relationship's properties with WGS-84 points as :class:`~graph_loader.model.GeoPoint`."""
+    return {key: GeoPoint(longitude=value.x, latitude=value.y)
+            if isinstance(value, Point) and value.srid == WGS84_SRID else value for key, value in dict(props).items()}
 
 
 def fallback_uri(element_id: str) -> str:
@@ -40,13 +55,13 @@ def read_property_graph(db: Database, *, uris: list[str] | None = None) -> Prope
     with db.session(read_only=True) as session:
         for record in session.run(node_query, params):
             uri = record["uri"] if record["uri"] is not None else fallback_uri(record["id"])
-            graph.nodes[uri] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
+            graph.nodes[uri] = {"labels": tuple(record["labels"]), "props": plain_props(record["props"])}
         for record in session.run(rel_query, params):
             uri = record["uri"] if record["uri"] is not None else fallback_uri(record["id"])
             start = fallback_uri(record["start"]) if record["start_unnamed"] else record["start"]
             end = fallback_uri(record["end"]) if record["end_unnamed"] else record["end"]
             graph.relationships[uri] = {"type": record["type"], "start": start, "end": end,
-                                        "props": dict(record["props"])}
+                                        "props": plain_props(record["props"])}
     return graph
 
 
@@ -73,14 +88,14 @@ def read_touched(db: Database, schema: GraphSchema, subjects: Iterable[str],
     graph = PropertyGraph()
     with db.session(read_only=True) as session:
         for record in session.run(NODES_BY_URI, uris=subjects):
-            graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": dict(record["props"])}
+            graph.nodes[record["uri"]] = {"labels": tuple(record["labels"]), "props": plain_props(record["props"])}
         rows = list(session.run(TIES_FROM, uris=sorted(graph.nodes)))
         for spec in schema.nary.values():
             query = RELATIONSHIPS_BY_URI.format(resource=RESOURCE_LABEL, type=quote_name(spec.type))
             rows += list(session.run(query, uris=subjects))
         for record in rows:
             graph.relationships[record["uri"]] = {"type": record["type"], "start": record["start"],
-                                                  "end": record["end"], "props": dict(record["props"])}
+                                                  "end": record["end"], "props": plain_props(record["props"])}
         ends = {r[k] for r in graph.relationships.values() for k in ("start", "end")} | set(referenced)
         ends |= {e for item in (*graph.nodes.values(), *graph.relationships.values())
                  for e in item["props"].get("evidence") or ()}

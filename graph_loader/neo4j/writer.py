@@ -31,11 +31,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from neo4j.exceptions import Neo4jError
+from neo4j.spatial import WGS84Point
 
 from ..errors import QueryError
-from ..model import as_list
+from ..model import GeoPoint, as_list
 from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
-from ..rdf.mapping import derive_names, merge_props
+from ..rdf.mapping import DERIVED_KEYS, derive_location, derive_names, merge_props
 from .connection import Database
 
 #: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked
@@ -111,7 +112,10 @@ class WriteCounts:
 
 
 def neo4j_value(value):
-    """A value Neo4j can store: lists are homogeneous (mixed lists become strings), no None inside lists."""
+    """A value Neo4j can store: lists are homogeneous (mixed lists become strings), no None inside lists; a
+    :class:`~graph_loader.model.GeoPoint` becomes a WGS-84 point (srid 4326, x = longitude, y = latitude)."""
+    if isinstance(value, GeoPoint):
+        return WGS84Point((value.longitude, value.latitude))
     if isinstance(value, list):
         items = [v for v in value if v is not None]
         kinds = {type(v) for v in items}
@@ -138,8 +142,8 @@ def _clean(props: dict) -> dict:
 
 def merged_node_props(old: dict, row: dict, source: str, *, created: bool = False) -> dict:
     """The properties a node has after ``row`` from ``source`` is added to what it had (``created``: nothing)."""
-    base = {k: v for k, v in old.items() if k not in INTERNAL and k not in DERIVED_NAME_KEYS}
-    new = {k: v for k, v in row["props"].items() if k not in DERIVED_NAME_KEYS}
+    base = {k: v for k, v in old.items() if k not in INTERNAL and k not in DERIVED_KEYS}
+    new = {k: v for k, v in row["props"].items() if k not in DERIVED_KEYS}
     props = merge_props(base, new)
     props["uri"] = row["uri"]
     props["sources"] = sorted(set(as_list(old.get("sources"))) | {source})
@@ -153,6 +157,7 @@ def merged_node_props(old: dict, row: dict, source: str, *, created: bool = Fals
         # The names come from every label the node now has; a new node's are the ones its row was mapped with.
         derived = derive_names(props, row["uri"])
     props.update(derived)
+    props.update(derive_location(props))  # from the merged lat and long
     return _clean(props)
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from ..model import RESOURCE_LABEL
+from ..model import GEO_NS, RESOURCE_LABEL
 from ..resources import cypher_dir
 from .load import ontology_graph
 from .terms import DKG_NS
@@ -39,6 +39,10 @@ DKG = Namespace(DKG_NS)
 #: The label every node carries, under the ``uri`` uniqueness constraint (n10s' convention).
 #: Node properties the loader derives from the names; never stored as RDF, recomputed on load.
 DERIVED_NAME_KEYS = ("name", "altNames", "acronyms", "nameKeys")
+#: The property holding a place's Neo4j point, derived from its ``lat`` and ``long`` (never read from a source).
+LOCATION_KEY = "location"
+#: Namespaces besides ours whose datatype properties the ontology borrows and declares (W3C geo: lat, long).
+BORROWED_NAMESPACES = (GEO_NS,)
 #: Bookkeeping properties on every node and relationship.
 PROVENANCE_KEYS = ("uri", "sources", "evidence")
 #: Predicates outside our namespace with a fixed property name (labels and definitions).
@@ -267,7 +271,7 @@ def schema_from_graph(graph: Graph) -> GraphSchema:
         )
     datatype_properties = {}
     for prop in sorted(set(graph.subjects(RDF.type, OWL.DatatypeProperty))):
-        if not str(prop).startswith(DKG_NS):
+        if not str(prop).startswith((DKG_NS, *BORROWED_NAMESPACES)):
             continue
         rng = graph.value(prop, RDFS.range)
         datatype_properties[str(prop)] = DatatypeProperty(
@@ -300,6 +304,10 @@ def schema_statements(schema: GraphSchema) -> list[str]:
         f"CREATE INDEX resource_name IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) ON (n.name)",
         f"CREATE INDEX resource_sources IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) ON (n.sources)",
     ]
+    place = schema.classes.get(DKG_NS + "Place")
+    if place is not None:  # distance and bounding-box searches on the places' derived points
+        statements.append(f"CREATE POINT INDEX place_{LOCATION_KEY} IF NOT EXISTS FOR (n:{quote_name(place.label)}) "
+                          f"ON (n.{LOCATION_KEY})")
     for rel_type in sorted(schema.relationship_types):
         statements.append(
             f"CREATE INDEX rel_uri_{rel_type.lower()} IF NOT EXISTS FOR ()-[r:{quote_name(rel_type)}]-() ON (r.uri)"

@@ -36,10 +36,12 @@ class DKG(DefinedNamespace):
     Consulate: URIRef  # Consulate
     Contribution: URIRef  # Contribution
     Country: URIRef  # Country
+    County: URIRef  # County
     Demand: URIRef  # Demand
     Department: URIRef  # Department
     DevelopmentProgramme: URIRef  # Development programme
     DiasporaOrganisation: URIRef  # Diaspora organisation
+    District: URIRef  # District
     Embassy: URIRef  # Embassy
     Event: URIRef  # Event
     Evidence: URIRef  # Evidence
@@ -109,6 +111,7 @@ class DKG(DefinedNamespace):
     formedInResponseTo: URIRef  # formed in response to
     framedBy: URIRef  # framed by
     funds: URIRef  # funds
+    gazetteerPlace: URIRef  # gazetteer place
     governs: URIRef  # governs
     hasRule: URIRef  # has rule
     heads: URIRef  # heads
@@ -155,7 +158,9 @@ class DKG(DefinedNamespace):
     currency: URIRef  # currency
     description: URIRef  # description
     endYear: URIRef  # end year
+    fipsCode: URIRef  # FIPS code
     foundedYear: URIRef  # founded year
+    geonamesId: URIRef  # GeoNames id
     governmentFundsUsd: URIRef  # government funds (US$)
     governmentLevel: URIRef  # government level
     governmentSharePercent: URIRef  # government share (%)
@@ -163,6 +168,7 @@ class DKG(DefinedNamespace):
     htaDonationUsd: URIRef  # HTA donation (US$)
     htaSharePercent: URIRef  # HTA share (%)
     inKind: URIRef  # in kind
+    inegiCode: URIRef  # INEGI code
     isTotal: URIRef  # is total
     isoCode: URIRef  # ISO code
     locator: URIRef  # locator
@@ -173,6 +179,7 @@ class DKG(DefinedNamespace):
     municipalityCount: URIRef  # number of municipalities
     note: URIRef  # note
     peopleBenefited: URIRef  # people benefited
+    population: URIRef  # population
     projectCount: URIRef  # number of projects
     publicationDate: URIRef  # publication date
     quantity: URIRef  # quantity

@@ -17,6 +17,10 @@
   property ``p`` is stored under ``p_<lang>`` and ``p`` holds the untagged value(s) or, when there is none, the
   display value (@en, else @es, else the first). ``name``, ``altNames``, ``acronyms`` and ``nameKeys`` are derived
   from the labels by :func:`derive_names`.
+* A place with one ``geo:lat`` and one ``geo:long`` (stored as the floats ``lat`` and ``long``) also gets
+  ``location``, a :class:`~graph_loader.model.GeoPoint` that the writer stores as a Neo4j WGS-84 point
+  (:func:`derive_location`). Like the names, it is derived, never read from a source, and recomputed whenever the
+  node's values change.
 """
 
 from __future__ import annotations
@@ -29,8 +33,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from ..model import RDF_NS, RDF_TYPE, Lit, Triple, as_list
-from ..ontology.schema import DERIVED_NAME_KEYS, EXTERNAL_PROPERTY_NAMES, GraphSchema, local_name
+from ..model import RDF_NS, RDF_TYPE, GeoPoint, Lit, Triple, as_list
+from ..ontology.schema import (
+    DERIVED_NAME_KEYS,
+    EXTERNAL_PROPERTY_NAMES,
+    LOCATION_KEY,
+    GraphSchema,
+    local_name,
+)
 from ..ontology.terms import DKG_NS
 
 EVIDENCE = DKG_NS + "evidence"
@@ -46,7 +56,10 @@ IRI_KEYS = "iriKeys"
 #: Neo4j by another tool); ``urn:dkg:property:tags`` loads back as the key ``tags``.
 PROPERTY_NS = "urn:dkg:property:"
 #: Keys the loader keeps for itself; a ``urn:dkg:property:`` predicate never takes one of them.
-RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS}
+RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, LOCATION_KEY}
+#: Keys computed from a node's other values (names from its labels, ``location`` from ``lat`` and ``long``):
+#: dropped before values are merged and computed again afterwards.
+DERIVED_KEYS = (*DERIVED_NAME_KEYS, LOCATION_KEY)
 #: Prefixes for predicates outside our namespace, so ``schema:foo`` is stored as ``schema__foo`` (loses nothing).
 #: ``{namespace: prefix}``, one prefix per namespace and one namespace per prefix (the export reverses it).
 KNOWN_PREFIXES = {
@@ -124,6 +137,25 @@ def derive_names(props: dict, uri: str) -> dict:
     }
 
 
+def derive_location(props: dict) -> dict:
+    """``{"location": GeoPoint}`` when ``props`` holds one latitude and one longitude in range, else ``{}``.
+
+    Two sources that disagree on a coordinate leave a list of values: no point is made then (and validation
+    reports the second value).
+
+    >>> derive_location({"lat": 22.374919, "long": -103.46199})
+    {'location': GeoPoint(longitude=-103.46199, latitude=22.374919)}
+    >>> derive_location({"lat": [22.3, 22.4], "long": -103.4}), derive_location({"lat": 95.0, "long": 0.0})
+    ({}, {})
+    """
+    lat, long = props.get("lat"), props.get("long")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, long)):
+        return {}
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= long <= 180.0):  # also false for NaN
+        return {}
+    return {LOCATION_KEY: GeoPoint(longitude=float(long), latitude=float(lat))}
+
+
 @dataclass
 class MappedGraph:
     """The rows one input maps to: nodes and relationships keyed by URI, and what could not be mapped."""
@@ -145,7 +177,7 @@ class MappedGraph:
         for uri in [u for u, row in self.nodes.items() if row["labels"] == ("Resource",) and u in known]:
             row = self.nodes.pop(uri)
             rel_type, start, end = known[uri]
-            props = {k: v for k, v in row["props"].items() if k not in DERIVED_NAME_KEYS}
+            props = {k: v for k, v in row["props"].items() if k not in DERIVED_KEYS}
             mine = self.relationships.setdefault(uri, {"uri": uri, "type": rel_type, "start": start, "end": end,
                                                        "props": {}, "evidence": []})
             mine["props"] = merge_props(mine["props"], props)
@@ -160,9 +192,9 @@ class MappedGraph:
             labels = dict.fromkeys((*mine["labels"], *row["labels"]))
             labels.pop("Resource", None)
             mine["labels"] = (*labels, "Resource")
-            props = merge_props(*({k: v for k, v in p.items() if k not in DERIVED_NAME_KEYS}
+            props = merge_props(*({k: v for k, v in p.items() if k not in DERIVED_KEYS}
                                   for p in (mine["props"], row["props"])))
-            mine["props"] = {**props, **derive_names(props, uri)}
+            mine["props"] = {**props, **derive_names(props, uri), **derive_location(props)}
             mine["evidence"] = list(dict.fromkeys(mine["evidence"] + row["evidence"]))
         for uri, row in other.relationships.items():
             mine = self.relationships.setdefault(uri, {**row, "props": {}, "evidence": []})
@@ -256,6 +288,7 @@ class Mapper:
             if unknown:
                 props["rdfType"] = collapse(sorted(unknown))
             props.update(derive_names(props, uri))
+            props.update(derive_location(props))
             out.nodes[uri] = {"uri": uri, "labels": labels, "props": props, "evidence": sorted(set(evidence))}
         for s, p, o in said_of_tie:
             prop = schema.object_properties.get(p)
@@ -297,7 +330,7 @@ class Mapper:
         for predicate, lits in self.literals.get(subject, {}).items():
             dprop = self.schema.datatype_properties.get(predicate)
             name = dprop.name if dprop else EXTERNAL_NAMES.get(predicate) or self._external_name(predicate, out)
-            if name in DERIVED_NAME_KEYS:
+            if name in DERIVED_KEYS:
                 name = f"{name}Value"  # a user property called "name" must not clash with the derived one
             plain = [python_value(lit) for lit in lits if not lit.lang]
             tagged: dict[str, list[str]] = defaultdict(list)

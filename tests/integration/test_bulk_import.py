@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from rdflib.compare import to_isomorphic
@@ -22,6 +21,7 @@ from graph_loader.neo4j.connection import open_database
 from graph_loader.neo4j.read import read_property_graph
 from graph_loader.neo4j.server import ManagedNeo4j
 from graph_loader.ontology.schema import load_schema
+from graph_loader.rdf.sources import DEFAULT_PATHS
 from graph_loader.rdf.synth import write_synthetic
 from graph_loader.rdf.unmapping import RdfExporter
 from graph_loader.settings import load_settings
@@ -74,7 +74,7 @@ def test_import_and_bolt_write_the_same_graph(db, empty, tmp_path):
     labels, ledger, indexes and export; the same counts in the report."""
     synthetic = tmp_path / "synthetic.nt"
     write_synthetic(synthetic, 30_000, seed=3)
-    paths = [Path("data/gazetteer"), Path("data/seed"), synthetic]
+    paths = [*DEFAULT_PATHS, synthetic]  # the gazetteer places carry coordinates: points in both ways
     by_import = load(paths, empty, method="import")
     by_bolt = load(paths, db, method="bolt")
     assert (by_import.method, by_bolt.method) == ("import", "bolt")

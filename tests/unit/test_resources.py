@@ -37,7 +37,8 @@ def test_a_checkout_reads_its_top_level_folders(monkeypatch):
     monkeypatch.delenv(resources.RESOURCES_DIR_ENV, raising=False)
     assert resources.checkout_root() == REPO
     assert resources.resources_root() == REPO
-    assert resources.seed_paths() == (REPO / "data" / "gazetteer", REPO / "data" / "seed")
+    assert resources.seed_paths() == (REPO / "data" / "gazetteer" / "places.ttl",
+                                      REPO / "data" / "gazetteer" / "seed-places.ttl", REPO / "data" / "seed")
     assert resources.launcher_dir() == REPO / "graph_loader" / "neo4j" / "launcher"
     assert not (REPO / "graph_loader" / resources.PACKAGED_FOLDER).exists(), "the one copy is the top-level one"
 
@@ -88,7 +89,7 @@ def test_an_installed_package_reads_the_copies_it_carries(tmp_path, monkeypatch)
     package = installed_package(tmp_path, monkeypatch)
     assert resources.checkout_root() is None
     assert resources.resources_root() == package / "_resources"
-    assert resources.seed_paths()[1] == package / "_resources" / "data" / "seed"
+    assert resources.seed_paths()[-1] == package / "_resources" / "data" / "seed"
     assert source_key(package / "_resources" / "data" / "seed" / "00-source.ttl") == "data/seed/00-source.ttl"
 
 
