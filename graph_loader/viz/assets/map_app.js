@@ -92,6 +92,7 @@
       item.node.setAttribute("x", String(item.x + (PLACE_RADIUS_PX + 3) * unit));
       item.node.setAttribute("y", String(item.y + 0.35 * LABEL_PX * unit));
     });
+    placeLabels();
     viewButtons.forEach(function (button) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-view") === view.name));
     });
@@ -143,10 +144,11 @@
 
   // --- tooltips and details --------------------------------------------------------------------------------------
   var pointer = { x: 0, y: 0 };
-  stage.addEventListener("pointermove", function (event) {
+  function track(event) {
     var box = stage.getBoundingClientRect();
     pointer = { x: event.clientX - box.left, y: event.clientY - box.top };
-  });
+  }
+  stage.addEventListener("pointermove", track);
 
   function showTip(tip) {
     tipBox.replaceChildren(buildTip(tip));
@@ -168,7 +170,8 @@
   }
 
   function interactive(node, tip) {
-    node.addEventListener("pointerenter", function () { if (!drag) showTip(tip); });
+    // pointerenter comes before the pointermove that would place the tooltip: take the position from it.
+    node.addEventListener("pointerenter", function (event) { track(event); if (!drag) showTip(tip); });
     node.addEventListener("pointerleave", hideTip);
     node.addEventListener("focus", function () { select(node, tip); });
     node.addEventListener("click", function () { select(node, tip); });
@@ -210,6 +213,21 @@
     labelNodes.push({ node: text, x: place.x, y: place.y, place: i });
   });
 
+  // A label that would cover another, more important one (more arcs: the order of data.places) waits until the
+  // zoom gives it room; the place's tooltip names it meanwhile.
+  function placeLabels() {
+    var taken = [];
+    labelNodes.forEach(function (item) {
+      item.node.classList.remove("dkg-crowded");
+      if (item.node.classList.contains("dkg-off")) return;
+      var box = item.node.getBoundingClientRect();
+      var crowded = taken.some(function (other) {
+        return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+      });
+      if (crowded) item.node.classList.add("dkg-crowded"); else taken.push(box);
+    });
+  }
+
   // --- filters by tie and by home country ------------------------------------------------------------------------
   var hiddenTies = new Set(), hiddenCountries = new Set();
 
@@ -223,6 +241,7 @@
     });
     placeNodes.forEach(function (node, i) { node.classList.toggle("dkg-off", !shownPlaces.has(i)); });
     labelNodes.forEach(function (item) { item.node.classList.toggle("dkg-off", !shownPlaces.has(item.place)); });
+    placeLabels();
     statusLine.textContent = shown === data.arcs.length ? "" : shown + " of " + data.arcs.length + " arcs shown";
     hideTip();
     return shown;

@@ -114,9 +114,13 @@ def map_payload(ties: Sequence[Tie], *, weight_by: str = "count", initial_view: 
     country_counts = Counter(t.home.country or "unknown" for t in ties)
     country_order = sorted(country_counts, key=lambda c: (-country_counts[c], c))
     summaries = places_of(ties)
-    place_index = {s.place.key: i for i, s in enumerate(summaries)}
     by_row = {t.row: t for t in ties}
-    labelled = {s.place.key for s in sorted(summaries, key=lambda s: (-len(s.rows), s.place.name))[:MAX_LABELS]}
+    # Places in order of importance (most arcs first): the page labels them in this order, a label that would
+    # cover an earlier one waiting for the zoom to make room.
+    order = sorted(range(len(summaries)), key=lambda i: (-len(summaries[i].rows), summaries[i].place.name))
+    summaries = [summaries[i] for i in order]
+    place_index = {s.place.key: i for i, s in enumerate(summaries)}
+    labelled = {s.place.key for s in summaries[:MAX_LABELS]}
     low, high = ARC_WIDTH_PX
     arcs = []
     for i, (tie, shape, width) in enumerate(zip(ties, arc_shapes(ties), widths, strict=True)):

@@ -50,6 +50,8 @@ WEIGHT_UNITS = {"association": ("actor", "actors"), "federation": ("federation",
                 "contribution": ("contribution", "contributions")}
 #: How far an arc bows out, as a fraction of its length; each further arc between the same two places a step more.
 BEND, BEND_STEP = 0.18, 0.10
+#: The relative width of every arc when all weigh the same.
+EQUAL_WIDTH = 0.3
 #: Kinds of weight.
 WEIGHTS = ("count", "amount")
 
@@ -259,11 +261,12 @@ def tie_colors(ties: Iterable[Tie]) -> dict[str, str]:
 
 def relative_widths(ties: Sequence[Tie], weight_by: str = "count") -> list[float | None]:
     """Each tie's width in [0, 1], the square root of its weight (or amount) over the largest, so that a width
-    reads as a magnitude without the largest swamping the rest; None for a tie without an amount.
+    reads as a magnitude without the largest swamping the rest; :data:`EQUAL_WIDTH` for all when every tie
+    weighs the same; None for a tie without an amount.
 
     >>> ties = [Tie(1, None, None, "a", (), 1, None, ()), Tie(2, None, None, "a", (), 4, 100.0, ())]
-    >>> relative_widths(ties), relative_widths(ties, "amount")
-    ([0.5, 1.0], [None, 1.0])
+    >>> relative_widths(ties), relative_widths(ties, "amount"), relative_widths(ties[:1])
+    ([0.5, 1.0], [None, 0.3], [0.3])
     """
     if weight_by not in WEIGHTS:
         raise VizError(f"cannot weight arcs by {weight_by!r}", hint="use count or amount")
@@ -272,7 +275,10 @@ def relative_widths(ties: Sequence[Tie], weight_by: str = "count") -> list[float
     if weight_by == "amount" and ties and not known:
         raise VizError("no tie has a US$ amount (amount_usd) to weight the arcs by", hint="weight by count")
     top = max(known, default=0.0)
-    return [None if v is None else (math.sqrt(v / top) if top > 0 else 1.0) for v in values]
+    if len(set(known)) <= 1:
+        # Every arc weighs the same: widths would say nothing, so all take a middle width.
+        return [None if v is None else EQUAL_WIDTH for v in values]
+    return [None if v is None else (math.sqrt(v / top) if top > 0 else 0.0) for v in values]
 
 
 def arc_shapes(ties: Sequence[Tie]) -> list[ArcShape]:
