@@ -132,7 +132,7 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, tmp_path):
     start_url = summary.path.as_uri()
     open_map(browser, summary.path)
 
-    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#dkg-labels text")]
+    labels = browser.execute_script("return [...document.querySelectorAll('#dkg-labels text')].map(t => t.textContent);")
     assert XSS_NAME in labels and JS_LINK in labels
     assert browser.title == XSS_NAME
     filters = browser.find_element(By.ID, "dkg-ties").text + browser.find_element(By.ID, "dkg-countries").text
@@ -229,6 +229,21 @@ def test_zoom_buttons_frame_each_country_and_keep_places_small(browser, tmp_path
         salvadoran)
     assert all(on_screen)
     assert data["views"]["sv"][2] * 5 < data["views"]["mx"][2]
+
+
+def test_crowded_labels_wait_for_the_zoom(browser, tmp_path):
+    # Two home places 0.1° apart in El Salvador: one label in the view of every arc, both in El Salvador's.
+    rows = synthetic_rows(2, seed=6, homes=("SV",))
+    rows[1].update(to_place="synthetic neighbour", to_lat=rows[0]["to_lat"] + 0.1, to_lon=rows[0]["to_lon"])
+    summary = write_map_html(rows, tmp_path / "ties.html")
+    open_map(browser, summary.path)
+    shown = ("return [...document.querySelectorAll('#dkg-labels text')]"
+             ".filter(t => getComputedStyle(t).visibility === 'visible').map(t => t.textContent).sort();")
+    everywhere = browser.execute_script(shown)
+    assert rows[0]["to_place"] in everywhere or "synthetic neighbour" in everywhere
+    assert not {rows[0]["to_place"], "synthetic neighbour"} <= set(everywhere)
+    browser.find_element(By.XPATH, "//nav[@class='dkg-views']/button[text()='El Salvador']").click()
+    assert {rows[0]["to_place"], "synthetic neighbour"} <= set(browser.execute_script(shown))
 
 
 def test_wheel_zooms_about_the_pointer_and_drag_pans(browser, tmp_path):

@@ -39,7 +39,7 @@ from ..encoding import VizError
 from ..html import shorten
 from ..static import _NO_DATE, FORMATS
 from .basemap import BORDER_LAYERS, Basemap, Box, clip_ring, load_basemap
-from .page import MapSummary, _rows_to_ties, map_views
+from .page import MapSummary, _rows_to_ties, map_views, width_note
 from .ties import Tie, arc_shapes, bezier_points, places_of, relative_widths, tie_colors
 
 #: One column of a two-column journal page, inches.
@@ -132,8 +132,7 @@ def _legend(figure, ax, ties: Sequence[Tie], colors: Mapping[str, str], weight_b
     legend = figure.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01),
                            bbox_transform=ax.transAxes, ncol=min(3, len(handles)), frameon=False, fontsize=6,
                            handlelength=1.6, columnspacing=1.0,
-                           title=("width: US$ (square root)" if weight_by == "amount"
-                                  else "width: number of actors or contributions (square root)"),
+                           title=width_note(weight_by, ties),
                            title_fontsize=6)
     for text in [*legend.get_texts(), legend.get_title()]:
         text.set_parse_math(False)

@@ -92,7 +92,9 @@ def map_views(ties: Sequence[Tie], basemap: Basemap) -> dict[str, Box]:
 def width_note(weight_by: str, ties: Sequence[Tie]) -> str:
     """What an arc's width says."""
     if weight_by == "amount":
-        return "width: the US$ the tie carried (square root; widest = largest)"
+        return "width: the US$ each tie carried (square root)"
+    if len({t.weight for t in ties}) == 1:
+        return f"width: the same for every arc (each weighs {ties[0].weight:g})"
     kinds = {t.tie for t in ties}
     if kinds and kinds <= {"association", "federation", "contribution"}:
         return "width: how many actors (or contributions) tie the two places (square root)"
