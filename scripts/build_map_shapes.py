@@ -35,6 +35,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+import pycountry
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -72,10 +74,17 @@ TOLERANCE_KM = {
     "mx-states": 1.0,
     "sv-departments": 0.15,
 }
-#: Countries simplified with the "central-america" and "mexico" tolerances (ISO 3166-1 numeric, world-atlas ids).
-CENTRAL_AMERICA = {"084", "188", "222", "320", "340", "558", "591"}  # BZ CR SV GT HN NI PA
-MEXICO = {"484"}
-UNITED_STATES = {"840"}
+
+
+def numeric_codes(*alpha2: str) -> set[str]:
+    """ISO 3166-1 numeric codes (world-atlas's ids) of countries given by alpha-2 code, from pycountry."""
+    return {pycountry.countries.get(alpha_2=code).numeric for code in alpha2}
+
+
+#: Countries simplified with the "central-america", "mexico" and "united-states" tolerances.
+CENTRAL_AMERICA = numeric_codes("BZ", "CR", "SV", "GT", "HN", "NI", "PA")
+MEXICO = numeric_codes("MX")
+UNITED_STATES = numeric_codes("US")
 #: Islands smaller than this many squared tolerances are dropped (a country's largest polygon never is).
 MIN_AREA_TOLERANCES2 = 10
 #: Quantisation grid, degrees.

@@ -437,3 +437,36 @@ def test_an_empty_file_draws_an_empty_map_and_says_so(tmp_path):
 
 def test_errors_are_diaspora_kg_errors():
     assert issubclass(MapDataError, DiasporaKGError)
+
+
+# --- the build script ------------------------------------------------------------------------------------------------
+
+
+def build_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_map_shapes", ROOT / "scripts" / "build_map_shapes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_asset_was_built_from_the_pinned_packages():
+    script = build_script()
+    assert {s["package"]: s["version"] for s in read_shapes()["source"]} == script.PACKAGES
+    assert read_shapes()["build"]["tolerance_km"] == script.TOLERANCE_KM
+    assert script.CENTRAL_AMERICA >= {"222", "320", "340"} and script.MEXICO == {"484"}
+
+
+def test_the_build_keeps_only_borders_between_areas():
+    script = build_script()
+    # Two squares side by side: arc 1 is their common border, arcs 0 and 2 their outer edges.
+    topology = {"type": "Topology", "arcs": [
+        [(-90.0, 13.0), (-90.0, 14.0), (-89.0, 14.0)], [(-89.0, 14.0), (-89.0, 13.0)],
+        [(-89.0, 13.0), (-90.0, 13.0)], [(-89.0, 14.0), (-88.0, 14.0), (-88.0, 13.0), (-89.0, 13.0)]],
+        "objects": {"areas": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "arcs": [[0, 1, 2]]}, {"type": "Polygon", "arcs": [[~1, 3]]}]}}}
+    table = script.ArcTable()
+    lines = script.build_lines(topology, "areas", "sv-departments", table)
+    assert lines == {"type": "MultiLineString", "arcs": [[0]]}
+    assert table.arcs == [[(-89.0, 14.0), (-89.0, 13.0)]]
