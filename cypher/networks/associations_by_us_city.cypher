@@ -1,8 +1,10 @@
 // name: associations_by_us_city
 // description: Diaspora organisations and populations of associations located in each US city (or, where the
-//   source gives no city, US state), with the home country they belong to.
+//   source gives no city, US state), with the home country they belong to. state is the city's US state, from
+//   the source or from the gazetteer entry the city was matched to (GAZETTEER_PLACE), which also gives
+//   latitude/longitude (WGS84 degrees).
 // params: $city (string, optional, default null): a US city or state name (accents and case ignored); null for all
-// returns: city, place_level, association, kind, home_country
+// returns: city, place_level, state, latitude, longitude, association, kind, home_country
 // mode: read
 // example: city=Los Angeles
 MATCH (association)-[:LOCATED_IN]->(city:Place)
@@ -14,8 +16,14 @@ WHERE (association:DiasporaOrganisation OR association:Collective)
                           '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
           IN city.nameKeys)
 OPTIONAL MATCH (association)-[:HOME_COUNTRY]->(home:Country)
+WITH association, city, home, coalesce(head([(city)-[:GAZETTEER_PLACE]->(entry:Place) | entry]), city) AS resolved
+WITH association, city, home, resolved,
+     head([(resolved)-[:PART_OF*0..2]->(state:AdministrativeArea) | state]) AS state
 RETURN city.name AS city,
        CASE WHEN city:City THEN 'city' WHEN city:State THEN 'state' ELSE 'place' END AS place_level,
+       state.name AS state,
+       properties(resolved).lat AS latitude,
+       properties(resolved).long AS longitude,
        association.name AS association,
        CASE
          WHEN association:Federation THEN 'federation'

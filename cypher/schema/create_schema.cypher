@@ -54,6 +54,7 @@ CREATE INDEX rel_uri_proposes IF NOT EXISTS FOR ()-[r:`PROPOSES`]-() ON (r.uri);
 CREATE INDEX rel_uri_publishes IF NOT EXISTS FOR ()-[r:`PUBLISHES`]-() ON (r.uri);
 CREATE INDEX rel_uri_quoted_from IF NOT EXISTS FOR ()-[r:`QUOTED_FROM`]-() ON (r.uri);
 CREATE INDEX rel_uri_ref_area IF NOT EXISTS FOR ()-[r:`REF_AREA`]-() ON (r.uri);
+CREATE INDEX rel_uri_registered_with IF NOT EXISTS FOR ()-[r:`REGISTERED_WITH`]-() ON (r.uri);
 CREATE INDEX rel_uri_reported_by IF NOT EXISTS FOR ()-[r:`REPORTED_BY`]-() ON (r.uri);
 CREATE INDEX rel_uri_restates IF NOT EXISTS FOR ()-[r:`RESTATES`]-() ON (r.uri);
 CREATE INDEX rel_uri_runs IF NOT EXISTS FOR ()-[r:`RUNS`]-() ON (r.uri);

@@ -79,6 +79,7 @@ class DKG(DefinedNamespace):
     ProjectCategory: URIRef  # Project category
     PublicBody: URIRef  # Public body
     Publication: URIRef  # Publication
+    Registration: URIRef  # Registration
     ReligiousOrganisation: URIRef  # Religious organisation
     ResearchInstitute: URIRef  # Research institute
     Source: URIRef  # Source
@@ -134,6 +135,8 @@ class DKG(DefinedNamespace):
     publishes: URIRef  # publishes
     recipient: URIRef  # recipient
     refArea: URIRef  # reference area
+    registrant: URIRef  # registrant
+    registrar: URIRef  # registrar
     reportedBy: URIRef  # reported by
     restates: URIRef  # restates
     runs: URIRef  # runs
@@ -185,6 +188,7 @@ class DKG(DefinedNamespace):
     quantity: URIRef  # quantity
     quote: URIRef  # quote
     refYear: URIRef  # reference year
+    registrationNumber: URIRef  # registration number
     role: URIRef  # role
     rowIndex: URIRef  # row index
     rowLabel: URIRef  # row label
@@ -199,6 +203,8 @@ class DKG(DefinedNamespace):
     unit: URIRef  # unit
     unnamed: URIRef  # unnamed
     url: URIRef  # URL
+    validFrom: URIRef  # valid from
+    validUntil: URIRef  # valid until
     value: URIRef  # value
     year: URIRef  # year
 

@@ -58,16 +58,22 @@ import csv
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
+
+from rdflib import OWL, RDFS, URIRef
+from rdflib.collection import Collection
 
 from ..errors import InputError
 from ..model import RDF_NS, RDF_TYPE, XSD_NS, Lit, Triple
+from ..ontology.load import ontology_graph
 from ..ontology.schema import EXTERNAL_PROPERTY_NAMES, GraphSchema, load_schema, local_name
 from ..ontology.terms import DKG_NS, DKGID_NS
 from ..resources import templates_dir
+from . import gazetteer
 
 SPECIAL = ("id", "type", "source", "locator", "quote")
 SEPARATOR = "|"
@@ -117,17 +123,132 @@ INTEGER_HINT = "write a whole number: 1200 or 1,200 (no decimal point, no expone
 
 @dataclass(frozen=True)
 class Template:
-    """A CSV template: the class of its rows, the columns a file must have, and the columns it suggests."""
+    """A CSV template: the class of its rows, the columns a file must have, and the columns it suggests.
+
+    A *record template* (``expand`` set) reads rows shaped like the records researchers bring, one row holding
+    several resources (a 3x1 project with its four contributions): ``expand(cells, row)`` splits a row into
+    ``(class name or None, {ontology-term column: value})`` parts, each then read like a row of a plain template;
+    ``own`` says what each of its columns that is not an ontology term means.
+    """
 
     name: str
     cls: str
     required: tuple[str, ...]
     suggested: tuple[str, ...]
     description: str
+    expand: Callable[[dict[str, str], _Row], list[tuple[str | None, dict[str, str]]]] | None = None
+    own: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
         return (*self.required, *(c for c in self.suggested if c not in self.required))
+
+
+# -- record templates ----------------------------------------------------------------------------------------------
+
+class _Row:
+    """What a record template's ``expand`` may ask of the row it splits: its place references resolved, errors."""
+
+    def __init__(self, path: Path, line: int, places: _Places):
+        self.path, self.line, self.places = path, line, places
+
+    def place(self, value: str, column: str) -> str:
+        """The IRI a place column names (a gazetteer place by code or by name and area, or an id)."""
+        return self.places.value(value, self.path, self.line, column)
+
+    def gazetteer_place(self, value: str, column: str) -> gazetteer.GazetteerPlace | None:
+        return gazetteer.default_gazetteer().places.get(self.place(value, column))
+
+    def error(self, column: str, message: str, hint: str | None = None) -> InputError:
+        return InputError(str(self.path), f"column {column}: {message}", line=self.line, hint=hint)
+
+
+#: What the 3x1 template calls each level of government, its class and ``dkg:governmentLevel``.
+GOVERNMENT_LEVELS = {"federal": ("NationalGovernment", "national"), "state": ("StateGovernment", "state"),
+                     "municipal": ("MunicipalGovernment", "municipal")}
+
+
+def government_id(place: gazetteer.GazetteerPlace) -> str:
+    """The id of the government of a gazetteer place: ``org/gov-MX``, ``org/gov-MX-ZAC`` (the seed corpus's own
+    names for the governments of countries and states) and ``org/gov-MX-32031`` for a municipio, so that every
+    file naming the same place's government meets the same node."""
+    code = place.codes.get("isoCode") or f"MX-{place.codes['inegiCode']}"
+    return f"org/gov-{code}"
+
+
+def _expand_3x1(cells: dict[str, str], row: _Row) -> list[tuple[str | None, dict[str, str]]]:
+    """A 3x1 project row: the project, the club that proposed it (and its federation), and one contribution per
+    level that paid: federal, state and municipal governments of the project's municipio, and the club."""
+    project, year = cells["id"], cells.get("year", "")
+    municipio = row.gazetteer_place(cells["locatedIn"], "locatedIn")
+    if municipio is None or municipio.kind != "Municipality":
+        raise row.error("locatedIn", f"{cells['locatedIn']!r} is not a municipio of the gazetteer",
+                        hint="name the project's municipio by its CVEGEO (inegi:32031) or by name and state "
+                             "(Monte Escobedo (MX-ZAC)); the 3x1 programme funds projects by municipio")
+    places = gazetteer.default_gazetteer().places
+    ancestors = [places[i] for i in gazetteer.default_gazetteer().ancestors(municipio.iri) if i in places]
+    area = {"municipal": municipio, "state": next(p for p in ancestors if p.kind in gazetteer.FIRST_LEVEL_KINDS),
+            "federal": next(p for p in ancestors if p.kind == "Country")}
+    parts: list[tuple[str | None, dict[str, str]]] = [("Project", {
+        "id": project, "prefLabel": cells["prefLabel"], "year": year, "locatedIn": municipio.iri,
+        **{k: cells[k] for k in ("category", "inProgramme", "peopleBenefited", "description") if cells.get(k)}})]
+    club, federation = cells.get("club"), cells.get("federation")
+    if club:
+        parts.append((None, {"id": club, "proposes": project, **({"memberOf": federation} if federation else {})}))
+    elif federation:
+        raise row.error("federation", "a federation is given without the club that is its member",
+                        hint="fill the club column, or leave federation empty")
+    for level, column in (("federal", "federalAmount"), ("state", "stateAmount"), ("municipal", "municipalAmount"),
+                          ("migrant", "migrantAmount")):
+        if not cells.get(column):
+            continue
+        if not cells.get("currency"):
+            raise row.error("currency", f"empty, but {column} is given", hint="write the currency of the amounts "
+                            "as an ISO 4217 code: MXN for pesos, USD for dollars")
+        if level == "migrant":
+            if not club:
+                raise row.error(column, "a migrant amount is given without the club that paid it",
+                                hint="fill the club column")
+            contributor = club
+        else:
+            place = area[level]
+            cls, word = GOVERNMENT_LEVELS[level]
+            contributor = government_id(place)
+            where = place.name if place.kind != "Municipality" else f"{place.name} ({ancestors[0].name})"
+            parts.append((cls, {"id": contributor, "label": f"{word.capitalize()} government of {where}",
+                                "governmentLevel": word, "jurisdiction": place.iri}))
+        parts.append(("Contribution", {"id": f"{project}/contribution/{level}", "contributor": contributor,
+                                       "recipient": project, "amount": cells[column], "currency": cells["currency"],
+                                       **({"year": year} if year else {})}))
+    return parts
+
+
+#: The board roles a club registration lists, as columns.
+BOARD_ROLES = ("president", "secretary", "treasurer")
+
+
+def _expand_registration(cells: dict[str, str], row: _Row) -> list[tuple[str | None, dict[str, str]]]:
+    """A consulate's registration of a club (toma de nota): the club with its home municipio, the registration
+    (folio, validity) and one membership per board member named."""
+    club = cells["id"]
+    parts: list[tuple[str | None, dict[str, str]]] = [("HometownAssociation", {
+        "id": club, "prefLabel": cells["prefLabel"], "originatesFrom": row.place(cells["originatesFrom"],
+                                                                                 "originatesFrom"),
+        **({"locatedIn": row.place(cells["locatedIn"], "locatedIn")} if cells.get("locatedIn") else {}),
+        **({"memberOf": cells["federation"]} if cells.get("federation") else {})})]
+    folio = cells["registrationNumber"]
+    parts.append(("Registration", {
+        "id": f"{club}/registration/{_slug(folio)}", "registrant": club, "registrar": cells["consulate"],
+        "registrationNumber": folio, **{k: cells[k] for k in ("validFrom", "validUntil") if cells.get(k)}}))
+    years = {"startYear": cells.get("validFrom", "")[:4], "endYear": cells.get("validUntil", "")[:4]}
+    for role in BOARD_ROLES:
+        for name in filter(None, (n.strip() for n in cells.get(role, "").split(SEPARATOR))):
+            person = f"{club}/person/{_slug(name)}"
+            parts.append(("Person", {"id": person, "prefLabel": name}))
+            parts.append(("Membership", {"id": f"{club}/board/{role}-{_slug(name)}", "member": person,
+                                         "organisation": club, "role": role,
+                                         **{k: v for k, v in years.items() if re.fullmatch(r"\d{4}", v)}}))
+    return parts
 
 
 TEMPLATES = {t.name: t for t in (
@@ -158,6 +279,46 @@ TEMPLATES = {t.name: t for t in (
     Template("partnerships", "Organisation", ("id", "partnersWith"),
              ("source", "locator", "quote"),
              "Partnerships between organisations (rows add ties to organisations defined elsewhere)."),
+    Template("organisations", "Organisation", ("id", "type", "prefLabel"),
+             ("prefLabel@es", "altLabel", "acronym", "locatedIn", "homeCountry", "jurisdiction", "source", "locator",
+              "quote"),
+             "Organisations of any other kind, named by type: Consulate, NGO, GovernmentAgency, ..."),
+    Template("projects_3x1", "Project", ("id", "prefLabel", "year", "locatedIn"),
+             ("club", "federation", "category", "inProgramme", "peopleBenefited", "currency", "federalAmount",
+              "stateAmount", "municipalAmount", "migrantAmount", "description", "source", "locator", "quote"),
+             "Projects of Mexico's 3x1 programme as its lists give them: year, municipio, club, federation, "
+             "project type, federal/state/municipal/migrant amounts, beneficiaries (one row, several resources).",
+             expand=_expand_3x1, own=(
+                 ("locatedIn", "the project's municipio: inegi:32031 (CVEGEO = CVE_ENT + CVE_MUN) or "
+                               "Monte Escobedo (MX-ZAC)"),
+                 ("club", "id of the club (HTA) that proposed and co-funded the project; it becomes "
+                          "`(club)-[:PROPOSES]->(project)`"),
+                 ("federation", "id of the club's federation: `(club)-[:MEMBER_OF]->(federation)`"),
+                 ("currency", "ISO 4217 code of the four amounts (MXN, USD)"),
+                 ("federalAmount", "paid by the federal government of the municipio's country (`org/gov-MX`): "
+                                   "a FUNDS contribution"),
+                 ("stateAmount", "paid by the state government (`org/gov-MX-ZAC`)"),
+                 ("municipalAmount", "paid by the municipal government (`org/gov-MX-32031`)"),
+                 ("migrantAmount", "paid by the club"),
+             )),
+    Template("club_registrations", "HometownAssociation",
+             ("id", "prefLabel", "consulate", "registrationNumber", "originatesFrom"),
+             ("locatedIn", "federation", "validFrom", "validUntil", "president", "secretary", "treasurer", "source",
+              "locator", "quote"),
+             "Registrations of clubs at a consulate (Mexico's toma de nota): folio, consulate, club, home "
+             "municipio, board, validity (one row, several resources).",
+             expand=_expand_registration, own=(
+                 ("id", "the club's id"),
+                 ("consulate", "id of the consulate that registered the club: `(club)-[:REGISTERED_WITH "
+                               "{registrationNumber, validFrom, validUntil}]->(consulate)`"),
+                 ("originatesFrom", "the club's home municipio: inegi:32031 or Monte Escobedo (MX-ZAC)"),
+                 ("locatedIn", "where the club is based: geonames:4887398 or Chicago (US-IL), or an id"),
+                 ("federation", "id of the club's federation: `(club)-[:MEMBER_OF]->(federation)`"),
+                 ("president", "name(s) of the board member(s) in this role (several separated by a vertical bar): a Person "
+                               "`MEMBER_OF` the club with role and the years of the validity"),
+                 ("secretary", "as president"),
+                 ("treasurer", "as president"),
+             )),
 )}
 
 
@@ -467,6 +628,42 @@ def _decimal(value: str, bad) -> str:
     return canonical
 
 
+# -- places ------------------------------------------------------------------------------------------------------
+
+@cache
+def place_properties() -> frozenset[str]:
+    """The object properties whose values are places (``rdfs:range`` ``dkg:Place`` or a subclass, such as
+    ``dkg:Country``, alone or in a union): their columns also take a place by code or by name and area
+    (:func:`graph_loader.rdf.gazetteer.resolve`)."""
+    graph = ontology_graph()
+    places = set(graph.transitive_subjects(RDFS.subClassOf, URIRef(DKG_NS + "Place")))
+    found = set()
+    for prop, rng in graph.subject_objects(RDFS.range):
+        members = set(Collection(graph, graph.value(rng, OWL.unionOf))) if graph.value(rng, OWL.unionOf) else {rng}
+        if members & places and str(prop).startswith(DKG_NS):
+            found.add(str(prop))
+    return frozenset(found)
+
+
+class _Places:
+    """The gazetteer places a file names, resolved once each; their records are added to the file's triples."""
+
+    def __init__(self):
+        self.used: dict[str, None] = {}
+
+    def value(self, value: str, path: Path, line: int, column: str) -> str:
+        """The IRI of a value in a place column: a gazetteer place by code or name and area, else an id."""
+        if gazetteer.CODE_REFERENCE.fullmatch(value) or gazetteer.NAME_IN_AREA.fullmatch(value):
+            iri = gazetteer.resolve(value, gazetteer.default_gazetteer(), (str(path), line, column))
+            if iri is not None:
+                self.used[iri] = None
+                return iri
+        return _checked_id(value, path, line, column)
+
+    def records(self) -> list[Triple]:
+        return gazetteer.default_gazetteer().records(self.used) if self.used else []
+
+
 # -- rows to triples ---------------------------------------------------------------------------------------------
 
 def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Triple]:
@@ -474,44 +671,91 @@ def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Tripl
     schema = schema or load_schema()
     path = Path(path)
     template = template_for(path)
-    classes = {c.label: c.iri for c in schema.classes.values()}
     file_id = hashlib.sha1(path.name.encode()).hexdigest()[:8]
+    reader = _Reader(schema, path, template, file_id)
     with open(path, newline="", encoding="utf-8-sig") as f:
         records = _records(f, path)
         header_line, header = _header(records, path, template)
-        columns = _Columns(schema, header, path, template, header_line)
-        sources: dict[str, str] = {}
+        if template.expand is None:
+            columns = _Columns(schema, header, path, template, header_line)
+        else:
+            _check_record_columns(header, path, template, header_line)
         for row_number, end, fields in records:
             if not any(field.strip() for field in fields):
                 continue  # a blank line, or a row of empty cells: no data to lose
             cells = _cells(fields, header, path, row_number, end)
-            cls_name = cells.get("type") or template.cls
-            if cls_name not in classes:
-                raise InputError(str(path), f"column type: {cls_name!r} is not a class of the ontology",
-                                 line=row_number)
-            cls = classes[cls_name]
-            is_nary = schema.classes[cls].relationship is not None
-            if cells.get("id") or not is_nary:
-                if not cells.get("id"):
-                    raise InputError(str(path), f"column id: empty, but a {cls_name} row needs an id",
-                                     line=row_number, hint=ID_HINT)
-                subject = _checked_id(cells["id"], path, row_number, "id")
-            else:  # an n-ary row (a membership, a contribution) may leave its id to the loader
-                subject = f"{DKGID_NS}csv/{_slug(path.stem)}-{file_id}/row-{row_number}"
-            if template.name != "partnerships" or cells.get("type"):
-                yield (subject, RDF_TYPE, cls)
             evidence = f"{DKGID_NS}evidence/csv/{_slug(path.stem)}-{file_id}/row-{row_number}"
-            ties = []
-            for column, (kind, predicate, datatype, lang) in columns.by_column.items():
-                raw = cells.get(column, "")
-                for value in filter(None, (v.strip() for v in raw.split(SEPARATOR))):
-                    if kind == "link":
-                        obj = _checked_id(value, path, row_number, column)
-                        yield (subject, predicate, obj)
-                        ties.append((predicate, obj))
-                    else:
-                        yield (subject, predicate, _literal(value, datatype, lang, (str(path), row_number, column)))
-            yield from _evidence(subject, evidence, cells, path, row_number, [] if is_nary else ties, sources)
+            if template.expand is None:
+                typed = template.name != "partnerships" or bool(cells.get("type"))
+                yield from reader.resource(row_number, cells.get("type") or template.cls, cells, columns, typed,
+                                           evidence, cells)
+                continue
+            for cls_name, part in template.expand(cells, _Row(path, row_number, reader.places)):
+                yield from reader.resource(row_number, cls_name or template.cls, part, reader.columns_for(part),
+                                           cls_name is not None, evidence, cells)
+    yield from reader.places.records()
+
+
+def _check_record_columns(header: list[str], path: Path, template: Template, line: int) -> None:
+    """A record template's header names only its own columns (they are not all ontology terms)."""
+    for column in filter(None, header):
+        if column not in template.columns:
+            raise InputError(str(path), f"unknown column {column!r} for template {template.name}", line=line,
+                             hint=f"template {template.name} takes: {', '.join(template.columns)}")
+
+
+class _Reader:
+    """Turns the resources of a file's rows into triples; shared state: places named, sources met, columns."""
+
+    def __init__(self, schema: GraphSchema, path: Path, template: Template, file_id: str):
+        self.schema, self.path, self.template, self.file_id = schema, path, template, file_id
+        self.classes = {c.label: c.iri for c in schema.classes.values()}
+        self.places, self.place_columns = _Places(), place_properties()
+        self.sources: dict[str, str] = {}
+        self._columns: dict[tuple[str, ...], _Columns] = {}
+
+    def columns_for(self, part: dict[str, str]) -> _Columns:
+        key = tuple(part)
+        if key not in self._columns:
+            self._columns[key] = _Columns(self.schema, list(key), self.path, self.template)
+        return self._columns[key]
+
+    def resource(self, row_number: int, cls_name: str, cells: dict[str, str], columns: _Columns, typed: bool,
+                 evidence: str, row: dict[str, str]) -> Iterator[Triple]:
+        """The triples of one resource of a row (``row``: the whole row, for its provenance columns)."""
+        path = self.path
+        if cls_name not in self.classes:
+            raise InputError(str(path), f"column type: {cls_name!r} is not a class of the ontology",
+                             line=row_number)
+        cls = self.classes[cls_name]
+        is_nary = self.schema.classes[cls].relationship is not None
+        if cells.get("id") or not is_nary:
+            if not cells.get("id"):
+                raise InputError(str(path), f"column id: empty, but a {cls_name} row needs an id",
+                                 line=row_number, hint=ID_HINT)
+            subject = _checked_id(cells["id"], path, row_number, "id")
+        else:  # an n-ary row (a membership, a contribution) may leave its id to the loader
+            subject = f"{DKGID_NS}csv/{_slug(path.stem)}-{self.file_id}/row-{row_number}"
+        if typed:
+            yield (subject, RDF_TYPE, cls)
+        own = dict(self.template.own)
+        ties = []
+        for column, (kind, predicate, datatype, lang) in columns.by_column.items():
+            raw = cells.get(column, "")
+            # A record template's resource column is named after the row's column it came from, in messages.
+            shown = next((c for c in own if row.get(c) == raw and raw), column) if self.template.expand else column
+            for value in filter(None, (v.strip() for v in raw.split(SEPARATOR))):
+                if kind == "link" and predicate in self.place_columns:
+                    obj = self.places.value(value, path, row_number, shown)
+                    yield (subject, predicate, obj)
+                    ties.append((predicate, obj))
+                elif kind == "link":
+                    obj = _checked_id(value, path, row_number, shown)
+                    yield (subject, predicate, obj)
+                    ties.append((predicate, obj))
+                else:
+                    yield (subject, predicate, _literal(value, datatype, lang, (str(path), row_number, shown)))
+        yield from _evidence(subject, evidence, row, path, row_number, [] if is_nary else ties, self.sources)
 
 
 def _evidence(subject, evidence, cells, path, row_number, ties, sources) -> Iterator[Triple]:
@@ -561,13 +805,17 @@ def describe(schema: GraphSchema | None = None) -> str:
     names = {p.name: p for p in (*schema.object_properties.values(), *schema.datatype_properties.values())}
     lines = []
     for template in TEMPLATES.values():
+        rows = (f"Rows are `dkg:{template.cls}` unless a `type` column says otherwise." if template.expand is None
+                else "A record template: each row becomes several resources (below); only these columns are read.")
         lines += [f"### `{template.name}.csv` — {template.description}", "",
-                  f"Rows are `dkg:{template.cls}` unless a `type` column says otherwise. Required: "
-                  + ", ".join(f"`{c}`" for c in template.required) + ".", "",
+                  f"{rows} Required: " + ", ".join(f"`{c}`" for c in template.required) + ".", "",
                   "| column | ontology term | kind |", "|---|---|---|"]
+        own = dict(template.own)
         for column in template.columns:
             base = column.split("@")[0]
-            if column in SPECIAL:
+            if column in own:
+                lines.append(f"| `{column}` | (record) | {own[column]} |")
+            elif column in SPECIAL:
                 lines.append(f"| `{column}` | (provenance / identity) | special |")
             elif base in names:
                 prop = names[base]

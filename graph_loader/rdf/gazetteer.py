@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from ..model import GEO_NS, RDF_TYPE
+from ..errors import InputError
+from ..model import GEO_NS, RDF_NS, RDF_TYPE, XSD_NS, Lit, Term, Triple
 from ..ontology.terms import DKG_NS
 from ..resources import data_dir
 from .mapping import fold
@@ -116,6 +117,10 @@ class Gazetteer:
 
     def __init__(self, files: Iterable[Path]):
         self.places: dict[str, GazetteerPlace] = {}
+        #: Every triple of the files by subject (blank nodes made unique per file), for :meth:`records`.
+        self.triples: dict[str, list[Triple]] = defaultdict(list)
+        #: The reified statements about each place (blank nodes with that ``rdf:subject``).
+        self.statements: dict[str, list[str]] = defaultdict(list)
         self.by_code: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for path in files:
@@ -130,8 +135,13 @@ class Gazetteer:
     def _read(self, path: Path) -> None:
         kinds = {DKG_NS + k: k for k in (*LOCAL_KINDS, *FIRST_LEVEL_KINDS, "Country")}
         values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        blank = f"_:gaz{len(self.triples)}x{abs(hash(path.name)) % 10**6}b"
         for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
             subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+            key = _plain(subject, blank)
+            self.triples[key].append((key, predicate, _plain(obj, blank)))
+            if predicate == RDF_NS + "subject" and not isinstance(subject, pyoxigraph.NamedNode):
+                self.statements[obj.value].append(key)
             if not isinstance(subject, pyoxigraph.NamedNode):
                 continue
             values[subject.value][predicate].append(obj)
@@ -187,6 +197,19 @@ class Gazetteer:
                  if self.places[i].kind in (*FIRST_LEVEL_KINDS, "Country")]
         return found[0] if len(found) == 1 else None
 
+    def records(self, iris: Iterable[str]) -> list[Triple]:
+        """The gazetteer's triples about the places ``iris`` and every place they lie in: their descriptions, the
+        reified statements of their ``partOf`` ties, their evidence and the sources it cites. A CSV row that names
+        a place brings these with it, so the place loads with its codes, coordinates and provenance."""
+        wanted = dict.fromkeys(i for iri in iris for i in (iri, *self.ancestors(iri)))
+        subjects = dict.fromkeys(s for iri in wanted for s in (iri, *self.statements.get(iri, [])))
+        evidence = dict.fromkeys(o for s in subjects for _, p, o in self.triples.get(s, [])
+                                 if p == DKG_NS + "evidence")
+        sources = dict.fromkeys(o for e in evidence for _, p, o in self.triples.get(e, []) if p == DKG_NS + "source")
+        sources_evidence = dict.fromkeys(o for s in sources for _, p, o in self.triples.get(s, [])
+                                         if p == DKG_NS + "evidence")
+        return [t for s in (*subjects, *evidence, *sources, *sources_evidence) for t in self.triples.get(s, [])]
+
     # -- lookups ----------------------------------------------------------------------------------------------
     def by_scheme(self, scheme: str, code: str) -> list[GazetteerPlace]:
         """The places a code names in one scheme (``inegi``, ``fips``, ``geonames``, ``iso``)."""
@@ -200,13 +223,16 @@ class Gazetteer:
             found = [p for p in found if within in self.ancestors(p.iri)]
         return sorted(found, key=lambda p: p.iri)
 
-    def match(self, name: str, kinds: Iterable[str], within: str | None = None) -> Match | Ambiguous | NotFound:
+    def match(self, name: str, kinds: Iterable[str], within: str | None = None, *,
+              dominance: bool = True) -> Match | Ambiguous | NotFound:
         """The one place of ``kinds`` named ``name`` inside ``within`` (an area's IRI), by these rules in order:
 
         1. ``name in area`` (``within`` given) or ``unique name`` (no area given): exactly one candidate;
         2. ``dominant population``: every candidate has a population and the largest has at least
            :data:`DOMINANCE` times the next one's (Austin, TX and Austin, MN); the others are kept in the match;
         3. otherwise :class:`Ambiguous` with every candidate, or :class:`NotFound`.
+
+        ``dominance=False`` skips rule 2: a CSV row must then name such a place by its code.
         """
         kinds = tuple(kinds)
         found = self.candidates(name, kinds, within)
@@ -219,12 +245,25 @@ class Gazetteer:
             return Match(found[0], rule, f"the only place named {name!r} {scope} among the gazetteer's "
                                          f"{', '.join(k.lower() for k in kinds)} entries")
         by_size = sorted(found, key=lambda p: -(p.population or 0))
-        if all(p.population for p in found) and by_size[0].population >= DOMINANCE * by_size[1].population:
+        if dominance and all(p.population for p in found) \
+                and by_size[0].population >= DOMINANCE * by_size[1].population:
             return Match(by_size[0], "dominant population",
                          f"{len(found)} places named {name!r}{' in ' + where if where else ''}; "
                          f"{by_size[0].label(self)} has at least {DOMINANCE} times the population of any other",
                          tuple(by_size[1:]))
         return Ambiguous(name, tuple(found))
+
+
+def _plain(term, blank: str) -> Term:
+    """A pyoxigraph term as the package's plain value (see :mod:`graph_loader.model`)."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return term.value
+    if isinstance(term, pyoxigraph.BlankNode):
+        return blank + term.value
+    datatype = term.datatype.value
+    if term.language:
+        return Lit(term.value, None, term.language)
+    return Lit(term.value, None if datatype == XSD_NS + "string" else datatype, None)
 
 
 @cache
@@ -237,3 +276,64 @@ def default_gazetteer() -> Gazetteer:
 NAME_IN_AREA = re.compile(r"(?P<name>[^()]*?\S)\s*\((?P<area>[^()]+)\)")
 #: ``inegi:32031``: a place named by a code of one of :data:`CODE_SCHEMES`.
 CODE_REFERENCE = re.compile(r"(?P<scheme>" + "|".join(CODE_SCHEMES) + r"):(?P<code>\S+)", re.IGNORECASE)
+
+
+def resolve(value: str, gazetteer: Gazetteer, where: tuple[str, int, str]) -> str | None:
+    """The gazetteer IRI a CSV value names, or None when the value is not a place reference (an id).
+
+    ``inegi:32031``, ``fips:17031``, ``geonames:4887398``, ``iso:MX-ZAC``: a place by code. ``Monte Escobedo
+    (MX-ZAC)`` or ``Monte Escobedo (Zacatecas)``: a municipality, district, town or city by name within a state,
+    department or country (:meth:`Gazetteer.match`). A code no place has, a malformed code, an unknown area and a
+    name no place or several places bear raise :class:`~graph_loader.errors.InputError` at ``where``
+    (file, line, column), naming the candidates.
+    """
+    path, line, column = where
+    code = CODE_REFERENCE.fullmatch(value)
+    if code:
+        scheme, text = code["scheme"].lower(), code["code"]
+        text = text.upper() if scheme == "iso" else text
+        if not re.fullmatch(CODE_PATTERNS[scheme], text):
+            raise InputError(path, f"column {column}: {value!r} is not a well-formed {scheme}: code", line=line,
+                             hint=CODE_HINT)
+        found = gazetteer.by_scheme(scheme, text)
+        if not found:
+            raise InputError(path, f"column {column}: no place of the gazetteer has the {scheme} code {text}",
+                             line=line, hint="check the code; the gazetteer's places are listed in "
+                                             "data/gazetteer/ (load data/gazetteer/full to browse them)")
+        if len(found) > 1:  # no scheme gives two places one code; kept for a gazetteer built otherwise
+            raise InputError(path, f"column {column}: the {scheme} code {text} names "
+                             + "; ".join(p.label(gazetteer) for p in found), line=line)
+        return found[0].iri
+    named = NAME_IN_AREA.fullmatch(value)
+    if named is None:
+        return None
+    area = gazetteer.area(named["area"])
+    if area is None:
+        raise InputError(path, f"column {column}: {named['area']!r} is not a state, department or country of the "
+                               "gazetteer", line=line,
+                         hint="write the area as an ISO 3166-2 code (MX-ZAC, SV-CU, US-IL) or its name (Zacatecas)")
+    result = gazetteer.match(named["name"], LOCAL_KINDS, area.iri, dominance=False)
+    if isinstance(result, Match):
+        return result.place.iri
+    if isinstance(result, Ambiguous):
+        choices = "; ".join(f"{p.label(gazetteer)} -> write {reference(p)}" for p in result.candidates)
+        raise InputError(path, f"column {column}: {named['name']!r} names {len(result.candidates)} places in "
+                               f"{area.name}: {choices}", line=line,
+                         hint="name the place by its code, as listed, so that the row says which one it means")
+    raise InputError(path, f"column {column}: no municipality, district, town or city named {named['name']!r} in "
+                           f"{area.name} ({area.codes.get('isoCode')})", line=line,
+                     hint="check the spelling (accents and case do not matter) and the state, or name the place by "
+                          "its code: inegi:32031, fips:17031, geonames:4887398")
+
+
+def reference(place: GazetteerPlace) -> str:
+    """How a CSV names ``place`` by code: ``inegi:32031``, ``fips:17031``, ``geonames:…`` or ``iso:MX-ZAC``."""
+    for scheme, prop in CODE_SCHEMES.items():
+        if prop in place.codes and scheme != "iso":
+            return f"{scheme}:{place.codes[prop]}"
+    return f"iso:{place.codes.get('isoCode')}"
+
+
+CODE_HINT = ("name a place by code as inegi:32031 (a municipio's 5-digit CVEGEO, or a state's 2 digits), fips:17031 "
+             "(a US county, or a state's 2 digits), geonames:4887398 or iso:MX-ZAC; or by name and area: "
+             "Monte Escobedo (MX-ZAC)")
