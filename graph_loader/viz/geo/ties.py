@@ -273,7 +273,8 @@ def relative_widths(ties: Sequence[Tie], weight_by: str = "count") -> list[float
     values = [t.weight if weight_by == "count" else t.amount_usd for t in ties]
     known = [v for v in values if v is not None]
     if weight_by == "amount" and ties and not known:
-        raise VizError("no tie has a US$ amount (amount_usd) to weight the arcs by", hint="weight by count")
+        raise VizError("no tie has a US$ amount (amount_usd) to weight the arcs by",
+                       hint="weight by count; amounts in another currency (a 3x1 list's MXN) are not converted")
     top = max(known, default=0.0)
     if len(set(known)) <= 1:
         # Every arc weighs the same: widths would say nothing, so all take a middle width.
