@@ -42,6 +42,8 @@ NAME_PARAMETER_CLASS = "Agent"
 MAX_RUNS_PER_QUERY = 400
 #: How many brokers the report's figure shows with the actors tied to them.
 FIGURE_BROKERS = 5
+#: The named query whose rows the map of transnational ties draws.
+MAP_QUERY = "transnational_ties"
 
 if TYPE_CHECKING:
     from .analysis.summary import AnalysisResult
@@ -103,6 +105,8 @@ class RunResult:
     def shell(self, *args: str) -> str:
         """A command line that runs as pasted: this install's ``diaspora-kg`` and the arguments, shell-quoted."""
         return shell_command(self.command, *args)
+    #: The map of transnational ties, when drawn: {"html", "png", "arcs", "places", "ties", "query"}.
+    ties_map: dict | None = None
 
 
 @dataclass
@@ -383,6 +387,26 @@ def _graphml(run: Run) -> None:
     run.result.files.append(path)
 
 
+def _ties_map(run: Run) -> None:
+    """The map of transnational ties, page and figure, from the rows of :data:`MAP_QUERY` (those the questions
+    step already got, else asked now)."""
+    from .neo4j.queries import run_named
+    from .viz.geo.figure import write_map_figure
+    from .viz.geo.page import write_map_html
+    from .viz.geo.ties import ties_from_rows
+
+    result = run.result
+    answered = next((a.rows for a in result.questions if a.query.name == MAP_QUERY and not a.params), None)
+    rows = answered if answered is not None else run_named(run.db, MAP_QUERY, {})
+    ties = ties_from_rows(rows, what=f"the rows of the query {MAP_QUERY}")
+    page = write_map_html(ties, result.out / "ties.html", title="diaspora-kg: transnational ties")
+    figure = write_map_figure(ties, result.out / "ties.png")
+    result.files += [page.path, figure.path]
+    result.ties_map = {"html": page.path, "png": figure.path, "arcs": page.arcs, "places": page.places,
+                       "ties": page.ties, "query": MAP_QUERY}
+    run.echo(f"           ties.html, ties.png: {page.arcs} arcs between {page.places} places")
+
+
 #: The job, in order. ``needs="neo4j"`` steps are skipped offline; the graph comes from Neo4j online, from the
 #: files offline.
 STEPS: list[Step] = [
@@ -397,6 +421,8 @@ STEPS: list[Step] = [
     Step("draw the brokers' figure", _brokers_figure, "graph"),
     Step("draw the interactive network", _network_page, "graph"),
     Step("draw the figure", _network_figure, "graph"),
+    Step("draw the map of transnational ties", _ties_map, "neo4j",
+         f"the map of transnational ties (it draws the rows of the Neo4j query {MAP_QUERY})"),
     Step("export GraphML for Gephi", _graphml, "graph"),
 ]
 

@@ -297,6 +297,36 @@ def _skipped(result) -> list:
     return [Heading(2, "Skipped"), Bullets([[s] for s in result.skipped])]
 
 
+def _from_here(path: Path) -> str:
+    """``path`` as a command typed in the current folder names it: relative when it lies below, else absolute."""
+    path = Path(path).resolve()
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def _ties_map(result) -> list:
+    """The map of transnational ties (``result.ties_map``, drawn by the run's map step): the figure, what it
+    shows, the interactive page and how to draw it again; nothing when the run drew no map."""
+    found = getattr(result, "ties_map", None)
+    if not found:
+        return []
+    blocks = [Heading(2, "Map of transnational ties")]
+    html, png = _relative(result, found["html"]), _relative(result, found["png"])
+    if found["arcs"]:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(found["ties"].items()))
+        blocks.append(Figure(png, Path(found["png"]).read_bytes() if Path(found["png"]).is_file() else None,
+                             "Transnational ties: arcs from US places to home places",
+                             [f"{found['arcs']} arcs ({kinds}) between {found['places']} places, one per row of the "
+                              "query ", Code(found["query"]), "."]))
+    else:
+        blocks.append(Paragraph(["No tie could be mapped: the query ", Code(found["query"]), " gave no row (a place "
+                                 "needs coordinates, lat and long, to be mapped)."]))
+    blocks.append(Paragraph([
+        "The interactive map, ", Link(html, html), ", is one file that opens offline: tooltips name the actors and "
+        "the sources, filters show one kind of tie or one home country, and buttons zoom to the United States, "
+        "Mexico or El Salvador. Reproduce: ", Code(result.shell("map", "--out", _from_here(found["html"]))), "."]))
+    return blocks
+
+
 def _files(result) -> list:
     paths = sorted({_relative(result, p) for p in result.files} | {"report.md", "report.html", "run.json"})
     return [Heading(2, "Files"), Bullets([[Link(p, p)] for p in paths if ":" not in p and not p.startswith("/")])]
@@ -304,7 +334,8 @@ def _files(result) -> list:
 
 def build(result) -> list:
     """The report's blocks, in reading order (see the module docstring)."""
-    return [*_opening(result), *_first_screen(result), *_questions(result), *result.sections, *_brokers(result),
+    return [*_opening(result), *_first_screen(result), *_questions(result), *_ties_map(result), *result.sections,
+            *_brokers(result),
             *_coalitions(result), *_audit(result), *_loaded(result), *_skipped(result), *_files(result)]
 
 
