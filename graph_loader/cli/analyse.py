@@ -6,13 +6,25 @@ from pathlib import Path
 
 import click
 
-from ..report.rows import FORMATS, print_rows
+from ..report.table import Layout, all_columns, check_columns, parse_columns, print_rows
 from .app import (
     echo,
     main,
     params_from,
     reports_errors,
+    table_options,
 )
+
+#: Brokers: who (name, kind, country), then the measures, most telling first; the URI and the five Gould-Fernandez
+#: roles with --wide or --columns.
+BROKER_LAYOUT = Layout(default=("name", "kind", "country", "betweenness", "brokerage", "effective_size",
+                                "constraint", "degree"),
+                       roles={"name": "name", "kind": "label", "country": "key", "uri": "uri"})
+#: Coalitions: their size, what kind of actor dominates them and their members' names; the home country and the
+#: sentence describing each when the terminal has room (or --wide, --columns).
+COALITION_LAYOUT = Layout(default=("id", "size", "dominant_kind", "members", "dominant_country", "summary"),
+                          roles={"members": "text", "summary": "text", "dominant_kind": "label",
+                                 "dominant_country": "key"}, comfort={"members": 48, "summary": 40})
 
 
 # -- analysis and pictures --------------------------------------------------------------------------------------
@@ -114,30 +126,31 @@ def _member_names(members: list[dict], every: bool) -> str:
                    "has it and the network has more than 100,000 agents.")
 @click.option("--top", type=click.IntRange(1), default=15, show_default=True, help="How many brokers to show.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@table_options
 @click.option("--no-write", is_flag=True, help="Do not write the scores back to Neo4j.")
 @_rdf_option
 @reports_errors
-def analyze(what, projection, method, engine, top, seed, fmt, no_write, from_rdf, offline):
+def analyze(what, projection, method, engine, top, seed, fmt, columns, wide, no_write, from_rdf, offline):
     """Find brokers and coalitions (NetworkX here, or GDS in Neo4j); write scores back as score_* properties."""
-    from ..report.rows import to_json
-
+    asked = parse_columns(columns)
     result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline)
+    tables = []
     if what in ("brokers", "summary"):
-        rows = result.brokers[:top]
-        if fmt == "json" and what == "brokers":
-            print(to_json(rows))
-        else:
-            print_rows(rows, fmt, title=f"Top {len(rows)} brokers ({projection} projection)")
-        echo(result.betweenness_note())
+        tables.append((result.brokers[:top], f"Top {min(top, len(result.brokers))} brokers ({projection} "
+                                             "projection)", BROKER_LAYOUT, result.betweenness_note()))
     if what in ("coalitions", "summary"):
         rows = result.coalition_rows()
-        if fmt == "json" and what == "coalitions":
-            print(to_json(rows))
-        else:
-            print_rows([{**r, "members": _member_names(r["members"], every=fmt != "table")} for r in rows], fmt,
-                       title="Coalitions")
-        echo(result.coalitions_note())
+        if fmt != "json":
+            rows = [{**r, "members": _member_names(r["members"], every=fmt != "table")} for r in rows]
+        tables.append((rows, "Coalitions", COALITION_LAYOUT, result.coalitions_note()))
+    if asked is not None and what == "summary":  # each table takes the asked columns it has
+        check_columns(asked, list(dict.fromkeys(c for rows, *_ in tables for c in all_columns(rows))))
+    for rows, title, layout, note in tables:
+        chosen = asked
+        if asked is not None and what == "summary":
+            chosen = [c for c in asked if c in all_columns(rows)] or None
+        print_rows(rows, fmt, title=title, layout=layout, columns=chosen, wide=wide)
+        echo(note)
 
 
 @main.command()

@@ -104,6 +104,20 @@ def progress_factory():
     return make
 
 
+def table_options(func=None, *, formats: tuple[str, ...] = ("table", "csv", "json"), default: str = "table"):
+    """``--format``, ``--columns`` and ``--wide``: how a command's rows are shown. A table shows a few meaningful
+    columns at the terminal's width; ``--columns``/``--wide`` choose others; CSV and JSON carry every column."""
+    def decorate(f):
+        f = click.option("--wide", is_flag=True,
+                         help="Show every column (each row as a record when they do not fit the terminal).")(f)
+        f = click.option("--columns", "columns", metavar="A,B,...", default=None,
+                         help="The table's columns, in this order (CSV and JSON always carry every column).")(f)
+        return click.option("--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
+                            help="table: laid out for the terminal; csv, json: every column, for pipes.")(f)
+
+    return decorate(func) if func is not None else decorate
+
+
 def validator_option(func):
     from ..shacl import DEFAULT_ENGINE, ENGINES
 
