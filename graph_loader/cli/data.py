@@ -189,18 +189,30 @@ def load(paths, batch_size, dry_run, force, fmt, columns, wide, validator, metho
 
 
 @main.command()
-@click.argument("source")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @reports_errors
-def unload(source):
-    """Remove what only SOURCE asserted (a file path or a key from `diaspora-kg sources`)."""
+def unload(sources, fmt):
+    """Remove what only these sources asserted: files, folders (every loaded source inside, as `load` takes
+    them) or keys from `diaspora-kg sources`."""
+    from ..loading import unload as unload_sources
     from ..neo4j.connection import connect
-    from ..neo4j.ledger import unload as unload_source
 
     with connect(echo=echo) as db:
-        result = unload_source(db, source)
-    echo(f"Unloaded {result['source']}: removed {result['nodes_removed']} nodes and "
-          f"{result['relationships_removed']} relationships; kept {result['nodes_kept']} nodes and "
-          f"{result['relationships_kept']} relationships that other sources also assert.")
+        results = unload_sources(sources, db)
+    if fmt != "table":
+        print_rows(results, fmt)
+        return
+    for r in results:
+        echo(f"Unloaded {r['source']}: removed {r['nodes_removed']:,} nodes and {r['relationships_removed']:,} "
+             f"relationships; kept {r['nodes_kept']:,} nodes and {r['relationships_kept']:,} relationships that "
+             "other sources also assert.")
+    if len(results) > 1:
+        total = {k: sum(r[k] for r in results) for k in ("nodes_removed", "relationships_removed", "nodes_kept",
+                                                         "relationships_kept")}
+        echo(f"Unloaded {len(results)} sources: removed {total['nodes_removed']:,} nodes and "
+             f"{total['relationships_removed']:,} relationships in all; kept {total['nodes_kept']:,} nodes and "
+             f"{total['relationships_kept']:,} relationships that other sources also assert.")
 
 
 @main.command()
