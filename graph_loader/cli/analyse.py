@@ -10,6 +10,7 @@ from ..report.table import Layout, all_columns, check_columns, parse_columns, pr
 from .app import (
     echo,
     main,
+    note,
     params_from,
     reports_errors,
     table_options,
@@ -145,12 +146,12 @@ def analyze(what, projection, method, engine, top, seed, fmt, columns, wide, no_
         tables.append((rows, "Coalitions", COALITION_LAYOUT, result.coalitions_note()))
     if asked is not None and what == "summary":  # each table takes the asked columns it has
         check_columns(asked, list(dict.fromkeys(c for rows, *_ in tables for c in all_columns(rows))))
-    for rows, title, layout, note in tables:
+    for rows, title, layout, about in tables:
         chosen = asked
         if asked is not None and what == "summary":
             chosen = [c for c in asked if c in all_columns(rows)] or None
         print_rows(rows, fmt, title=title, layout=layout, columns=chosen, wide=wide)
-        echo(note)
+        note(about)
 
 
 @main.command()

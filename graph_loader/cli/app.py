@@ -73,6 +73,12 @@ def echo(message: str) -> None:
     console.print(message, highlight=False)
 
 
+def note(message: str) -> None:
+    """A sentence about a result on stderr, wrapped between words at the terminal's width (plain text: no
+    markup), unlike :func:`echo`, whose lines keep paths and commands whole for copying."""
+    console.print(Text(message), soft_wrap=False, highlight=False)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(package_name="diaspora-kg")
 def main():

@@ -12,6 +12,7 @@ from .app import (
     console,
     echo,
     main,
+    note,
     print_warnings,
     progress_factory,
     reports_errors,
@@ -116,8 +117,6 @@ def _print_load_report(report, columns, wide) -> None:
     """The load report on stderr: a table of the files, then in sentences what was written, by label and type."""
     from collections import Counter
 
-    from rich.text import Text
-
     from ..neo4j.writer import REFERENCED
 
     title = "Load report" + (" (dry run: nothing written)" if report.dry_run else "")
@@ -137,21 +136,23 @@ def _print_load_report(report, columns, wide) -> None:
     if referenced.get("created"):
         lines.append(f"Referenced but not in the graph: {referenced['created']:,} node(s) the files' ties point "
                      "at were made as bare placeholders (stub: true) until a file describes them.")
-    for line in filter(None, lines):
-        console.print(Text(line), soft_wrap=False, highlight=False)
     if report.validation is not None and report.validation.warnings:
-        echo(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
-              "see `diaspora-kg validate` for the list).")
+        lines.append(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
+                     "see `diaspora-kg validate` for the list).")
+    if report.method:
+        writer = "Neo4j's bulk importer" if report.method == "import" else "Bolt transactions"
+        if report.dry_run:
+            lines.append(f"Nothing written (dry run); a load would write with {writer}: {report.method_reason}.")
+        else:
+            lines.append(f"Written with {writer}: {report.method_reason}.")
+    elif report.dry_run:
+        lines.append("Nothing written (dry run).")
+    for line in filter(None, lines):
+        note(line)
     for f in report.files:
         print_warnings(f.key, f.warnings)
     if totals.dangling:
         echo(f"[yellow]{len(totals.dangling)} tie(s) point at resources that do not exist[/yellow]")
-    if report.method:
-        writer = "Neo4j's bulk importer" if report.method == "import" else "Bolt transactions"
-        if report.dry_run:
-            echo(f"Nothing written (dry run); a load would write with {writer}: {report.method_reason}.")
-        else:
-            echo(f"Written with {writer}: {report.method_reason}.")
     echo(f"Done in {report.seconds:.1f} s.")
 
 

@@ -40,6 +40,8 @@ CORPUS_NS = "https://w3id.org/diaspora-kg/id/"
 MIN_TEXT = 16
 MIN_NAME_WORD = 24
 MIN_PATH = 20
+#: The widest a path or URI column asks for before less important columns give way to it.
+MAX_PATH_COMFORT = 40
 
 #: Width a name or text column is given, when there is room for it, before a less important column is shown.
 COMFORT = {"name": 28, "text": 24}
@@ -155,7 +157,7 @@ def shorten_left(text: str, width: int) -> str:
     while cell_len(tail) > width - 1:
         tail = tail[1:]
     cut = tail.find("/")
-    if 0 <= cut < len(tail) // 2:  # start at a folder boundary unless that throws away most of what fits
+    if cut >= 0:  # start at a folder boundary: a name is cut only when it does not fit alone
         tail = tail[cut:]
     return "…" + tail
 
@@ -244,8 +246,10 @@ def _measure(header: str, texts: Sequence[str], role: str, comfort: int | None =
     if role in ("key", "number"):
         return widest, widest, widest
     if role in ("path", "uri"):
+        # Comfortable: room for the last segment whole ("…/20-hometown-associations.ttl"), which tells files apart.
         low = max(head, min(longest, MIN_PATH))
-        return low, low, widest
+        last = max((cell_len(t.rstrip("/").rsplit("/", 1)[-1]) + (2 if "/" in t else 0) for t in texts), default=0)
+        return low, max(low, min(widest, last, MAX_PATH_COMFORT)), widest
     if role == "label":
         low = max([head] + [cell_len(p) for t in texts for p in _camel_parts(t)])
         return low, low, widest
@@ -387,12 +391,12 @@ def print_table(rows: Sequence[dict], *, title: str | None = None, console=None,
             table.add_row(*cells)
         console.print(table)
     elif title:
-        console.print(Text(title, style="bold"))
+        console.print(Text(title, style="bold"), soft_wrap=False)
     footer = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
     if chosen.hidden:
         footer += (f"; not shown for lack of room: {', '.join(chosen.hidden)} (--columns or --wide to choose; "
                    "--format csv or json has every column)")
-    console.print(Text(footer, style="dim"))
+    console.print(Text(footer, style="dim"), soft_wrap=False)
     return chosen
 
 
@@ -403,7 +407,7 @@ def _print_records(rows: Sequence[dict], chosen: Plan, title: str | None, consol
     from rich.text import Text
 
     if title:
-        console.print(Text(title, style="bold"))
+        console.print(Text(title, style="bold"), soft_wrap=False)
     key_width = max(cell_len(c) for c in chosen.columns)
     value_width = max(8, console.width - key_width - 2)
     for number, row in enumerate(rows, 1):
