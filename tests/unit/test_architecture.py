@@ -50,8 +50,8 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("shacl",),  # 3 validation of prepared inputs
     ("neo4j",),  # 4 the server, the driver, writing and reading the graph, the query library
     ("analysis",),  # 5 NetworkX in, plain data out
-    ("viz", "export", "audit", "report", "engines"),  # 6 what is made of the graph: pictures, files, the audit,
-    # the report, and the analyses run inside Neo4j (GDS)
+    ("viz", "export", "audit", "report", "engines", "lookup"),  # 6 what is made of the graph: pictures, files,
+    # the audit, the report, the analyses run inside Neo4j (GDS), finding resources by name
     ("loading",),  # 7 orchestration of a load: read, validate, map, write
     ("pipeline",),  # 8 the main job
     ("cli",),  # 9 the command line
