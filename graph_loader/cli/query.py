@@ -9,6 +9,7 @@ import click
 from ..report.table import Layout, parse_columns, print_rows
 from .app import (
     echo,
+    invoked_as,
     main,
     params_from,
     reports_errors,
@@ -93,8 +94,8 @@ def _print_library(rows: list[dict]) -> None:
     from rich.text import Text
 
     out = Console()
-    out.print(Text.assemble(("diaspora-kg query library", "bold"),
-                            f": {len(rows)} queries; run one with `diaspora-kg query NAME -p key=value`"))
+    out.print(Text.assemble(("diaspora-kg query library", "bold"), f": {len(rows)} queries; run one with"))
+    out.print(Text(f"  {invoked_as()} query NAME -p key=value"), soft_wrap=True)
     theme = None
     for row in rows:
         if row["theme"] != theme:

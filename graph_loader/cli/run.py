@@ -9,6 +9,7 @@ import click
 from .app import (
     console,
     echo,
+    invoked_as,
     main,
     reports_errors,
 )
@@ -41,8 +42,9 @@ def run(out, offline):
     echo(f"Wrote {len(set(result.files))} files to {result.out}/: report.md, report.html, network.html, "
           "network.png, graph.graphml, brokers.*, coalitions.*, queries/*" + (", audit.*" if result.audit else ""))
     if result.uri:
-        echo("Next: `.venv/bin/diaspora-kg queries` lists the questions; `.venv/bin/diaspora-kg query NAME` asks "
-              f"one; the graph stays up at {result.uri} until `.venv/bin/diaspora-kg neo4j stop`.")
+        me = invoked_as()
+        echo(f"Next: `{me} queries` lists the questions; `{me} query NAME` asks one; the graph stays up at "
+             f"{result.uri} until `{me} neo4j stop`.")
 
 
 def _audit_layout():
