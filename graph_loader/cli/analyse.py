@@ -154,6 +154,16 @@ def analyze(what, projection, method, engine, top, seed, fmt, columns, wide, no_
         note(about)
 
 
+def _measure(value: str) -> str:
+    """``--size-by``: a measure the analysis computes (checked here, not after the graph is read and analysed)."""
+    from ..analysis.summary import BROKER_MEASURES
+
+    if value not in BROKER_MEASURES:
+        raise click.BadParameter(f"{value!r} is not a measure; choose one of {', '.join(BROKER_MEASURES)}",
+                                 param_hint="--size-by")
+    return value
+
+
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Output file: .html (interactive), .png, .svg or .pdf (static figure).")
@@ -162,8 +172,9 @@ def analyze(what, projection, method, engine, top, seed, fmt, columns, wide, no_
 @click.option("--focus", help="Draw the neighbourhood of this organisation (name, acronym or URI).")
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True)
 @click.option("--color-by", type=click.Choice(["class", "country", "coalition"]), default="class", show_default=True)
-@click.option("--size-by", default="degree", show_default=True,
-              help="degree, or a broker measure: betweenness, effective_size, brokerage, ...")
+@click.option("--size-by", default="degree", show_default=True, callback=lambda ctx, param, value: _measure(value),
+              help="degree, or a broker measure: betweenness, constraint, effective_size, efficiency, brokerage, "
+                   "coordinator, itinerant, representative, gatekeeper, liaison.")
 @click.option("--physics/--no-physics", default=None, help="Force the physics simulation on or off.")
 @click.option("--title", default="diaspora-kg network")
 @_rdf_option
