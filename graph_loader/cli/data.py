@@ -139,20 +139,21 @@ def _print_load_report(report, columns, wide) -> None:
     if report.validation is not None and report.validation.warnings:
         lines.append(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
                      "see `diaspora-kg validate` for the list).")
-    if report.method:
-        writer = "Neo4j's bulk importer" if report.method == "import" else "Bolt transactions"
-        if report.dry_run:
-            lines.append(f"Nothing written (dry run); a load would write with {writer}: {report.method_reason}.")
-        else:
-            lines.append(f"Written with {writer}: {report.method_reason}.")
-    elif report.dry_run:
-        lines.append("Nothing written (dry run).")
     for line in filter(None, lines):
         note(line)
     for f in report.files:
         print_warnings(f.key, f.warnings)
     if totals.dangling:
         echo(f"[yellow]{len(totals.dangling)} tie(s) point at resources that do not exist[/yellow]")
+    # One message line each, as every command's messages are (not wrapped: copied and searched whole).
+    if report.method:
+        writer = "Neo4j's bulk importer" if report.method == "import" else "Bolt transactions"
+        if report.dry_run:
+            echo(f"Nothing written (dry run); a load would write with {writer}: {report.method_reason}.")
+        else:
+            echo(f"Written with {writer}: {report.method_reason}.")
+    elif report.dry_run:
+        echo("Nothing written (dry run).")
     echo(f"Done in {report.seconds:.1f} s.")
 
 

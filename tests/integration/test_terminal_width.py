@@ -35,9 +35,14 @@ def run(args: list[str], width: int, env: dict) -> tuple[str, str]:
     return done.stdout, done.stderr
 
 
+#: One-line messages on stderr, left whole for copying and searching as every command's messages are (the
+#: terminal wraps them): which server, and how a load wrote.
+MESSAGES = ("Using ", "Written with ", "Nothing written ")
+
+
 def too_wide(text: str, width: int) -> list[str]:
-    """Lines wider than ``width`` (the connection line on stderr aside: it names a URI, not part of a table)."""
-    return [line for line in text.splitlines() if cell_len(line) > width and not line.startswith("Using ")]
+    """Lines wider than ``width``, the one-line :data:`MESSAGES` aside."""
+    return [line for line in text.splitlines() if cell_len(line) > width and not line.startswith(MESSAGES)]
 
 
 def header_of(text: str) -> list[str]:
