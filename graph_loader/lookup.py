@@ -117,28 +117,36 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def find(text: str, graph: PropertyGraph, schema: GraphSchema, *, limit: int = 10,
-         kinds: Iterable[str] | None = None, candidates: Iterable[str] | None = None) -> list[Found]:
-    """The resources of ``graph`` whose names match ``text``, best first, at most ``limit``.
-
-    ``kinds``: keep resources having one of these labels (case ignored); ``candidates``: the URIs to score
-    (default: every named node of ``graph``; the others only serve to say where a match is).
-    """
+def score(text: str, nodes: Iterable[tuple[str, Iterable[str], dict]], *,
+          kinds: Iterable[str] | None = None) -> list[tuple[float, str, str]]:
+    """``(score, uri, the name that matched)`` of the ``nodes`` (``(uri, labels, props)``) whose names match
+    ``text``, best first (ties: the shorter name, then the URI). ``kinds``: keep nodes having one of these labels
+    (case ignored)."""
     wanted = {k.casefold() for k in kinds} if kinds else None
-    scored: list[tuple[float, str, str]] = []
-    for uri in candidates if candidates is not None else graph.nodes:
-        node = graph.nodes.get(uri)
-        if node is None:
-            continue
-        labels = [lab for lab in node["labels"] if lab != "Resource"]
+    scored: list[tuple[float, str, str, int]] = []
+    for uri, node_labels, props in nodes:
+        labels = [lab for lab in node_labels if lab != "Resource"]
         if not labels or SKIPPED_LABELS.intersection(labels):
             continue
         if wanted is not None and not wanted.intersection(lab.casefold() for lab in labels):
             continue
-        best = max(((name_score(text, n), n) for n in names_of(node["props"])), default=(0.0, ""))
+        best = max(((name_score(text, n), n) for n in names_of(props)), default=(0.0, ""))
         if best[0] >= THRESHOLD:
-            scored.append((best[0], uri, best[1]))
-    scored.sort(key=lambda item: (-item[0], len(str(graph.nodes[item[1]]["props"].get("name") or "")), item[1]))
+            scored.append((best[0], uri, best[1], len(str(props.get("name") or ""))))
+    scored.sort(key=lambda item: (-item[0], item[3], item[1]))
+    return [(s, uri, matched) for s, uri, matched, _ in scored]
+
+
+def find(text: str, graph: PropertyGraph, schema: GraphSchema, *, limit: int = 10,
+         kinds: Iterable[str] | None = None, candidates: Iterable[str] | None = None) -> list[Found]:
+    """The resources of ``graph`` whose names match ``text``, best first, at most ``limit`` (see :func:`score`).
+
+    ``candidates``: the URIs to score (default: every node of ``graph``; the others only serve to say where a
+    match is).
+    """
+    uris = candidates if candidates is not None else graph.nodes
+    nodes = ((u, graph.nodes[u]["labels"], graph.nodes[u]["props"]) for u in uris if u in graph.nodes)
+    scored = score(text, nodes, kinds=kinds)
     if not scored:
         return []
     G = graph.to_networkx(schema)

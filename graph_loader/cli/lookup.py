@@ -47,11 +47,16 @@ def lookup(text, kinds, limit, offline, from_rdf, fmt, columns, wide):
 
         found = find(asked, from_files(list(from_rdf) or None, schema), schema, limit=limit, kinds=kinds)
     else:
+        from ..lookup import score
         from ..neo4j.connection import connect
-        from ..neo4j.lookup import around, candidate_uris
+        from ..neo4j.lookup import all_names, around, candidate_uris
 
         with connect(echo=echo) as db:
-            uris = candidate_uris(db, asked)
+            names = all_names(db)  # every name of a graph of ordinary size: the files' answer; else the index's
+            if names is None:
+                uris = candidate_uris(db, asked)
+            else:
+                uris = [uri for _, uri, _ in score(asked, names, kinds=kinds)[:limit]]
             graph = around(db, uris, context_types(schema), quoted_type(schema))
         found = find(asked, graph, schema, limit=limit, kinds=kinds, candidates=uris)
     rows = [f.row() for f in found]

@@ -37,3 +37,20 @@ def test_the_table_names_the_id_to_use(seed_db, neo4j_env):
     nothing = subprocess.run([*CLI, "lookup", "banco", "mundial"], capture_output=True, text=True, timeout=300,
                              env=neo4j_env)
     assert nothing.returncode == 0 and "Nothing named like 'banco mundial'" in nothing.stderr
+
+
+@pytest.mark.parametrize(("text", "uri"), [(["fedecmi"], "org/fedecmi"), (["club", "monte", "escobeda"],
+                                                                            "org/club-monte-escobedo"),
+                                           (["la", "union"], "place/SV-UN")])
+def test_a_large_graph_is_searched_through_the_full_text_index(seed_db, neo4j_env, monkeypatch, text, uri):
+    """Beyond ALL_NAMES named resources only the index's candidates are scored; the meant one is among them."""
+    from click.testing import CliRunner
+
+    from graph_loader.cli import main
+    from graph_loader.neo4j import lookup as neo4j_lookup
+
+    monkeypatch.setattr(neo4j_lookup, "ALL_NAMES", 10)
+    assert neo4j_lookup.all_names(seed_db) is None
+    run = CliRunner().invoke(main, ["lookup", *text, "--format", "json"], env=neo4j_env)
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout)[0]["id"] == uri
