@@ -178,7 +178,8 @@ def _found(G, schema: GraphSchema, uri: str, matched: str, score: float) -> Foun
     return Found(uri=uri, name=name, id=short_id(uri), kind=data.get("kind") or "Resource",
                  country=home_country(G, uri), place=_where(G, uri, where_ties(schema)),
                  source=_source(G, data, quoted), matched=matched, score=score,
-                 also_known_as=[n for n in names_of(data) if n != name], files=list(_as_list(data.get("sources"))))
+                 also_known_as=sorted(n for n in names_of(data) if n != name),
+                 files=sorted(map(str, _as_list(data.get("sources")))))
 
 
 def _where(G, uri: str, ties: list[tuple[str, str]]) -> str:
@@ -193,11 +194,10 @@ def _where(G, uri: str, ties: list[tuple[str, str]]) -> str:
 
 
 def _source(G, data: dict, quoted: str) -> str:
-    """The documents the resource's evidence quotes, else the files it was loaded from."""
+    """The documents the resource's evidence quotes, else the files it was loaded from (each sorted)."""
     documents = []
     for evidence in _as_list(data.get("evidence")):
         if evidence in G:
             documents += [str(G.nodes[v].get("name") or v) for _, v, d in G.out_edges(evidence, data=True)
                           if d.get("type") == quoted]
-    documents = list(dict.fromkeys(documents))
-    return "; ".join(documents) or ", ".join(map(str, _as_list(data.get("sources"))))
+    return "; ".join(sorted(set(documents))) or ", ".join(sorted(map(str, _as_list(data.get("sources")))))
