@@ -59,15 +59,13 @@ class Layout:
     ``default``: the columns shown without ``--columns``/``--wide``, most important first (empty: every column in
     the rows' order, URIs last); ``roles``: a role of :data:`ROLES` per column (the others are guessed from the
     values); ``comfort``: the width a name or text column should have before a less important column is shown
-    (default :data:`COMFORT` by role); ``keep``: default columns never left out (the names beside them are
-    narrowed first); ``records``: rather than leave a default column out, print each row as a record (for a
-    few rows that each matter whole, such as the matches of a lookup).
+    (default :data:`COMFORT` by role); ``records``: rather than leave a default column out, print each row as a
+    record (for a few rows that each matter whole, such as the matches of a lookup).
     """
 
     default: tuple[str, ...] = ()
     roles: Mapping[str, str] = field(default_factory=dict)
     comfort: Mapping[str, int] = field(default_factory=dict)
-    keep: tuple[str, ...] = ()
     records: bool = False
 
 
@@ -312,6 +310,8 @@ def plan(rows: Sequence[dict], width: int, layout: Layout | None = None, *, colu
         else:
             chosen = default
         droppable = not wide and not layout.records
+    if not rows:
+        return Plan([], [], roles, [])
     texts = {c: [display(r.get(c), roles[c]) for r in rows] for c in chosen}
     # The first name gets the comfortable width of a name, the others a little less: room for the numbers.
     first_name = next((c for c in chosen if roles[c] == "name"), None)
@@ -331,18 +331,15 @@ def plan(rows: Sequence[dict], width: int, layout: Layout | None = None, *, colu
         # may still take the room.
         empty = [c for c in chosen if not any(texts[c])]
         ranked = [c for c in chosen if c not in empty] + empty
-        # The columns that must be shown: the first, each kept one, and every column ranked before a kept one.
-        keep = [c for c in layout.keep if c in chosen]
-        needed = set(ranked[:max([ranked.index(c) for c in keep], default=0) + 1])
         kept: list[str] = []
-        for at in (1, 0):  # comfortable widths; if the needed columns do not fit so, the narrowest
+        for at in (1, 0):  # comfortable widths; if not even the first column fits so, the narrowest
             kept = []
             for column in ranked:
                 if fits(kept + [column], at):
                     kept.append(column)
-            if needed <= set(kept):
+            if ranked and ranked[0] in kept:
                 break
-        if not needed <= set(kept):
+        if not ranked or ranked[0] not in kept:
             return Plan(chosen, [], roles, [], records=True)
         shown = [c for c in chosen if c in kept]
     room = width - GAP * (len(shown) - 1)

@@ -122,3 +122,8 @@ def test_corpus_uris_show_as_short_ids_and_other_uris_from_the_left():
     text = render(rows, 30, columns=["name", "uri"])
     assert "org/fisdl" in text and "w3id.org" not in text
     assert "…" in text and "organisation/x" in text
+
+
+def test_no_rows_prints_the_title_and_the_count():
+    text = render([], 80, title="Loaded sources", layout=Layout(default=("source",)))
+    assert text.splitlines() == ["Loaded sources", "0 rows"]
