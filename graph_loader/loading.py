@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import shacl
-from .errors import UsageError, ValidationFailed
+from .errors import InputError, UsageError, ValidationFailed
 from .model import RESOURCE_LABEL, Lit, Term, Triple
 from .neo4j import bulk_import, ledger
 from .neo4j.connection import Database
@@ -34,7 +34,7 @@ from .neo4j.read import read_touched
 from .neo4j.writer import GraphWriter, WriteCounts, check_names, counted_label
 from .ontology.schema import GraphSchema, load_schema
 from .rdf.mapping import python_value
-from .rdf.read import from_rdflib
+from .rdf.read import from_rdflib, source_key
 from .rdf.sources import (
     PreparedSource,
     attach_relationship_updates,
@@ -210,6 +210,27 @@ def source_rows(item: PreparedSource) -> tuple[list[dict], list[dict]]:
     for uri in sorted({u for r in item.mapped.relationships.values() for u in (r["start"], r["end"])} - defined):
         nodes.append({"uri": uri, "labels": (RESOURCE_LABEL,), "props": {}, "evidence": [], "stub": True})
     return nodes, list(item.mapped.relationships.values())
+
+
+def unload(targets: Iterable[str], db: Database) -> list[dict]:
+    """Unload each of ``targets`` as :func:`graph_loader.neo4j.ledger.unload` does: a source key, a file, or, as
+    ``load`` takes them, a folder (every loaded source inside it; a folder's key also works once it is gone).
+
+    Returns one result per unloaded source (its key and the nodes and relationships removed and kept). Every
+    target is resolved before anything is removed, so a target that names nothing stops the unload untouched.
+    """
+    keys: list[str] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir() or (not path.exists() and not ledger.loaded_state(db, [target])):
+            inside = ledger.source_keys_under(db, source_key(path) if path.is_dir() else target)
+            if not inside and path.is_dir():
+                raise InputError(target, "no loaded source is inside this folder",
+                                 hint="`diaspora-kg sources` lists what is loaded")
+            keys += inside or [target]  # not a folder either: ledger.unload says so
+        else:
+            keys.append(target)
+    return [ledger.unload(db, key) for key in dict.fromkeys(keys)]
 
 
 def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple[str, str]:

@@ -19,8 +19,6 @@ every value the graph holds (:func:`parameter_values`), and its answer is every 
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DiasporaKGError, ServerError
-from .report.commands import shell_command
+from .report.commands import invoked_as, shell_command
 from .report.rows import parse_param, to_csv, to_json
 from .settings import PROJECT_ROOT
 
@@ -133,20 +131,6 @@ class Step:
     skipped_means: str = ""
 
 
-def command_name(cwd: Path | None = None) -> str:
-    """How to call this install's ``diaspora-kg`` from ``cwd``: its name when ``PATH`` finds this very one, else
-    its path (relative when it lies under ``cwd``: ``.venv/bin/diaspora-kg`` in a checkout)."""
-    script = Path(sys.executable).parent / "diaspora-kg"
-    found = shutil.which("diaspora-kg")
-    if not script.exists():
-        return "diaspora-kg"
-    if found and Path(found).resolve() == script.resolve():
-        return "diaspora-kg"
-    cwd = Path(cwd or Path.cwd())
-    try:
-        return str(script.relative_to(cwd))
-    except ValueError:
-        return str(script)
 
 
 def parameter_values(query: NamedQuery, graph, schema) -> tuple[dict[str, list[str]], str]:
@@ -432,7 +416,7 @@ def run(out: Path = DEFAULT_OUT, *, echo: Callable[[str], None] = print, offline
     from .ontology.schema import load_schema
 
     out = Path(out)
-    result = RunResult(out=out, offline=offline, command=command_name())
+    result = RunResult(out=out, offline=offline, command=invoked_as())
     previous = _previous_files(out)
     db = None
     if offline:
@@ -519,5 +503,5 @@ def _remove_stale(out: Path, previous: list[Path], written: list[Path]) -> list[
     return removed
 
 
-__all__ = ["DEFAULT_OUT", "STEPS", "Answer", "Run", "RunResult", "Step", "command_name", "example_params",
+__all__ = ["DEFAULT_OUT", "STEPS", "Answer", "Run", "RunResult", "Step", "example_params",
            "parameter_values", "run"]

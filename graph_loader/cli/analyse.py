@@ -6,13 +6,26 @@ from pathlib import Path
 
 import click
 
-from ..report.rows import FORMATS, print_rows
+from ..report.table import Layout, all_columns, check_columns, parse_columns, print_rows
 from .app import (
     echo,
     main,
+    note,
     params_from,
     reports_errors,
+    table_options,
 )
+
+#: Brokers: who (name, kind, country), then the measures, most telling first; the URI and the five Gould-Fernandez
+#: roles with --wide or --columns.
+BROKER_LAYOUT = Layout(default=("name", "kind", "country", "betweenness", "brokerage", "effective_size",
+                                "constraint", "degree"),
+                       roles={"name": "name", "kind": "label", "country": "key", "uri": "uri"})
+#: Coalitions: their size, what kind of actor dominates them and their members' names; the home country and the
+#: sentence describing each when the terminal has room (or --wide, --columns).
+COALITION_LAYOUT = Layout(default=("id", "size", "dominant_kind", "members", "dominant_country", "summary"),
+                          roles={"members": "text", "summary": "text", "dominant_kind": "label",
+                                 "dominant_country": "key"}, comfort={"members": 48, "summary": 40})
 
 
 # -- analysis and pictures --------------------------------------------------------------------------------------
@@ -138,19 +151,18 @@ def _member_names(members: list[dict], every: bool) -> str:
                    "has it and the network has more than 100,000 agents.")
 @click.option("--top", type=click.IntRange(1), default=15, show_default=True, help="How many brokers to show.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@table_options
 @click.option("--no-write", is_flag=True, help="Do not write the scores back to Neo4j.")
 @_actor_options
 @_rdf_option
 @reports_errors
-def analyze(what, projection, method, engine, top, seed, fmt, no_write, kinds, include_collectives, from_rdf,
-            offline):
+def analyze(what, projection, method, engine, top, seed, fmt, columns, wide, no_write, kinds, include_collectives,
+            from_rdf, offline):
     """Find brokers and coalitions (NetworkX here, or GDS in Neo4j); write scores back as score_* properties.
 
     The actors are organisations and people: collectives (unnamed populations of actors such as a country's
     hometown associations in the US) are left out unless --include-collectives; --kinds narrows the set."""
-    from ..report.rows import to_json
-
+    asked = parse_columns(columns)
     actors = actor_set(kinds, include_collectives)
     result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline, actors)
     echo(f"Actors: {result.actors.label}"
@@ -161,22 +173,34 @@ def analyze(what, projection, method, engine, top, seed, fmt, no_write, kinds, i
         # CSV and JSON carry the actor set on every row: a file read later says which actors it ranks
         return rows if fmt == "table" else [{**row, "actor_set": result.actors.label} for row in rows]
 
+    tables = []
     if what in ("brokers", "summary"):
-        rows = with_set(result.brokers[:top])
-        if fmt == "json" and what == "brokers":
-            print(to_json(rows))
-        else:
-            print_rows(rows, fmt, title=f"Top {len(rows)} brokers among {result.actors.label} ({projection} "
-                                        "projection)")
-        echo(result.betweenness_note())
+        brokers = with_set(result.brokers[:top])
+        tables.append((brokers, f"Top {len(brokers)} brokers among {result.actors.label} ({projection} projection)",
+                       BROKER_LAYOUT, result.betweenness_note()))
     if what in ("coalitions", "summary"):
         rows = with_set(result.coalition_rows())
-        if fmt == "json" and what == "coalitions":
-            print(to_json(rows))
-        else:
-            print_rows([{**r, "members": _member_names(r["members"], every=fmt != "table")} for r in rows], fmt,
-                       title=f"Coalitions among {result.actors.label}")
-        echo(result.coalitions_note())
+        if fmt != "json":
+            rows = [{**r, "members": _member_names(r["members"], every=fmt != "table")} for r in rows]
+        tables.append((rows, f"Coalitions among {result.actors.label}", COALITION_LAYOUT, result.coalitions_note()))
+    if asked is not None and what == "summary":  # each table takes the asked columns it has
+        check_columns(asked, list(dict.fromkeys(c for rows, *_ in tables for c in all_columns(rows))))
+    for rows, title, layout, about in tables:
+        chosen = asked
+        if asked is not None and what == "summary":
+            chosen = [c for c in asked if c in all_columns(rows)] or None
+        print_rows(rows, fmt, title=title, layout=layout, columns=chosen, wide=wide)
+        note(about)
+
+
+def _measure(value: str) -> str:
+    """``--size-by``: a measure the analysis computes (checked here, not after the graph is read and analysed)."""
+    from ..analysis.summary import BROKER_MEASURES
+
+    if value not in BROKER_MEASURES:
+        raise click.BadParameter(f"{value!r} is not a measure; choose one of {', '.join(BROKER_MEASURES)}",
+                                 param_hint="--size-by")
+    return value
 
 
 @main.command()
@@ -189,8 +213,9 @@ def analyze(what, projection, method, engine, top, seed, fmt, no_write, kinds, i
 @click.option("--brokers", "brokers_top", type=click.IntRange(1, 50), default=None, metavar="N",
               help="Draw the N best brokers (organisations and people) and the actors tied to them.")
 @click.option("--color-by", type=click.Choice(["class", "country", "coalition"]), default="class", show_default=True)
-@click.option("--size-by", default="degree", show_default=True,
-              help="degree, or a broker measure: betweenness, effective_size, brokerage, ...")
+@click.option("--size-by", default="degree", show_default=True, callback=lambda ctx, param, value: _measure(value),
+              help="degree, or a broker measure: betweenness, constraint, effective_size, efficiency, brokerage, "
+                   "coordinator, itinerant, representative, gatekeeper, liaison.")
 @click.option("--labels", "label_top", type=click.IntRange(0, 100), default=12, show_default=True,
               help="A figure names this many nodes, the largest first (the brokers first with --brokers).")
 @click.option("--physics/--no-physics", default=None, help="Force the physics simulation on or off.")

@@ -62,6 +62,7 @@ def error(message: str, hint: str | None) -> None:
         console.print(Text.assemble("  ", ("hint:", "yellow"), " ", hint), highlight=False)
 
 
+
 def params_from(values: tuple[str, ...]) -> dict:
     try:
         return dict(parse_param(v) for v in values)
@@ -71,6 +72,12 @@ def params_from(values: tuple[str, ...]) -> dict:
 
 def echo(message: str) -> None:
     console.print(message, highlight=False)
+
+
+def note(message: str) -> None:
+    """A sentence about a result on stderr, wrapped between words at the terminal's width (plain text: no
+    markup), unlike :func:`echo`, whose lines keep paths and commands whole for copying."""
+    console.print(Text(message), soft_wrap=False, highlight=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -102,6 +109,20 @@ def progress_factory():
         return advance
 
     return make
+
+
+def table_options(func=None, *, formats: tuple[str, ...] = ("table", "csv", "json"), default: str = "table"):
+    """``--format``, ``--columns`` and ``--wide``: how a command's rows are shown. A table shows a few meaningful
+    columns at the terminal's width; ``--columns``/``--wide`` choose others; CSV and JSON carry every column."""
+    def decorate(f):
+        f = click.option("--wide", is_flag=True,
+                         help="Show every column (each row as a record when they do not fit the terminal).")(f)
+        f = click.option("--columns", "columns", metavar="A,B,...", default=None,
+                         help="The table's columns, in this order (CSV and JSON always carry every column).")(f)
+        return click.option("--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
+                            help="table: laid out for the terminal; csv, json: every column, for pipes.")(f)
+
+    return decorate(func) if func is not None else decorate
 
 
 def validator_option(func):

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import click
 
+from ..errors import UsageError
 from ..settings import PROJECT_ROOT, load_settings
 from .app import echo, main, reports_errors
 
@@ -66,7 +67,16 @@ def browser(open_, guide, guide_port):
     if guide:
         folder = PROJECT_ROOT / "out" / "browser"
         paths = browser_guide.write(folder)
-        server, guide_url = browser_guide.serve(Path(folder), guide_port)
+        try:
+            server, guide_url = browser_guide.serve(Path(folder), guide_port)
+        except OSError as exc:  # the port is taken (EADDRINUSE) or not ours to open (EACCES below 1024)
+            import errno
+
+            why = "is in use (another guide server, or another program)" if exc.errno == errno.EADDRINUSE \
+                else f"cannot be opened ({exc.strerror or exc})"
+            raise UsageError(f"the guide server's port {guide_port} on 127.0.0.1 {why}",
+                             hint="choose another with --guide-port PORT, or --guide-port 0 for any free port "
+                                  f"(the guide and style are written to {paths['guide'].parent} already)") from None
         echo(f"Guide and style written to {paths['guide'].parent}; in Browser run:  :guide {guide_url}")
         echo("  (its last slide applies the style; or drag out/browser/style.grass onto Browser)")
         echo("Serving the guide; Ctrl-C to stop.")

@@ -7,16 +7,28 @@ from pathlib import Path
 
 import click
 
-from ..report.rows import FORMATS, print_rows
+from ..report.table import Layout, parse_columns, print_rows
 from .app import (
     console,
     echo,
     main,
+    note,
     print_warnings,
     progress_factory,
     reports_errors,
+    table_options,
     validator_option,
 )
+
+#: The load report's columns: which file, what happened, what it wrote; the reference count and time with --wide.
+LOAD_LAYOUT = Layout(default=("source", "status", "nodes", "relationships", "triples"),
+                     roles={"source": "path", "status": "key", "nodes": "name", "relationships": "name",
+                            "seconds": "number"})
+#: The loaded sources: which file, its counts, whether it is whole, when.
+SOURCES_LAYOUT = Layout(default=("source", "triples", "nodes", "relationships", "complete", "loaded_at"),
+                        roles={"source": "path", "loaded_at": "key"})
+#: The states a count may have, in the order a report names them (a dry run: would-create, present).
+STATES = ("created", "updated", "unchanged", "would-create", "present")
 
 
 @main.command()
@@ -56,41 +68,92 @@ def validate(paths, fmt, validator):
 
 
 
-def _print_load_report(report) -> None:
-    from rich.table import Table
+def _counts_text(counter) -> str:
+    """``created 40, updated 7`` (states in :data:`STATES` order, zeros left out), or ``-``."""
+    states = sorted(counter, key=lambda st: STATES.index(st) if st in STATES else len(STATES))
+    return ", ".join(f"{state.replace('-', ' ')} {counter[state]:,}" for state in states if counter[state]) or "-"
 
-    table = Table(title="Load report" + (" (dry run: nothing written)" if report.dry_run else ""))
-    for column in ("source", "status", "triples", "nodes", "relationships", "seconds"):
-        table.add_column(column)
+
+def _file_rows(report, flat: bool) -> list[dict]:
+    """One row per file of the load report: counts as text for a table, one column per state for CSV.
+
+    Node counts leave out the reference rows (nodes a file only points at; see
+    :data:`graph_loader.neo4j.writer.REFERENCED`), which get a column of their own.
+    """
+    from collections import Counter
+
+    from ..neo4j.writer import REFERENCED
+
+    rows = []
     for f in report.files:
-        table.add_row(f.key, f.status, str(f.triples),
-                      ", ".join(f"{k} {v}" for k, v in sorted(f.counts.nodes.items())) or "-",
-                      ", ".join(f"{k} {v}" for k, v in sorted(f.counts.relationships.items())) or "-",
-                      f"{f.seconds:.2f}")
-    console.print(table)
+        nodes = Counter()
+        for label, counter in f.counts.by_label.items():
+            if label != REFERENCED:
+                nodes.update(counter)
+        referenced = sum(f.counts.by_label.get(REFERENCED, Counter()).values())
+        row = {"source": f.key, "status": f.status, "triples": f.triples}
+        if flat:
+            row.update({f"nodes_{st}": nodes.get(st, 0) for st in STATES if any(
+                st in c for g in report.files for lab, c in g.counts.by_label.items() if lab != REFERENCED)})
+            row.update({f"relationships_{st}": f.counts.relationships.get(st, 0) for st in STATES
+                        if any(st in g.counts.relationships for g in report.files)})
+        else:
+            row.update({"nodes": _counts_text(nodes), "relationships": _counts_text(f.counts.relationships)})
+        row.update({"referenced": referenced, "seconds": round(f.seconds, 2)})
+        rows.append(row)
+    return rows
+
+
+def _by_kind(title: str, counters: dict, state: str) -> str | None:
+    """``Nodes created (700): Evidence 340, State 82, …``: one state's counts by label or type, largest first."""
+    counts = sorted(((name, c[state]) for name, c in counters.items() if c.get(state)), key=lambda x: (-x[1], x[0]))
+    if not counts:
+        return None
+    total = sum(n for _, n in counts)
+    return f"{title} {state.replace('-', ' ')} ({total:,}): " + ", ".join(f"{name} {n:,}" for name, n in counts) + "."
+
+
+def _print_load_report(report, columns, wide) -> None:
+    """The load report on stderr: a table of the files, then in sentences what was written, by label and type."""
+    from collections import Counter
+
+    from ..neo4j.writer import REFERENCED
+
+    title = "Load report" + (" (dry run: nothing written)" if report.dry_run else "")
+    print_rows(_file_rows(report, flat=False), "table", title=title, console=console, layout=LOAD_LAYOUT,
+               columns=columns, wide=wide)
     totals = report.totals
-    for title, column, counters in (("Nodes by label", "label", totals.by_label),
-                                    ("Relationships by type", "type", totals.by_type)):
-        if not counters:
-            continue
-        table = Table(title=title)
-        table.add_column(column)
-        states = sorted({s for c in counters.values() for s in c})
-        for state in states:
-            table.add_column(state, justify="right")
-        for name, counter in sorted(counters.items()):
-            table.add_row(name, *(str(counter.get(s, 0)) for s in states))
-        console.print(table)
+    labels = {k: v for k, v in totals.by_label.items() if k != REFERENCED}
+    lines = [_by_kind(kind, counters, state) for kind, counters in (("Nodes", labels),
+                                                                     ("Relationships", totals.by_type))
+             for state in STATES]
+    referenced = totals.by_label.get(REFERENCED, Counter())
+    present = referenced.get("updated", 0) + referenced.get("unchanged", 0)
+    if present:
+        lines.append(f"Referenced, not described: {present:,} node(s) already in the graph that the files' ties "
+                     "point at (places, organisations, ...). Nothing of them changes but their list of sources, "
+                     "which now names these files too, so that they stay while these files' ties point at them.")
+    if referenced.get("created"):
+        lines.append(f"Referenced but not in the graph: {referenced['created']:,} node(s) the files' ties point "
+                     "at were made as bare placeholders (stub: true) until a file describes them.")
     if report.validation is not None and report.validation.warnings:
-        echo(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
-              "see `diaspora-kg validate` for the list).")
+        lines.append(f"{len(report.validation.warnings)} validation warning(s) (loaded anyway; "
+                     "see `diaspora-kg validate` for the list).")
+    for line in filter(None, lines):
+        note(line)
     for f in report.files:
         print_warnings(f.key, f.warnings)
     if totals.dangling:
         echo(f"[yellow]{len(totals.dangling)} tie(s) point at resources that do not exist[/yellow]")
+    # One message line each, as every command's messages are (not wrapped: copied and searched whole).
     if report.method:
         writer = "Neo4j's bulk importer" if report.method == "import" else "Bolt transactions"
-        echo(f"Written with {writer}: {report.method_reason}.")
+        if report.dry_run:
+            echo(f"Nothing written (dry run); a load would write with {writer}: {report.method_reason}.")
+        else:
+            echo(f"Written with {writer}: {report.method_reason}.")
+    elif report.dry_run:
+        echo("Nothing written (dry run).")
     echo(f"Done in {report.seconds:.1f} s.")
 
 
@@ -100,13 +163,13 @@ def _print_load_report(report) -> None:
               help="Rows per transaction.")
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Reload files even when they are unchanged.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@table_options
 @click.option("--method", type=click.Choice(["auto", "bolt", "import"]), default="auto", show_default=True,
               help="How to write: bolt (transactions, any server), import (Neo4j's bulk importer: a first load into "
                    "the managed instance's empty database), auto (the importer when it can run and pays off).")
 @validator_option
 @reports_errors
-def load(paths, batch_size, dry_run, force, fmt, validator, method):
+def load(paths, batch_size, dry_run, force, fmt, columns, wide, validator, method):
     """Validate and load RDF (Turtle, N-Triples, JSON-LD, RDF/XML) and CSV templates into Neo4j.
 
     With no PATH, loads the seed corpus (data/gazetteer and data/seed). Loading is idempotent: unchanged files
@@ -121,35 +184,52 @@ def load(paths, batch_size, dry_run, force, fmt, validator, method):
                             progress=progress_factory(), validator=validator, method=method)
     if fmt == "json":
         print(to_json(report.to_dict()))
+    elif fmt == "csv":
+        print_rows(_file_rows(report, flat=True), "csv")
     else:
-        _print_load_report(report)
+        _print_load_report(report, parse_columns(columns), wide)
 
 
 @main.command()
-@click.argument("source")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @reports_errors
-def unload(source):
-    """Remove what only SOURCE asserted (a file path or a key from `diaspora-kg sources`)."""
+def unload(sources, fmt):
+    """Remove what only these sources asserted: files, folders (every loaded source inside, as `load` takes
+    them) or keys from `diaspora-kg sources`."""
+    from ..loading import unload as unload_sources
     from ..neo4j.connection import connect
-    from ..neo4j.ledger import unload as unload_source
 
     with connect(echo=echo) as db:
-        result = unload_source(db, source)
-    echo(f"Unloaded {result['source']}: removed {result['nodes_removed']} nodes and "
-          f"{result['relationships_removed']} relationships; kept {result['nodes_kept']} nodes and "
-          f"{result['relationships_kept']} relationships that other sources also assert.")
+        results = unload_sources(sources, db)
+    if fmt != "table":
+        print_rows(results, fmt)
+        return
+    for r in results:
+        echo(f"Unloaded {r['source']}: removed {r['nodes_removed']:,} nodes and {r['relationships_removed']:,} "
+             f"relationships; kept {r['nodes_kept']:,} nodes and {r['relationships_kept']:,} relationships that "
+             "other sources also assert.")
+    if len(results) > 1:
+        total = {k: sum(r[k] for r in results) for k in ("nodes_removed", "relationships_removed", "nodes_kept",
+                                                         "relationships_kept")}
+        echo(f"Unloaded {len(results)} sources: removed {total['nodes_removed']:,} nodes and "
+             f"{total['relationships_removed']:,} relationships in all; kept {total['nodes_kept']:,} nodes and "
+             f"{total['relationships_kept']:,} relationships that other sources also assert.")
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@table_options
 @reports_errors
-def sources(fmt):
+def sources(fmt, columns, wide):
     """List the loaded sources (files) with their counts."""
     from ..neo4j.connection import connect
     from ..neo4j.ledger import loaded_sources
 
     with connect(echo=echo) as db:
-        print_rows(loaded_sources(db), fmt, title="Loaded sources")
+        rows = loaded_sources(db)
+    if fmt == "table":  # minutes are enough on a terminal; CSV and JSON keep the full time
+        rows = [{**r, "loaded_at": (r["loaded_at"] or "")[:16].replace("T", " ")} for r in rows]
+    print_rows(rows, fmt, title="Loaded sources", layout=SOURCES_LAYOUT, columns=parse_columns(columns), wide=wide)
 
 
 @main.command()
@@ -178,9 +258,9 @@ def export(fmt, out):
 
 @main.command()
 @click.option("--write-cypher", is_flag=True, help="Rewrite cypher/schema/create_schema.cypher from the ontology.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@table_options
 @reports_errors
-def schema(write_cypher, fmt):
+def schema(write_cypher, fmt, columns, wide):
     """Show the property-graph schema the ontology defines: labels, relationship types, n-ary relationships."""
     from ..ontology.schema import SCHEMA_CYPHER, load_schema, schema_cypher
 
@@ -197,7 +277,9 @@ def schema(write_cypher, fmt):
     rows += [{"kind": "n-ary relationship", "name": n.type, "superclasses": "",
               "maps": f"{n.class_iri.split('#')[-1]} ({n.source_property.split('#')[-1]} -> "
                       f"{n.target_property.split('#')[-1]})"} for n in graph_schema.nary.values()]
-    print_rows(rows, fmt, title="Property-graph schema (from ontology/diaspora.ttl)")
+    print_rows(rows, fmt, title="Property-graph schema (from ontology/diaspora.ttl)",
+               layout=Layout(roles={"name": "key", "kind": "key", "superclasses": "text", "maps": "name"}),
+               columns=parse_columns(columns), wide=wide)
 
 
 

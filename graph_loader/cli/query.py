@@ -6,13 +6,20 @@ from pathlib import Path
 
 import click
 
-from ..report.rows import FORMATS, print_rows
+from ..report.commands import invoked_as
+from ..report.table import Layout, parse_columns, print_rows
 from .app import (
     echo,
     main,
     params_from,
     reports_errors,
+    table_options,
 )
+
+#: The library's columns: names whole (they are typed back), then what to pass and what the query answers.
+LIBRARY_LAYOUT = Layout(default=("name", "params", "description", "theme"),
+                        roles={"name": "key", "theme": "key", "mode": "key", "params": "text",
+                               "description": "text"})
 
 
 # -- query ------------------------------------------------------------------------------------------------------
@@ -23,13 +30,13 @@ from .app import (
               help="Run the query in this .cypher file.")
 @click.option("--param", "-p", "param_values", multiple=True, metavar="KEY=VALUE",
               help="A query parameter; VALUE is read as JSON where it parses (numbers, lists, booleans).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@table_options
 @click.option("--write", is_flag=True,
               help="Allow the query to write or administer (library queries must be mode: write).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Stop the query on the server after this many seconds.")
 @reports_errors
-def query(name, cypher_text, cypher_file, param_values, fmt, write, timeout):
+def query(name, cypher_text, cypher_file, param_values, fmt, columns, wide, write, timeout):
     """Run a named query from cypher/, a .cypher file, or Cypher text; read-only unless --write.
 
     Read-only means a pure read: writes, schema changes and admin commands (TERMINATE TRANSACTIONS) are refused.
@@ -48,14 +55,18 @@ def query(name, cypher_text, cypher_file, param_values, fmt, write, timeout):
             rows = run_file(db, cypher_file, params, write=write, timeout=timeout)
         else:
             rows = run_cypher(db, cypher_text, params, write=write, timeout=timeout)
-    print_rows(rows, fmt, title=name)
+    print_rows(rows, fmt, title=name, columns=parse_columns(columns), wide=wide)
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@table_options
 @reports_errors
-def queries(fmt):
-    """List the query library: name, theme, description, parameters, mode."""
+def queries(fmt, columns, wide):
+    """List the query library: name, parameters, description, theme, mode.
+
+    On a terminal, the queries by theme, each name whole with its parameters and, under it, what it answers;
+    --columns or --wide give a table, --format csv or json every field.
+    """
     from ..neo4j.catalogue import catalogue
 
     rows = [
@@ -68,4 +79,31 @@ def queries(fmt):
         }
         for q in catalogue().values()
     ]
-    print_rows(rows, fmt, title="diaspora-kg query library")
+    if fmt == "table" and columns is None and not wide:
+        _print_library(rows)
+    else:
+        print_rows(rows, fmt, title="diaspora-kg query library", layout=LIBRARY_LAYOUT,
+                   columns=parse_columns(columns), wide=wide)
+
+
+def _print_library(rows: list[dict]) -> None:
+    """The library for a terminal: by theme, each query's name whole (it is typed back) and its parameters, then
+    its description wrapped between words under it."""
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out = Console()
+    out.print(Text.assemble(("diaspora-kg query library", "bold"), f": {len(rows)} queries; run one with"))
+    out.print(Text(f"  {invoked_as()} query NAME -p key=value"), soft_wrap=True)
+    theme = None
+    for row in rows:
+        if row["theme"] != theme:
+            theme = row["theme"]
+            out.print()
+            out.print(Text(theme, style="bold underline"))
+        head = Text.assemble((row["name"], "bold cyan"),
+                             ("  " + row["params"] if row["params"] else "", ""),
+                             ("  (writes)" if row["mode"] == "write" else "", "yellow"))
+        out.print(Padding(head, (0, 0, 0, 2)))
+        out.print(Padding(Text(row["description"]), (0, 0, 0, 6)))

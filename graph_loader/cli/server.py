@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from ..neo4j.plugins import GDS_VERSION
+from ..neo4j.server import NEO4J_VERSION
+from ..report.commands import invoked_as
 from ..settings import load_settings
 from .app import (
     echo,
@@ -40,13 +42,33 @@ def _instance(port, data_dir, http_port=None, gds=True):
 
 
 def _print_status(status) -> None:
-    state = "[green]running[/green]" if status.running else "[yellow]stopped[/yellow]"
-    echo(f"Neo4j {status.version or '?'} {state}")
+    if status.running:
+        echo(f"Neo4j {status.version or NEO4J_VERSION} [green]running[/green]")
+    else:  # no run to ask its version: say what a start would run
+        echo(f"Neo4j [yellow]stopped[/yellow] (`{invoked_as()} neo4j start` starts Neo4j {NEO4J_VERSION} here)")
     echo(f"  uri:      {status.uri}")
     if status.running:
         echo(f"  browser:  {status.browser_url or '- (this run serves no HTTP; stop and start it again)'}")
-    echo(f"  pid:      {status.pid or '-'}")
+        echo(f"  pid:      {status.pid or '-'}")
     echo(f"  data dir: {status.data_dir}")
+
+
+def _free_http_port(instance, port, http_port) -> None:
+    """A second instance (``--port`` given, ``--http-port`` not) takes a free HTTP port when the configured one
+    (``DKG_NEO4J_HTTP_PORT`` or 17474) is taken, most likely by the first instance's Neo4j Browser, and says so."""
+    from ..neo4j.server import port_open
+
+    if port is None or http_port is not None or not instance.http_port or instance.running_pid() is not None:
+        return
+    if port_open(instance.http_port):
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            free = sock.getsockname()[1]
+        echo(f"HTTP port {instance.http_port} is taken (by another instance's Neo4j Browser?): this instance "
+             f"serves Browser on port {free} instead (--http-port chooses one).")
+        instance.http_port = free
 
 
 @neo4j.command()
@@ -60,6 +82,7 @@ def _print_status(status) -> None:
 def start(port, data_dir, http_port, timeout, gds):
     """Start the instance; returns once Bolt and HTTP answer (a no-op when it already runs)."""
     instance = _instance(port, data_dir, http_port, gds)
+    _free_http_port(instance, port, http_port)
     already = instance.running_pid() is not None
     status = instance.start(timeout=timeout, echo=echo)
     if not already:

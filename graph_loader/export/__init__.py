@@ -27,7 +27,7 @@ FORMATS: dict[str, Callable[..., list[Path]]] = {
     **{name: write_rdf for name in RDF_FORMATS},  # turtle, nt, jsonld
     "graphml": lambda graph, schema, fmt, out, prefixes, on_warning: write_gephi(graph, schema, fmt, out),
     "gexf": lambda graph, schema, fmt, out, prefixes, on_warning: write_gephi(graph, schema, fmt, out),
-    "csv": lambda graph, schema, fmt, out, prefixes, on_warning: write_csv(graph, out),
+    "csv": lambda graph, schema, fmt, out, prefixes, on_warning: write_csv(graph, out, schema),
 }
 
 #: Other names users type for the same formats.

@@ -136,12 +136,16 @@ def endpoint(settings: Settings | None = None, *, start_managed: bool = True, ec
     echo(f"Using {settings.describe()}.")
     if settings.managed:
         instance = managed_instance(settings)
-        if instance.running_pid() is None:
+        stopped = instance.running_pid() is None
+        if stopped:
             if not start_managed:
                 raise Neo4jUnavailable(f"the managed Neo4j is not running ({instance.uri})",
                                        hint="run `diaspora-kg neo4j start`, or set NEO4J_URI")
-            echo(f"Starting the managed Neo4j on {instance.uri} ...")
+            echo(f"The managed Neo4j is not running: starting it on {instance.uri} (it keeps running afterwards, "
+                 "for the next commands; `neo4j stop` stops it) ...")
         status = instance.start(echo=echo)  # waits for a run another command is starting; else returns at once
+        if stopped:
+            echo(f"Started Neo4j {status.version or ''} on {status.uri}.".replace("  ", " "))
         return Endpoint(status.uri, "neo4j", instance.password(), settings.database, instance)
     return Endpoint(settings.uri, settings.user, settings.password, settings.database)
 

@@ -64,6 +64,13 @@ def loaded_sources(db: Database) -> list[dict]:
                    "ORDER BY source")
 
 
+def source_keys_under(db: Database, folder_key: str) -> list[str]:
+    """The keys of the loaded sources inside the folder whose key is ``folder_key`` (``data/seed``), sorted."""
+    prefix = folder_key.rstrip("/") + "/"
+    return [r["key"] for r in db.read("MATCH (s:LoadedSource) WHERE s.key STARTS WITH $prefix RETURN s.key AS key "
+                                      "ORDER BY key", {"prefix": prefix})]
+
+
 def namespace_prefixes(db: Database) -> dict[str, str]:
     """``{prefix: namespace}`` of predicates outside the ontology, as the loads recorded them (for export).
 

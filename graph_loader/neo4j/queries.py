@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from pathlib import Path
@@ -66,9 +67,9 @@ def _check_read_only(db: Database, text: str, params: dict | None, label: str) -
     """Refuse a query whose plan writes, changes the schema or administers the server."""
     try:
         with db.session(read_only=True) as session:
-            summary = session.run(f"EXPLAIN {text}", params or {}).consume()
+            summary = session.run(EXPLAIN + text, params or {}).consume()
     except Neo4jError as exc:
-        raise QueryError(f"{label}: {exc.message or exc}") from exc
+        raise QueryError(f"{label}: {without_explain(exc.message or str(exc))}") from exc
     operators = set(_operators(summary.plan or {}))
     admin = sorted(op for op in operators if op.startswith(ADMIN_OPERATORS))
     if summary.query_type != "r" or admin:
@@ -76,6 +77,38 @@ def _check_read_only(db: Database, text: str, params: dict | None, label: str) -
         reason = f"runs {', '.join(admin)}" if admin else what.get(summary.query_type, "is not a pure read")
         raise QueryError(f"{label}: the query {reason}; read-only mode refuses it",
                          hint="pass --write to run queries that write or administer")
+
+
+#: What the read-only check puts before the user's text; its errors are told in the user's text (:func:`without_explain`).
+EXPLAIN = "EXPLAIN "
+
+
+def without_explain(message: str) -> str:
+    r"""A Neo4j error about ``EXPLAIN <text>`` told about ``<text>``, the query the user wrote: the line, column
+    and offset it gives, and the quoted line with its caret, shifted back by :data:`EXPLAIN`.
+
+    >>> print(without_explain('Invalid input \'RETRUN\' (line 1, column 19 (offset: 18))\n'
+    ...                       '"EXPLAIN MATCH (n) RETRUN n"\n                   ^'))
+    Invalid input 'RETRUN' (line 1, column 11 (offset: 10))
+    "MATCH (n) RETRUN n"
+               ^
+    >>> without_explain("Variable `m` not defined (line 3, column 8 (offset: 40))")
+    'Variable `m` not defined (line 3, column 8 (offset: 32))'
+    """
+    shift = len(EXPLAIN)
+
+    def position(match: re.Match) -> str:
+        line, column, offset = (int(g) for g in match.groups())
+        column = max(1, column - shift) if line == 1 else column
+        return f"(line {line}, column {column} (offset: {max(0, offset - shift)}))"
+
+    lines = re.sub(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)", position, message).split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith('"' + EXPLAIN):
+            lines[i] = '"' + line[1 + shift:]
+            if i + 1 < len(lines) and lines[i + 1].startswith(" " * shift) and lines[i + 1].strip() == "^":
+                lines[i + 1] = lines[i + 1][shift:]
+    return "\n".join(lines)
 
 
 def _operators(plan: dict):

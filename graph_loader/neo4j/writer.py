@@ -353,6 +353,14 @@ class GraphWriter:
             return session.execute_write(function, *args)
 
 
+#: What a reference row is counted under instead of a label: a node a source points at (the end of one of its
+#: ties) without describing it. An existing node gains only the source in its ``sources``; a missing one is made
+#: as a bare ``stub`` node, until a file describes it.
+REFERENCED = "(referenced)"
+
+
 def counted_label(row: dict) -> str:
-    """The label a node row is counted under: its most specific one."""
+    """The label a node row is counted under: its most specific one, or :data:`REFERENCED` for a reference row."""
+    if row.get("stub"):
+        return REFERENCED
     return row["labels"][0] if row["labels"] else RESOURCE_LABEL

@@ -384,6 +384,22 @@ def expand_id(value: str) -> str:
     return DKGID_NS + value
 
 
+def short_id(uri: str) -> str:
+    """The id a CSV template takes for ``uri``: its short form under the corpus namespace when it has one that
+    :func:`expand_id` turns back into ``uri`` (``org/fedecmi``, ``place/MX-ZAC``), else the IRI itself.
+
+    >>> short_id("https://w3id.org/diaspora-kg/id/place/MX-ZAC")
+    'place/MX-ZAC'
+    >>> short_id("https://example.org/org/my-club")
+    'https://example.org/org/my-club'
+    """
+    if uri.startswith(DKGID_NS):
+        short = uri[len(DKGID_NS):]
+        if id_problem(short) is None and expand_id(short) == uri:
+            return short
+    return uri
+
+
 def _checked_id(value: str, path: Path, line: int, column: str) -> str:
     problem = id_problem(value)
     if problem:

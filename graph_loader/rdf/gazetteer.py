@@ -44,12 +44,15 @@ DOMINANCE = 10
 
 
 def name_key(name: str) -> str:
-    """How names are compared: folded (:func:`~graph_loader.rdf.mapping.fold`), ``.`` and ``,`` read as spaces.
+    """How names are compared: folded (:func:`~graph_loader.model.fold`), abbreviation dots dropped, ``,`` read as
+    a space.
 
     >>> name_key("Washington, D.C.") == name_key("washington dc")
     True
+    >>> name_key("St. Louis")
+    'st louis'
     """
-    return " ".join(re.sub(r"[.,]", " ", fold(name)).split())
+    return " ".join(re.sub(r",", " ", fold(name).replace(".", "")).split())
 
 
 def gazetteer_files() -> list[Path]:

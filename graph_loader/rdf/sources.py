@@ -143,7 +143,18 @@ def from_prepared(prepared: list[PreparedSource]) -> PropertyGraph:
     for item in prepared:
         merged.merge(item.mapped)
     merged.attach_to_relationships({u: (r["type"], r["start"], r["end"]) for u, r in merged.relationships.items()})
-    return from_mapped(merged)
+    graph = from_mapped(merged)
+    # ``sources`` as a load writes them: the keys of the files that state each node and relationship.
+    stated: dict[str, list[str]] = {}
+    for item in prepared:
+        ends = {e for r in item.mapped.relationships.values() for e in (r["start"], r["end"])}  # reference rows
+        for uri in (*item.mapped.nodes, *item.mapped.relationships, *ends):
+            stated.setdefault(uri, []).append(item.source.key)
+    for table in (graph.nodes, graph.relationships):
+        for uri, entry in table.items():
+            if uri in stated:
+                entry["props"]["sources"] = sorted(set(stated[uri]))
+    return graph
 
 
 def from_files(paths: Iterable[Path] | None = None, schema: GraphSchema | None = None) -> PropertyGraph:

@@ -1,4 +1,5 @@
-"""Printing result rows as a table, CSV or JSON (one object per row, keys as returned)."""
+"""Result rows as text: CSV or JSON (one object per row, keys as returned), a cell's text, ``-p key=value``
+parameters. Tables for a terminal are laid out by :mod:`graph_loader.report.table`."""
 
 from __future__ import annotations
 
@@ -152,35 +153,13 @@ def table_cells(rows: Sequence[dict], columns: Sequence[str]) -> list[list[str]]
 
 def to_csv(rows: Sequence[dict]) -> str:
     buf = io.StringIO()
-    columns = list(rows[0].keys()) if rows else []
+    columns = list(dict.fromkeys(k for row in rows for k in row))  # every column, even one the first row lacks
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v := to_jsonable(row.get(c)), list | dict)
                          else ("" if v is None else v) for c in columns])
     return buf.getvalue()
-
-
-def print_rows(rows: Sequence[dict], fmt: str = "table", *, title: str | None = None, console=None) -> None:
-    """Print ``rows`` in ``fmt``; tables go through rich, CSV and JSON go to stdout unadorned (for pipes)."""
-    if fmt == "json":
-        print(to_json(rows))
-        return
-    if fmt == "csv":
-        print(to_csv(rows), end="")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    table = Table(title=title, show_lines=False)
-    columns = list(rows[0].keys()) if rows else []
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for cells in table_cells(rows, columns):
-        table.add_row(*cells)
-    console.print(table)
-    console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
 
 
 def parse_param(text: str) -> tuple[str, object]:

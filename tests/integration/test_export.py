@@ -61,3 +61,20 @@ def test_graphml_gexf_and_csv_exports_open(seed_db, tmp_path, neo4j_env):
     with open(tmp_path / "csv" / "relationships.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert {"uri", "type", "start", "end", "evidence"} <= set(rows[0]) and len(rows) > 900
+
+
+def test_csv_relationships_name_their_ends(seed_db, tmp_path, neo4j_env):
+    """A spreadsheet of relationships reads without a lookup: each end by URI, name and kind."""
+    subprocess.run([*CLI, "export", "--format", "csv", "--out", str(tmp_path / "csv")], env=neo4j_env,
+                   check=True, capture_output=True)
+    with open(tmp_path / "csv" / "relationships.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[:8] == ["uri", "type", "start", "end", "start_name", "start_kind", "end_name", "end_kind"]
+    sala = [r for r in rows if r["start"].endswith("/org/sala") and r["type"] == "ORIGINATES_FROM"]
+    assert [(r["start_name"], r["start_kind"], r["end_name"], r["end_kind"]) for r in sala] == [
+        ("SALA", "HometownAssociation", "Cuscatlán", "Department")]
+    assert all(r["start_name"] and r["end_name"] and r["start_kind"] for r in rows)
+    assert {r["end_kind"] for r in rows if "/concept/" not in r["end"]} >= {"Country", "Programme", "Source"}
+    assert "" not in {r["end_kind"] for r in rows if "/concept/" not in r["end"]}  # only the schemes' concepts
+    gov = [r for r in rows if r["start"].endswith("/org/gov-MX") and r["type"] == "FUNDS"]
+    assert gov and gov[0]["start_kind"] == "NationalGovernment"  # the most specific label, not Agent

@@ -7,7 +7,7 @@ Every module of ``graph_loader`` is parsed with :mod:`ast`; nothing is imported.
 * **never**: ``model``, ``rdf``, ``resolution`` and ``shacl`` never reach ``graph_loader.neo4j`` or the Neo4j
   driver; ``analysis`` reaches neither Neo4j (ours or the driver) nor the drawing libraries, not even through
   another module; only ``graph_loader/neo4j/`` imports the driver, only ``graph_loader/viz/`` pyvis and
-  matplotlib, only ``graph_loader/resolution/`` rapidfuzz; nothing but ``cli`` itself and ``__main__`` imports
+  matplotlib, only ``graph_loader/resolution/`` and ``graph_loader/lookup.py`` rapidfuzz; nothing but ``cli`` itself and ``__main__`` imports
   ``cli``;
 * **one of each**: the ``dkg:`` namespace is written once (``ontology/terms.py``), ``RDF_TYPE`` is defined once
   (``model.py``), there is one ``def as_list``, and Cypher queries (``MATCH (``, ``MERGE (``) are written only
@@ -51,8 +51,8 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("shacl",),  # 3 validation of prepared inputs
     ("neo4j",),  # 4 the server, the driver, writing and reading the graph, the query library
     ("analysis",),  # 5 NetworkX in, plain data out
-    ("viz", "export", "audit", "report", "engines"),  # 6 what is made of the graph: pictures, files, the audit,
-    # the report, and the analyses run inside Neo4j (GDS)
+    ("viz", "export", "audit", "report", "engines", "lookup"),  # 6 what is made of the graph: pictures, files,
+    # the audit, the report, the analyses run inside Neo4j (GDS), finding resources by name
     ("loading",),  # 7 orchestration of a load: read, validate, map, write
     ("pipeline",),  # 8 the main job
     ("cli",),  # 9 the command line
@@ -306,7 +306,7 @@ NEVER = (
 )
 
 #: Third-party libraries that only one part of the package imports (directly).
-ONLY = {"neo4j": ("neo4j",), "pyvis": ("viz",), "matplotlib": ("viz",), "rapidfuzz": ("resolution",)}
+ONLY = {"neo4j": ("neo4j",), "pyvis": ("viz",), "matplotlib": ("viz",), "rapidfuzz": ("resolution", "lookup")}
 
 
 def never_violations(imports: Iterable[Import], rule: Never) -> list[str]:
