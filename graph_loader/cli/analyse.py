@@ -165,7 +165,7 @@ def analyze(what, projection, method, engine, top, seed, fmt, columns, wide, no_
     asked = parse_columns(columns)
     actors = actor_set(kinds, include_collectives)
     result = _engine_analysis(engine, projection, method, top, seed, no_write, from_rdf, offline, actors)
-    echo(f"Actors: {result.actors.label}"
+    note(f"Actors: {result.actors.label}"
          + (f"; {result.left_out:,} agent{'s' if result.left_out != 1 else ''} left out" if result.left_out else "")
          + ("" if result.actors.collectives else " (--include-collectives adds the collectives)") + ".")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
 from pathlib import Path
 
@@ -80,7 +81,9 @@ def test_the_markdown_shows_the_names_as_text(hostile_report):
     text = (hostile_report.out / "report.md").read_text(encoding="utf-8")
     assert text.count(r"Club !\[x\](http://127.0.0.1:7778/leak.png) \[Read\](javascript:alert(document.domain))") >= 1
     rendered = markdown.markdown(text, extensions=["tables"])
-    assert "<img" not in rendered.replace('<img alt="The best brokers', "")  # only the report's own figure
+    images = re.findall(r"<img[^>]*>", rendered)
+    assert all(re.fullmatch(r'<img alt="[^"]*" src="[a-z_]+\.png" />', tag) for tag in images), images  # ours only
+    assert len(images) == 2  # the brokers figure and the map of ties
     assert "javascript:" not in rendered.replace("[Read](javascript:alert(document.domain))", "")
     assert 'href="javascript' not in rendered and "<img src=http" not in rendered and "onerror" not in rendered.replace(
         "&lt;img src=http://127.0.0.1:7778/tag.png onerror=alert(2)&gt;", "")
