@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,8 @@ SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (2_000,)
 #: pySHACL runs at sizes up to this only.
 PYSHACL_MAX = 10_000
+#: The address space each measured process may take (bytes): the machine is shared by several engineers.
+MEMORY_CAP = 6 * 2**30
 ENGINES = ("compiled", "pyrudof", "pyshacl")
 #: The findings of the checks no shape states (see :func:`benchmarks.rudof_engine.extra_findings`).
 PYTHON_ONLY_SHAPES = ("dkg:UnknownTerm", "dkg:StorableValue")
@@ -362,8 +365,10 @@ def _verdicts(cases, rudof_broken: set, topbraid_broken: set | None, catalogue: 
     return rows
 
 
-def _forms(forms: list[str]) -> str:
-    return " ".join(f"`{json.dumps(f, ensure_ascii=False)}`" for f in forms) or "-"
+def _forms(forms: list[str], shown: int = 8) -> str:
+    """The first ``shown`` forms as JSON strings, and how many more."""
+    text = " ".join(f"`{json.dumps(f, ensure_ascii=False)}`" for f in forms[:shown]) or "-"
+    return text + (f" and {len(forms) - shown} more" if len(forms) > shown else "")
 
 
 def _agree(mine: set, reference: set) -> str:
@@ -441,12 +446,19 @@ def worker(engine: str, path: Path) -> dict:
     return {"phases": phases, "findings": sorted(map(list, shacl), key=str)}
 
 
-def measure(engine: str, path: Path, timeout: float) -> dict:
-    """Run :func:`worker` in a fresh process: wall and CPU seconds (``os.wait4``), peak RSS, its result."""
+def measure(engine: str, path: Path, timeout: float, memory_cap: int = MEMORY_CAP) -> dict:
+    """Run :func:`worker` in a fresh process: wall and CPU seconds (``os.wait4``), peak RSS, its result.
+
+    ``memory_cap``: the process's address space in bytes (``RLIMIT_AS``), so that an engine that needs more fails
+    rather than pushing a shared machine into swap or the OOM killer.
+    """
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen([sys.executable, "-m", "benchmarks.shacl_engines", "--worker", engine, str(path)],
-                                stdout=out, stderr=err, cwd=ROOT, text=True)
+                                stdout=out, stderr=err, cwd=ROOT, text=True, preexec_fn=capped)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
@@ -458,7 +470,10 @@ def measure(engine: str, path: Path, timeout: float) -> dict:
         out.seek(0)
         err.seek(0)
         lines = [line[len(RESULT_PREFIX):] for line in out.read().splitlines() if line.startswith(RESULT_PREFIX)]
-        error = None if proc.returncode == 0 and lines else (err.read().strip().splitlines() or ["killed"])[-1]
+        error = None if proc.returncode == 0 and lines else (err.read().strip().splitlines() or [
+            f"ended by signal {-proc.returncode}" if proc.returncode < 0 else "no output"])[-1]
+        if error and usage.ru_maxrss * 1024 > memory_cap * 0.6:
+            error = f"out of memory at the cap of {memory_cap / 2**30:.0f} GiB ({error[:60]})"
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss * 1024,
             "timed_out": wall >= timeout, "error": error, **(json.loads(lines[-1]) if lines else {})}
 
@@ -476,9 +491,10 @@ def speed_rows(sizes: list[int], timeout: float, folder: Path) -> list[list]:
             done = not (run["error"] or run["timed_out"])
             same = "-" if not done or reference is None else (
                 _agree(set(map(tuple, run["findings"])), set(map(tuple, reference))))
-            phases = ", ".join(f"{k} {v:.2f}" for k, v in run.get("phases", {}).items())
+            phases = ", ".join(f"{k} {v:.2f}" for k, v in run.get("phases", {}).items()) if done else ""
             rows.append([f"{triples:,}" + (" (corrupted)" if corrupt else ""), engine,
-                         f"> {timeout:.0f} s" if run["timed_out"] else "failed" if run["error"] else f"{run['wall']:.2f} s",
+                         f"> {timeout:.0f} s" if run["timed_out"] else f"failed after {run['wall']:.0f} s"
+                         if run["error"] else f"{run['wall']:.2f} s",
                          f"{run['cpu']:.2f} s", f"{triples / run['cpu']:,.0f}" if done and run["cpu"] else "-",
                          f"{run['rss'] / 2**20:.0f} MB", phases or (run["error"] or "-"),
                          len(run["findings"]) if done else "-", same])
@@ -498,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
 
         emit(worker(argv[1], Path(argv[2])))
         return 0
-    p = parser(__doc__.split("\n", 1)[0], SIZES, QUICK_SIZES, timeout=900)
+    p = parser(__doc__.split("\n", 1)[0], SIZES, QUICK_SIZES, timeout=1200)
     p.add_argument("--part", default="agreement,speed", help="agreement, speed or both (comma-separated)")
     args = resolve(p.parse_args(argv))
     parts = set(args.part.split(","))
