@@ -41,6 +41,7 @@ from .common import (
     OUT,
     RESULT_PREFIX,
     ROOT,
+    PeakRss,
     machine,
     package_version,
     parser,
@@ -443,7 +444,19 @@ def worker(engine: str, path: Path) -> dict:
         phases["validate"] = time.perf_counter() - mark
     # The checks no shape states (rudof has none of them) are left out of every engine's findings here.
     shacl = {f for f in findings(report) if f[2] not in PYTHON_ONLY_SHAPES}
-    return {"phases": phases, "findings": sorted(map(list, shacl), key=str)}
+    return {"phases": phases, "findings": sorted(map(list, shacl), key=str), "rss": own_peak_rss()}
+
+
+def own_peak_rss() -> int | None:
+    """This process's peak resident memory in bytes since it started (``VmHWM``; ``ru_maxrss`` would also count
+    the parent's pages it was forked with before ``exec``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
 
 def measure(engine: str, path: Path, timeout: float, memory_cap: int = MEMORY_CAP) -> dict:
@@ -462,7 +475,8 @@ def measure(engine: str, path: Path, timeout: float, memory_cap: int = MEMORY_CA
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            with PeakRss(proc.pid) as sampled:  # for a run that dies before it can say its own peak
+                _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -472,10 +486,12 @@ def measure(engine: str, path: Path, timeout: float, memory_cap: int = MEMORY_CA
         lines = [line[len(RESULT_PREFIX):] for line in out.read().splitlines() if line.startswith(RESULT_PREFIX)]
         error = None if proc.returncode == 0 and lines else (err.read().strip().splitlines() or [
             f"ended by signal {-proc.returncode}" if proc.returncode < 0 else "no output"])[-1]
-        if error and usage.ru_maxrss * 1024 > memory_cap * 0.6:
+        result = json.loads(lines[-1]) if lines else {}
+        rss = result.pop("rss", None) or sampled.peak
+        if error and rss > memory_cap * 0.6:
             error = f"out of memory at the cap of {memory_cap / 2**30:.0f} GiB ({error[:60]})"
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss * 1024,
-            "timed_out": wall >= timeout, "error": error, **(json.loads(lines[-1]) if lines else {})}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": rss, "timed_out": wall >= timeout,
+            "error": error, **result}
 
 
 def speed_rows(sizes: list[int], timeout: float, folder: Path) -> list[list]:
