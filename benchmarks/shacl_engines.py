@@ -582,8 +582,9 @@ def main(argv: list[str] | None = None) -> int:
 SPEED_NOTE = """\
 Wall and CPU time are those of the whole process (Python's start-up and imports included), CPU time from
 `os.wait4`: on this shared machine CPU time is the fairer figure; the phases are CPU seconds too
-(`time.process_time`, every thread). Each process may take 6 GiB of address space (`RLIMIT_AS`). Phases: `read` parses the N-Triples (pyoxigraph
-into plain triples for the compiled engine and pySHACL; rudof's own parser, ontology included, for pyrudof),
+(`time.process_time`, every thread). Each process may take 6 GiB of address space (`RLIMIT_AS`). Phases: `read`
+parses the N-Triples (pyoxigraph into plain triples for the compiled engine and pySHACL; rudof's own parser,
+ontology included, for pyrudof),
 `setup` parses the ontology and shapes and compiles them (for pyrudof: rdflib reads them and they are rewritten
 for rudof), `shapes` is rudof reading the shapes, `validate` the validation proper. The synthetic corpus
 conforms; the corrupted one (about 8 % of its triples dropped, redirected, retyped or mistyped, as in

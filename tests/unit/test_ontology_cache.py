@@ -145,3 +145,19 @@ def test_the_compiled_shapes_cannot_be_pickled():
     """Why the cache stops at the parsed graphs: the compiled shapes are closures."""
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         pickle.dumps(default_validator())
+
+
+def test_the_fixed_costs_benchmark_measures_every_phase_in_every_mode(tmp_path, capsys):
+    from benchmarks import fixed_costs
+
+    results = tmp_path / "RESULTS.md"
+    assert fixed_costs.main(["--quick", "--results", str(results)]) == 0
+    out = capsys.readouterr().out
+    for phase in fixed_costs.PHASES:
+        row = next(line for line in out.splitlines() if line.startswith(f"| {phase} "))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert all(float(c) >= 0 for c in cells[1:4]), row
+    parse_row = next(line for line in out.splitlines() if line.startswith("| ontology + shapes "))
+    parse, pickled = (float(c) for c in parse_row.strip("|").split("|")[1:3])
+    assert pickled < parse  # unpickling the graphs is cheaper than parsing them, on any machine
+    assert "<!-- BEGIN fixed_costs -->" in results.read_text()
