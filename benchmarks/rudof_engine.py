@@ -19,6 +19,8 @@ What rudof does not do: the project's two checks that no shape states (a ``dkg:`
 define, a value Neo4j cannot store); :func:`extra_findings` adds them with the compiled engine's index, so a
 report can be compared whole.
 
+>>> from graph_loader.model import RDF_TYPE
+>>> from graph_loader.ontology.terms import DKG_NS
 >>> validator = RudofValidator()
 >>> report = validator.validate([("https://example.org/hta", RDF_TYPE, DKG_NS + "HometownAssociation")])
 >>> [(r.shape, r.path) for r in report.violations]
@@ -38,7 +40,6 @@ from rdflib.namespace import SH
 
 from graph_loader.model import XSD_NS, Lit, Triple
 from graph_loader.ontology.load import ontology_graph, shapes_graph
-from graph_loader.ontology.terms import DKG_NS
 from graph_loader.rdf.read import from_rdflib
 from graph_loader.shacl.report import (
     SEVERITIES,
@@ -217,4 +218,4 @@ def extra_findings(triples: Iterable[Triple]) -> list[ValidationResult]:
     return [r for r in report.results if r.shape in ("dkg:UnknownTerm", "dkg:StorableValue")]
 
 
-__all__ = ["SKOLEM", "DKG_NS", "RudofValidator", "extra_findings", "ntriples", "rudof_version"]
+__all__ = ["SKOLEM", "RudofValidator", "extra_findings", "ntriples", "rudof_version"]
