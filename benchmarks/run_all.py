@@ -1,5 +1,5 @@
 """Every benchmark in turn (``make bench``): validation, loading, analysis, engines (GDS), visualisation, entity
-resolution.
+resolution, SHACL engines (pyrudof against ours and TopBraid), the fixed costs of a validation.
 
 Options (``--quick``, ``--timeout``, ``--results``) are passed to each script; sizes are each script's own
 defaults, so ``--sizes`` is not accepted here.
@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import analysis, engines, load, resolution, validation, viz
+from . import analysis, engines, fixed_costs, load, resolution, shacl_engines, validation, viz
 
 SCRIPTS = (("validation", validation.main), ("load", load.main), ("analysis", analysis.main), ("engines", engines.main),
-           ("viz", viz.main), ("resolution", resolution.main))
+           ("viz", viz.main), ("resolution", resolution.main), ("shacl_engines", shacl_engines.main),
+           ("fixed_costs", fixed_costs.main))
 
 
 def main(argv: list[str] | None = None) -> int:
