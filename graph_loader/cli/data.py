@@ -118,7 +118,7 @@ def load(paths, batch_size, dry_run, force, fmt, validator, method):
 
     with connect(echo=echo) as db:
         report = load_paths(paths or None, db, batch_size=batch_size, dry_run=dry_run, force=force,
-                            progress=progress_factory(), validator=validator, method=method)
+                            progress=progress_factory(), validator=validator, method=method, echo=echo)
     if fmt == "json":
         print(to_json(report.to_dict()))
     else:

@@ -161,6 +161,9 @@ public final class Launcher {
           // heap (the JVM exits); a quarter of the heap was too little for a batch of 10,000 DETACH DELETEs.
           .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMb * 1024 * 1024)
           .setConfig(gdsMemoryGuard())
+          // A stopping database (a stop, an import) waits this long for open transactions, then ends them (10 s by
+          // default): the load that asks for an import holds the load lock in one (ledger.py's load_lock).
+          .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(1))
           .build();
     }
 
