@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 import neo4j
 from neo4j.exceptions import Neo4jError
 
-from ..errors import QueryError
+from ..errors import InputError, QueryError, UsageError
 from . import catalogue
 from .connection import Database
 
@@ -31,6 +32,9 @@ GDS_READ_ENDINGS = ("stream", "stats", "estimate", "list", "exists", "version", 
 _CALLED = re.compile(r"(?<![\w.`$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\(")
 #: GDS's configuration key that turns its memory guard off.
 _SUDO = re.compile(r"\bsudo\b")
+#: The range of a query's timeout in seconds: the driver sends whole milliseconds (so at least one), and a year
+#: is longer than any query should run (and far inside the 64-bit milliseconds Bolt carries).
+TIMEOUT_RANGE = (0.001, 365 * 24 * 3600.0)
 #: Neo4j's status codes that a retry cannot cure: the query needs more memory than its transaction may take.
 MEMORY_LIMIT_CODES = ("Neo.TransientError.General.MemoryPoolOutOfMemoryError",)
 
@@ -50,6 +54,9 @@ def run_cypher(db: Database, text: str, params: dict | None = None, *, write: bo
     ``timeout`` (seconds) bounds the transaction on the server. Ctrl-C (KeyboardInterrupt) terminates the
     transaction on the server at once, then is raised again.
     """
+    check_timeout(timeout)
+    if not statements(text):
+        raise QueryError(f"{label}: the query is empty", hint="give the Cypher to run")
     if not write:
         _check_read_only(db, text, params, label)
     token = secrets.token_hex(8)
@@ -82,6 +89,19 @@ def run_cypher(db: Database, text: str, params: dict | None = None, *, write: bo
                                   "with sudo: true or gds.graph.generate)") from exc
         raise QueryError(f"{label}: lost the connection to {db.uri} ({exc.__class__.__name__})",
                          hint="start Neo4j again and rerun the query") from exc
+
+
+def check_timeout(seconds: float | None) -> float | None:
+    """``seconds`` when it is a usable timeout (None: none), else a UsageError that says the range.
+
+    >>> check_timeout(2.5), check_timeout(None)
+    (2.5, None)
+    """
+    low, high = TIMEOUT_RANGE
+    if seconds is not None and not (math.isfinite(seconds) and low <= seconds <= high):
+        raise UsageError(f"a query timeout of {seconds:g} seconds cannot be used",
+                         hint=f"give a number of seconds from {low:g} to {high:,.0f} (a year), or no --timeout")
+    return seconds
 
 
 class _NotRetried(Exception):
@@ -266,7 +286,13 @@ def statements(text: str) -> list[str]:
 def run_file(db: Database, path: Path, params: dict | None = None, *, write: bool = False,
              timeout: float | None = None) -> list[dict]:
     """Run a ``.cypher`` file; with a library header its mode and parameters are honoured."""
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"is not UTF-8 text (byte {exc.start})",
+                         hint="save the .cypher file as UTF-8") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read: {exc.strerror or exc}") from None
     if text.lstrip().startswith("// name:"):
         query = catalogue.parse_query_file(Path(path))
         if query.mode == "write" and not write:
