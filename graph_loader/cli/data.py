@@ -131,9 +131,10 @@ def load(paths, batch_size, dry_run, force, fmt, validator, method):
 def unload(source):
     """Remove what only SOURCE asserted (a file path or a key from `diaspora-kg sources`)."""
     from ..neo4j.connection import connect
+    from ..neo4j.ledger import load_lock
     from ..neo4j.ledger import unload as unload_source
 
-    with connect(echo=echo) as db:
+    with connect(echo=echo) as db, load_lock(db, echo):  # not in the middle of a load
         result = unload_source(db, source)
     echo(f"Unloaded {result['source']}: removed {result['nodes_removed']} nodes and "
           f"{result['relationships_removed']} relationships; kept {result['nodes_kept']} nodes and "

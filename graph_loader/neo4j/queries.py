@@ -211,8 +211,8 @@ def state_changing(names: set[str], modes: dict[str, tuple[str, bool]]) -> dict[
         elif admin:
             refused[name] = "administers the server (an admin procedure)"
         elif name.startswith("gds.") and last not in GDS_READ_ENDINGS:
-            refused[name] = ("changes GDS's graphs or the database (of GDS, only stream, stats, estimate and "
-                             "listings read)")
+            refused[name] = ("may create, change or drop GDS graphs or write to the database (of GDS, read-only "
+                             "mode runs only stream, stats, estimate and listings)")
     return refused
 
 

@@ -74,17 +74,22 @@ def test_a_second_load_waits_says_so_and_a_killed_holder_frees_the_lock(db, tmp_
         _wait_for_holder(db, holder.pid)
         waiter = subprocess.Popen([*CLI, "load", str(second)], env=neo4j_env,
                                   text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        unloader = subprocess.Popen([*CLI, "unload", "never-loaded.ttl"], env=neo4j_env,  # unloads take turns too
+                                    text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         # It waits: after its start, it is still running while the holder holds the lock.
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and waiter.poll() is None and not _waiting(db, holder.pid):
             time.sleep(0.2)
         assert waiter.poll() is None, waiter.communicate()
         time.sleep(2)
-        assert waiter.poll() is None
+        assert waiter.poll() is None and unloader.poll() is None
     finally:
         os.kill(holder.pid, signal.SIGKILL)  # a load killed while it holds the lock
         holder.wait()
     out, err = waiter.communicate(timeout=300)  # ... frees it: the waiting load goes on
+    _, unload_err = unloader.communicate(timeout=300)
+    assert unloader.returncode == 2 and "no loaded source has this key" in unload_err
+    assert "Waiting for another load" in unload_err
     assert waiter.returncode == 0, err[-2000:]
     assert f"Waiting for another load into {neo4j_env['NEO4J_URI']} to finish (pid {holder.pid} on" in err
     assert db.read("MATCH (h:HometownAssociation {uri: 'https://example.org/test/c1'}) RETURN h.name AS n") \
