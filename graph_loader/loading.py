@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,8 +133,12 @@ def _value_key(term: Term) -> object:
 def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, dry_run: bool = False,
          force: bool = False, progress: Callable[[str, int], Callable[[int], None]] | None = None,
          schema: GraphSchema | None = None, validator: str = shacl.DEFAULT_ENGINE,
-         method: str = "auto") -> LoadReport:
+         method: str = "auto", echo: Callable[[str], None] = lambda message: None) -> LoadReport:
     """Load ``paths`` (default: the seed corpus and gazetteer) into ``db``; see the module docstring.
+
+    Loads into one graph take turns (:func:`graph_loader.neo4j.ledger.load_lock`): from the ledger's first read to
+    the last write this load holds the graph's load lock, so another load validates against what this one wrote
+    (``echo`` says when this one waits). A dry run takes no lock: it tells what a load would do now.
 
     Parameters
     ----------
@@ -150,7 +155,18 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     method : str
         ``auto``, ``bolt`` or ``import`` (see the module docstring); ``import`` fails with the reason when the
         importer cannot run (not the managed instance, a database that holds data, a value its CSV cannot carry).
+    echo : callable
+        Where to say that this load waits for another.
     """
+    with nullcontext() if dry_run else ledger.load_lock(db, echo):
+        return _load(paths, db, batch_size=batch_size, dry_run=dry_run, force=force, progress=progress,
+                     schema=schema, validator=validator, method=method)
+
+
+def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_run: bool, force: bool,
+          progress: Callable[[str, int], Callable[[int], None]] | None, schema: GraphSchema | None,
+          validator: str, method: str) -> LoadReport:
+    """:func:`load`, with the lock held (or a dry run)."""
     if method not in METHODS:
         raise UsageError(f"unknown load method {method!r}", hint=f"use one of {', '.join(METHODS)}")
     started = time.perf_counter()

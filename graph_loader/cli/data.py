@@ -181,7 +181,7 @@ def load(paths, batch_size, dry_run, force, fmt, columns, wide, validator, metho
 
     with connect(echo=echo) as db:
         report = load_paths(paths or None, db, batch_size=batch_size, dry_run=dry_run, force=force,
-                            progress=progress_factory(), validator=validator, method=method)
+                            progress=progress_factory(), validator=validator, method=method, echo=echo)
     if fmt == "json":
         print(to_json(report.to_dict()))
     elif fmt == "csv":
@@ -199,8 +199,9 @@ def unload(sources, fmt):
     them) or keys from `diaspora-kg sources`."""
     from ..loading import unload as unload_sources
     from ..neo4j.connection import connect
+    from ..neo4j.ledger import load_lock
 
-    with connect(echo=echo) as db:
+    with connect(echo=echo) as db, load_lock(db, echo):  # not in the middle of a load
         results = unload_sources(sources, db)
     if fmt != "table":
         print_rows(results, fmt)

@@ -22,6 +22,23 @@ LIBRARY_LAYOUT = Layout(default=("name", "params", "description", "theme"),
                                "description": "text"})
 
 
+class Seconds(click.ParamType):
+    """A query timeout in seconds: a finite number in :data:`graph_loader.neo4j.queries.TIMEOUT_RANGE`."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        from ..errors import UsageError
+        from ..neo4j.queries import check_timeout
+
+        try:
+            return check_timeout(float(value))
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        except UsageError as exc:
+            self.fail(f"{exc.message}; {exc.hint}", param, ctx)
+
+
 # -- query ------------------------------------------------------------------------------------------------------
 @main.command()
 @click.argument("name", required=False)
@@ -33,7 +50,7 @@ LIBRARY_LAYOUT = Layout(default=("name", "params", "description", "theme"),
 @table_options
 @click.option("--write", is_flag=True,
               help="Allow the query to write or administer (library queries must be mode: write).")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
+@click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS",
               help="Stop the query on the server after this many seconds.")
 @reports_errors
 def query(name, cypher_text, cypher_file, param_values, fmt, columns, wide, write, timeout):

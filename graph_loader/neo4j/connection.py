@@ -178,10 +178,7 @@ def open_database(uri: str, user: str, password: str | None, database: str, *,
         driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ)
     except AuthError as exc:
         driver.close()
-        raise Neo4jAuthError(
-            f"Neo4j at {uri} refused the credentials of user {user!r}",
-            hint="check NEO4J_USER and NEO4J_PASSWORD (in the environment or .env)",
-        ) from exc
+        raise _refused(uri, user, password, instance) from exc
     except (ServiceUnavailable, OSError) as exc:
         driver.close()
         raise Neo4jUnavailable(
@@ -192,4 +189,31 @@ def open_database(uri: str, user: str, password: str | None, database: str, *,
         driver.close()
         raise Neo4jUnavailable(f"Neo4j at {uri} answered but database {database!r} is not usable: {exc.message}",
                                hint="check NEO4J_DATABASE") from exc
+    except Exception as exc:  # noqa: BLE001 — whatever an odd server makes the driver raise, before any work
+        # A server this driver cannot work with: another Bolt version (UnsupportedServerProduct), an old Neo4j
+        # (ConfigurationError: Bolt 4.4 has no notification filtering), a peer that drops the connection after
+        # the greeting (SessionExpired), answers garbage (ValueError, TypeError from the driver's decoding) or
+        # fails "RETURN 1" (DatabaseError, TransientError after retries).
+        driver.close()
+        detail = (getattr(exc, "message", None) or str(exc)).splitlines()[0][:200] if str(exc) else ""
+        raise Neo4jUnavailable(
+            f"Neo4j at {uri} answered in a way diaspora-kg cannot work with "
+            f"({exc.__class__.__name__}{': ' + detail if detail else ''})",
+            hint="check that NEO4J_URI names a Neo4j 5 server's Bolt port (5.26 LTS is what diaspora-kg is "
+                 "tested with) and that it is up, then run the command again",
+        ) from exc
     return Database(driver, database, uri, instance, (user, password or ""))
+
+
+def _refused(uri: str, user: str, password: str | None, instance: ManagedNeo4j | None) -> Neo4jAuthError:
+    """What to tell a user whose credentials the server refused: what was missing or where they came from."""
+    if instance is not None:
+        return Neo4jAuthError(f"the managed Neo4j at {uri} refused the credentials in {instance.credentials_file}",
+                              hint="the file changed while it ran: `diaspora-kg neo4j stop`, then run the command "
+                                   "again (a start sets the password in that file)")
+    if not password:
+        return Neo4jAuthError(f"Neo4j at {uri} asks for a password, and NEO4J_PASSWORD is not set",
+                              hint="set NEO4J_PASSWORD (and NEO4J_USER if the user is not neo4j) in the environment "
+                                   "or in .env (see .env.example)")
+    return Neo4jAuthError(f"Neo4j at {uri} refused the credentials of user {user!r}",
+                          hint="check NEO4J_USER and NEO4J_PASSWORD (in the environment or .env)")

@@ -5,16 +5,35 @@ and the questions a load asks about what the graph already holds. Every Cypher s
 The ledger is one ``(:LoadedSource {key, sha256, complete, path, triples, nodes, relationships, prefixes})`` node
 per loaded file. ``complete`` is false from the moment a load or an unload of that file starts until it ends, so
 a crash in between leaves a source that the next ``load`` reloads whole.
+
+The load lock (:func:`load_lock`) makes loads into one graph take turns, so that what a load validates against is
+what it writes onto.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import InputError
+from neo4j.exceptions import DriverError, Neo4jError
+
+from ..errors import InputError, Neo4jUnavailable, QueryError
 from ..model import RESOURCE_LABEL
 from ..rdf.read import source_key
-from .connection import Database
+from .connection import Database, open_database
+
+#: The ledger's uniqueness constraint (the same statement as the ontology's schema: :mod:`..ontology.schema`). Two
+#: transactions that MERGE one key wait for each other on it: that is what the load lock is made of.
+LEDGER_CONSTRAINT = "CREATE CONSTRAINT loaded_source_key IF NOT EXISTS FOR (s:LoadedSource) REQUIRE s.key IS UNIQUE"
+#: The ledger key the load lock takes. It is never committed, and no file's key can hold a NUL character.
+LOCK_KEY = "\x00load-lock"
+#: Seconds to try for the lock before saying that this load waits for another.
+LOCK_PATIENCE = 1.0
 
 UNLOAD_RELATIONSHIPS = f"""
 MATCH (n:{RESOURCE_LABEL})-[r]->() WHERE $key IN n.sources AND $key IN r.sources
@@ -80,6 +99,120 @@ def namespace_prefixes(db: Database) -> dict[str, str]:
     """
     rows = db.read("MATCH (s:LoadedSource) UNWIND coalesce(s.prefixes, []) AS p RETURN DISTINCT p ORDER BY p")
     return dict(row["p"].split("=", 1) for row in rows if "=" in row["p"])
+
+
+# -- the load lock ---------------------------------------------------------------------------------------------------
+@contextmanager
+def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+    """Hold the graph's load lock for the block: loads into one graph take turns (waiting as long as it takes).
+
+    A load reads the ledger and the graph, validates its files against what the graph holds, then writes: two
+    loads that interleave would each validate without the other's facts, and both write (``foundedYear 1990``
+    and ``1995`` for one association). Holding this lock from the ledger's first read to the last write, a
+    second load starts only when the first has finished, and validates against what it wrote.
+
+    The lock is the ledger entry :data:`LOCK_KEY`, MERGEd in a write transaction that stays open for the block
+    and is rolled back at its end: it never exists for anyone else, and another load's MERGE of the same key
+    waits on the ledger's uniqueness constraint until the transaction ends. So it is held in the server, and
+    works for any server a load reaches (the managed instance, or NEO4J_URI), whichever machine the loads run on.
+
+    It cannot outlive its load: a load that ends in any way (an error, Ctrl-C, ``kill -9``, a crash of the
+    machine) closes its connection, and the server rolls the transaction back, which frees the lock. (A load
+    stopped with SIGSTOP keeps it until it goes on or is killed; a machine cut off the network, until the
+    server's Bolt keep-alive finds the connection dead.) The transaction runs on a connection of its own, so
+    the load's reconnecting (after a bulk import) does not free it; a bulk import that shuts the database down
+    ends it (the managed database waits one second for open transactions when it stops, Launcher.java), and the
+    importer's own lock and emptiness check cover that stretch.
+    """
+    _ensure_ledger_constraint(db)
+    holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+    user, password = db.auth or ("neo4j", "")
+    own = open_database(db.uri, user, password, db.database)
+    try:
+        session = own.driver.session(database=own.database)
+        try:
+            tx = _take(session, holder, on_wait=lambda: echo(
+                f"Waiting for another load into {db.uri} to finish ({_holder(own)}) ..."))
+        except (DriverError, Neo4jError) as exc:  # the server stopped, or restarted for an import, meanwhile
+            raise Neo4jUnavailable(f"Neo4j at {db.uri} stopped serving this load while it waited for the load lock "
+                                   f"({exc.__class__.__name__})",
+                                   hint="run the same `load` again (once the other load or the import is done)") from exc
+        try:
+            yield
+        finally:
+            try:
+                tx.rollback()  # nothing was written: this only frees the lock
+            except (DriverError, Neo4jError):
+                pass  # the connection is gone (an import restarted the database): the server freed it then
+            try:
+                session.close()
+            except (DriverError, Neo4jError):
+                pass
+    finally:
+        own.close()
+
+
+def _ensure_ledger_constraint(db: Database, timeout: float = 300) -> None:
+    """Create the ledger's uniqueness constraint unless it exists, and return once it is online: before, a MERGE
+    would not wait for another's (two loads that start together on a fresh database both get here)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        # Looked up first: a schema transaction, even one that finds the constraint there, would queue for the
+        # label's lock behind the load that holds the load lock.
+        owned = [row["index"] for row in db.read(
+            "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties, ownedIndex WHERE type = 'UNIQUENESS' "
+            "AND labelsOrTypes = ['LoadedSource'] AND properties = ['key'] RETURN ownedIndex AS index")]
+        if owned and db.read("SHOW INDEXES YIELD name, state WHERE name IN $names AND state = 'ONLINE' "
+                             "RETURN name", {"names": owned}):
+            return
+        if time.monotonic() > deadline:
+            raise QueryError("the ledger's uniqueness constraint on :LoadedSource(key) did not come online",
+                             hint="see `SHOW CONSTRAINTS` and `SHOW INDEXES` on the server")
+        if not owned:
+            try:
+                db.write(LEDGER_CONSTRAINT)
+            except QueryError as exc:  # another load is creating it: wait for it to come online
+                if "AlreadyExists" not in (exc.code or ""):
+                    raise
+        time.sleep(0.05)
+
+
+def _take(session, holder: dict, on_wait: Callable[[], None]):
+    """The open transaction that holds the lock, once it does; ``on_wait()`` after :data:`LOCK_PATIENCE` seconds
+    without it. (No transaction timeout: it would end the transaction, and free the lock, when it runs out.)"""
+    outcome: dict = {}
+
+    def take() -> None:
+        try:
+            tx = session.begin_transaction(metadata={"dkgLoadLock": holder})
+            tx.run("MERGE (s:LoadedSource {key: $key})", key=LOCK_KEY).consume()
+            outcome["tx"] = tx
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=take, name="diaspora-kg-load-lock", daemon=True)
+    worker.start()
+    worker.join(LOCK_PATIENCE)
+    if worker.is_alive():
+        on_wait()
+        while worker.is_alive():  # in steps, so that Ctrl-C is seen (the server frees the lock when we exit)
+            worker.join(0.5)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["tx"]
+
+
+def _holder(db: Database) -> str:
+    """Who holds the lock, from the holder's transaction metadata (when this user may see it)."""
+    try:
+        rows = db.read("SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.dkgLoadLock IS NOT NULL "
+                       "AND status STARTS WITH 'Running' RETURN metaData.dkgLoadLock AS holder")
+    except Exception:  # noqa: BLE001 — only a courtesy
+        rows = []
+    for row in rows:
+        holder = row["holder"] or {}
+        return f"pid {holder.get('pid')} on {holder.get('host')}, since {holder.get('since')}"
+    return "it holds the load lock"
 
 
 # -- unloading --------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import threading
@@ -10,12 +11,32 @@ from pathlib import Path
 import neo4j
 from neo4j.exceptions import Neo4jError
 
-from ..errors import QueryError
+from ..errors import InputError, QueryError, UsageError
 from . import catalogue
 from .connection import Database
 
 #: Plan operators that act on the server, not the graph: refused without --write although EXPLAIN calls them reads.
 ADMIN_OPERATORS = ("TerminateTransactions",)
+#: Procedure modes (``SHOW PROCEDURES``) that write: the graph (WRITE) or the schema (SCHEMA).
+WRITING_MODES = ("WRITE", "SCHEMA")
+#: GDS declares every procedure READ, whatever it does, so for ``gds.*`` the name decides. GDS names say what a
+#: procedure does: an algorithm's execution mode is its last part (``stream``, ``stats`` and ``estimate`` only read;
+#: ``mutate`` changes an in-memory graph, ``write`` the database, ``train`` stores a model), and the catalog's
+#: procedures are named for their effect (``project``, ``drop``, ``generate``, ``filter``, ``export`` ...). These
+#: last parts only read: everything else in ``gds.*`` is refused without --write, including procedures a later GDS
+#: adds, until they are known to be reads.
+GDS_READ_ENDINGS = ("stream", "stats", "estimate", "list", "exists", "version", "sysInfo", "state", "listProgress",
+                    "summary", "userLog", "triangles")
+#: A namespaced procedure or function called in a plan's details (``gds.graph.generate($autostring_0, ...)``):
+#: plans name them canonically, with literals turned into parameters.
+_CALLED = re.compile(r"(?<![\w.`$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\(")
+#: GDS's configuration key that turns its memory guard off.
+_SUDO = re.compile(r"\bsudo\b")
+#: The range of a query's timeout in seconds: the driver sends whole milliseconds (so at least one), and a year
+#: is longer than any query should run (and far inside the 64-bit milliseconds Bolt carries).
+TIMEOUT_RANGE = (0.001, 365 * 24 * 3600.0)
+#: Neo4j's status codes that a retry cannot cure: the query needs more memory than its transaction may take.
+MEMORY_LIMIT_CODES = ("Neo.TransientError.General.MemoryPoolOutOfMemoryError",)
 
 
 def run_cypher(db: Database, text: str, params: dict | None = None, *, write: bool = False,
@@ -24,18 +45,30 @@ def run_cypher(db: Database, text: str, params: dict | None = None, *, write: bo
 
     Without ``write`` the query must be a pure read: the server enforces read transactions, and before running
     the query its plan (EXPLAIN) is checked, so schema and admin commands that a read transaction would let through
-    (``TERMINATE TRANSACTIONS``, ``CALL db.clearQueryCaches()``, ``ALTER USER``) are refused too.
+    (``TERMINATE TRANSACTIONS``, ``CALL db.clearQueryCaches()``, ``ALTER USER``) are refused too, and so are
+    procedures that change state although declared READ (GDS's projections, ``gds.graph.drop``, ``*.mutate``,
+    ``db.stats.collect``: :func:`state_changing`) and GDS calls that turn off its memory guard (``sudo``).
+
+    A query that needs more memory than the server lets a transaction use fails at once (no retry).
 
     ``timeout`` (seconds) bounds the transaction on the server. Ctrl-C (KeyboardInterrupt) terminates the
     transaction on the server at once, then is raised again.
     """
+    check_timeout(timeout)
+    if not statements(text):
+        raise QueryError(f"{label}: the query is empty", hint="give the Cypher to run")
     if not write:
         _check_read_only(db, text, params, label)
     token = secrets.token_hex(8)
 
     @neo4j.unit_of_work(timeout=timeout, metadata={"dkgQuery": token})
     def work(tx):
-        return [record.data() for record in tx.run(text, params or {})]
+        try:
+            return [record.data() for record in tx.run(text, params or {})]
+        except Neo4jError as exc:
+            if exc.code in MEMORY_LIMIT_CODES:  # the driver would retry it as transient, to the same end
+                raise _NotRetried(exc) from exc
+            raise
 
     def execute():
         with db.session(read_only=not write) as session:
@@ -43,11 +76,54 @@ def run_cypher(db: Database, text: str, params: dict | None = None, *, write: bo
 
     try:
         return _interruptible(execute, lambda: _terminate(db, token))
+    except _NotRetried as exc:
+        raise _query_error(exc.error, label, timeout) from exc.error
     except Neo4jError as exc:
         raise _query_error(exc, label, timeout) from exc
     except neo4j.exceptions.DriverError as exc:
+        if _died_of_memory(db):
+            raise QueryError(f"{label}: Neo4j ran out of memory and exited while running the query "
+                             f"(see {db.instance.log_file})",
+                             hint="the next command starts it again. Narrow the query: Neo4j's transaction "
+                                  "memory limit does not count everything (a list built inside one row, GDS "
+                                  "with sudo: true or gds.graph.generate)") from exc
         raise QueryError(f"{label}: lost the connection to {db.uri} ({exc.__class__.__name__})",
                          hint="start Neo4j again and rerun the query") from exc
+
+
+def check_timeout(seconds: float | None) -> float | None:
+    """``seconds`` when it is a usable timeout (None: none), else a UsageError that says the range.
+
+    >>> check_timeout(2.5), check_timeout(None)
+    (2.5, None)
+    """
+    low, high = TIMEOUT_RANGE
+    if seconds is not None and not (math.isfinite(seconds) and low <= seconds <= high):
+        raise UsageError(f"a query timeout of {seconds:g} seconds cannot be used",
+                         hint=f"give a number of seconds from {low:g} to {high:,.0f} (a year), or no --timeout")
+    return seconds
+
+
+class _NotRetried(Exception):
+    """Carries a Neo4j error out of a transaction function without the driver's retries."""
+
+    def __init__(self, error: Neo4jError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _died_of_memory(db: Database) -> bool:
+    """True when ``db`` is the managed instance and its JVM ended on an OutOfMemoryError (its log of this run)."""
+    if db.instance is None:
+        return False
+    try:
+        with open(db.instance.log_file, "rb") as log:
+            log.seek(0, 2)
+            log.seek(max(log.tell() - 4096, 0))
+            tail = log.read().decode(errors="replace")
+    except OSError:
+        return False
+    return "java.lang.OutOfMemoryError" in tail and db.instance.running_pid() is None
 
 
 def _query_error(exc: Neo4jError, label: str, timeout: float | None) -> QueryError:
@@ -55,6 +131,11 @@ def _query_error(exc: Neo4jError, label: str, timeout: float | None) -> QueryErr
     if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
         return QueryError(f"{label}: {exc.message or exc}",
                           hint="the query writes; pass --write (and mark a library query `// mode: write`)")
+    if code in MEMORY_LIMIT_CODES:
+        return QueryError(f"{label}: stopped: the query needs more memory than Neo4j lets a transaction use "
+                          f"({exc.message or exc})",
+                          hint="narrow it (LIMIT, count() rather than collect(), fewer rows per aggregation); the "
+                               "managed Neo4j lets transactions use 60 % of its heap (DKG_NEO4J_HEAP)")
     if "TransactionTimedOut" in code:
         return QueryError(f"{label}: stopped after the {timeout:g} s timeout",
                           hint="raise --timeout, or narrow the query (LIMIT, a more selective MATCH)")
@@ -64,19 +145,32 @@ def _query_error(exc: Neo4jError, label: str, timeout: float | None) -> QueryErr
 
 
 def _check_read_only(db: Database, text: str, params: dict | None, label: str) -> None:
-    """Refuse a query whose plan writes, changes the schema or administers the server."""
+    """Refuse a query whose plan writes, changes the schema, administers the server or calls a procedure (or
+    function) that changes state (:func:`state_changing`)."""
     try:
         with db.session(read_only=True) as session:
             summary = session.run(EXPLAIN + text, params or {}).consume()
     except Neo4jError as exc:
         raise QueryError(f"{label}: {without_explain(exc.message or str(exc))}") from exc
-    operators = set(_operators(summary.plan or {}))
-    admin = sorted(op for op in operators if op.startswith(ADMIN_OPERATORS))
+    steps = list(_steps(summary.plan or {}))
+    called = {name for _, details in steps for name in _CALLED.findall(details)}
+    refused = state_changing(called, procedure_modes(db)) if called else {}
+    if refused:  # first: the message can name the procedure
+        name, why = next(iter(sorted(refused.items())))
+        raise QueryError(f"{label}: the query calls {name}, which {why}; read-only mode refuses it",
+                         hint="pass --write to run it")
+    admin = sorted({op for op, _ in steps if op.startswith(ADMIN_OPERATORS)})
     if summary.query_type != "r" or admin:
         what = {"w": "writes to the graph", "rw": "writes to the graph", "s": "changes the schema or the server"}
         reason = f"runs {', '.join(admin)}" if admin else what.get(summary.query_type, "is not a pure read")
         raise QueryError(f"{label}: the query {reason}; read-only mode refuses it",
                          hint="pass --write to run queries that write or administer")
+    if called:
+        gds = sorted(name for name in called if name.startswith("gds."))
+        if gds and (_SUDO.search(text) or _SUDO.search(repr(params or {}))):
+            raise QueryError(f"{label}: the query turns off GDS's memory guard (sudo) for {gds[0]}, which may "
+                             "exhaust the server's memory; read-only mode refuses it",
+                             hint="drop sudo, or pass --write to take the risk")
 
 
 #: What the read-only check puts before the user's text; its errors are told in the user's text (:func:`without_explain`).
@@ -111,10 +205,54 @@ def without_explain(message: str) -> str:
     return "\n".join(lines)
 
 
-def _operators(plan: dict):
-    yield plan.get("operatorType", "").split("@", 1)[0]
+def procedure_modes(db: Database) -> dict[str, tuple[str, bool]]:
+    """``{name: (mode, admin)}`` of every procedure the server offers (``SHOW PROCEDURES``); {} when the user may
+    not list them (then names alone decide)."""
+    try:
+        rows = db.read("SHOW PROCEDURES YIELD name, mode, admin RETURN name, mode, admin")
+    except QueryError:
+        return {}
+    return {row["name"]: (row["mode"], bool(row["admin"])) for row in rows}
+
+
+def state_changing(names: set[str], modes: dict[str, tuple[str, bool]]) -> dict[str, str]:
+    """The ``names`` (procedures and namespaced functions a plan calls) that change state, with the reason.
+
+    The server's own metadata first: a procedure whose mode is WRITE or SCHEMA writes (the read transaction would
+    refuse it at run time; this says why before), an ``admin`` one administers the server (``db.stats.collect``,
+    ``db.clearQueryCaches``). (DBMS-mode procedures, ``dbms.killConnections`` among them, never get here: their
+    plans are not of read type.) Where the declared mode says too little, the name decides: every ``gds.*``
+    procedure is declared READ, so only the read endings of :data:`GDS_READ_ENDINGS` pass. A function passes unless
+    it is the Cypher-aggregation form of a refused procedure of the same name (``gds.graph.project(...)`` in a
+    RETURN projects a graph too).
+
+    >>> modes = {"db.labels": ("READ", False), "gds.graph.generate": ("READ", False),
+    ...          "gds.pageRank.stream": ("READ", False), "db.stats.collect": ("READ", True)}
+    >>> sorted(state_changing({"gds.graph.generate", "gds.pageRank.stream", "db.labels", "db.stats.collect",
+    ...                        "gds.similarity.cosine"}, modes))
+    ['db.stats.collect', 'gds.graph.generate']
+    """
+    refused = {}
+    for name in names:
+        if modes and name not in modes:
+            continue  # a function (``gds.util.asNode``, ``point.distance``), with no procedure of its name
+        mode, admin = modes.get(name, (None, False))
+        last = name.rsplit(".", 1)[-1]
+        if mode in WRITING_MODES:
+            refused[name] = f"writes (a {mode} procedure)"
+        elif admin:
+            refused[name] = "administers the server (an admin procedure)"
+        elif name.startswith("gds.") and last not in GDS_READ_ENDINGS:
+            refused[name] = ("may create, change or drop GDS graphs or write to the database (of GDS, read-only "
+                             "mode runs only stream, stats, estimate and listings)")
+    return refused
+
+
+def _steps(plan: dict):
+    """``(operator, details)`` of every step of a plan."""
+    yield plan.get("operatorType", "").split("@", 1)[0], str((plan.get("args") or {}).get("Details", ""))
     for child in plan.get("children", ()):
-        yield from _operators(child)
+        yield from _steps(child)
 
 
 def _interruptible(function, on_interrupt):
@@ -180,7 +318,13 @@ def statements(text: str) -> list[str]:
 def run_file(db: Database, path: Path, params: dict | None = None, *, write: bool = False,
              timeout: float | None = None) -> list[dict]:
     """Run a ``.cypher`` file; with a library header its mode and parameters are honoured."""
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"is not UTF-8 text (byte {exc.start})",
+                         hint="save the .cypher file as UTF-8") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read: {exc.strerror or exc}") from None
     if text.lstrip().startswith("// name:"):
         query = catalogue.parse_query_file(Path(path))
         if query.mode == "write" and not write:

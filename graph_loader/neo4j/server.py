@@ -54,7 +54,28 @@ FETCHED_BY = "diaspora-kg neo4j start"
 KEPT_LOGS = 5
 # Sized for a 2-core, 24 GiB machine: enough heap for 10^6-triple batches, page cache for the store.
 DEFAULT_PAGECACHE_MB = 1024
-DEFAULT_TX_MEMORY_MB = 2048
+#: The share of the heap all running transactions together may hold (``dbms.memory.transaction.total.max``), and
+#: one transaction too (``db.memory.transaction.max``; both set by the launcher). A query that needs more fails
+#: alone with a memory-limit error: without a limit under the heap it would fill the heap, and the JVM, started
+#: with ``-XX:+ExitOnOutOfMemoryError``, would exit. The rest is the DBMS's own (caches, Bolt) and GDS's in-memory
+#: graphs, which GDS's memory guard checks against the free heap before it builds them. Measured on 512 MB and
+#: 1 GB heaps: three queries collecting 400 million integers at once each fail alone; a quarter of the heap per
+#: transaction was too little for a batch of 10,000 DETACH DELETEs of a 60,000-node graph (Neo4j's own default for
+#: the total is 70 %).
+TX_MEMORY_SHARE = 0.6
+
+
+def tx_memory_mb(heap: str) -> int:
+    """All transactions' memory limit in MiB for a JVM heap like ``"2g"`` (:data:`TX_MEMORY_SHARE` of it).
+
+    >>> tx_memory_mb("2g"), tx_memory_mb("512m"), tx_memory_mb("3000000k")
+    (1228, 307, 1757)
+    """
+    number, unit = int(heap[:-1]), heap[-1].lower()
+    heap_mb = number * {"k": 1 / 1024, "m": 1, "g": 1024}[unit]
+    return max(int(heap_mb * TX_MEMORY_SHARE), 1)
+
+
 NO_JAVA_HINT = (
     "install OpenJDK 17+ and Maven (Debian: apt-get install openjdk-17-jdk-headless maven), "
     "or run `docker compose up -d` and set NEO4J_URI, or point NEO4J_URI at an existing Neo4j"
@@ -297,7 +318,7 @@ class ManagedNeo4j:
             "java", f"-Xmx{self.heap}", "-Xms512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
             "-Dfile.encoding=UTF-8", "-cp", self._classpath(echo),
             str(LAUNCHER_SOURCE), str(self.home_dir), str(self.port), str(self.http_port),
-            str(DEFAULT_PAGECACHE_MB), str(DEFAULT_TX_MEMORY_MB),
+            str(DEFAULT_PAGECACHE_MB), str(tx_memory_mb(self.heap)),
         ]
         with open(self.log_file, "ab") as log:
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

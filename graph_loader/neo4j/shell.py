@@ -33,8 +33,10 @@ POM = SHELL_DIR / "pom.xml"
 JAR_CHECKSUMS = SHELL_DIR / "cypher-shell-jars.sha256"
 #: A console starts often and runs little: a small heap, the client compiler only, the serial collector.
 JVM_OPTIONS = ("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8")
-#: cypher-shell's own ways of taking a password on its command line, refused (the environment carries it).
-PASSWORD_OPTIONS = ("-p", "--password")
+#: cypher-shell's password option, refused with every spelling its parser takes (the environment carries it).
+PASSWORD_OPTION = "--password"
+#: cypher-shell's one-letter options that take no value: they may come before ``p`` in one word (``-vpX``).
+SHORT_FLAGS = "hv"
 
 
 def lib_dir(cache_dir: Path) -> Path:
@@ -63,10 +65,27 @@ class ShellCommand:
     env: dict[str, str] = field(repr=False)
 
 
+def names_password(arg: str) -> bool:
+    """True when cypher-shell would read ``arg`` as its password option, in any spelling it accepts.
+
+    Its parser (argparse4j) takes any prefix of a long option (``--pass``, ``--passw``; an ambiguous one such as
+    ``--pa`` fails only after the password is on the command line), a value after ``=`` (``--pass=X``), and a
+    short option's value joined to it, after flags that take none (``-pX``, ``-vpX``).
+
+    >>> [a for a in ("--passw", "--pa", "--pass=x", "-pX", "-vp", "-P", "--param", "-fp", "--", "-") if
+    ...  names_password(a)]
+    ['--passw', '--pa', '--pass=x', '-pX', '-vp']
+    """
+    if arg.startswith("--"):
+        name = arg.split("=", 1)[0]
+        return len(name) > 2 and PASSWORD_OPTION.startswith(name)
+    return arg.startswith("-") and arg[1:].lstrip(SHORT_FLAGS).startswith("p")
+
+
 def check_args(args: Sequence[str]) -> None:
     """Refuse cypher-shell arguments that would put a password on its command line (no part of it is shown)."""
     for arg in args:
-        if arg in PASSWORD_OPTIONS or arg.startswith("--password=") or (arg.startswith("-p") and arg[2:3] != "-"):
+        if names_password(arg):
             option = "--password" if arg.startswith("--") else "-p"  # never the rest: it may be the password
             raise ConfigurationError(f"{option}: a password on the command line is readable by every local user, "
                                      "so diaspora-kg shell does not pass one",

@@ -162,13 +162,43 @@ def to_csv(rows: Sequence[dict]) -> str:
     return buf.getvalue()
 
 
+#: How deep a parameter's value may nest (lists and maps within lists and maps): far more than a query needs, and
+#: little enough for the JSON reader and the driver, which both recurse.
+MAX_PARAM_DEPTH = 100
+#: Cypher's INTEGER is 64 bits: the driver cannot send a larger whole number.
+CYPHER_INTEGERS = range(-2**63, 2**63)
+
+
 def parse_param(text: str) -> tuple[str, object]:
-    """``key=value`` with the value read as JSON where it parses (numbers, lists, booleans), else a string."""
+    """``key=value`` with the value read as JSON where it parses (numbers, lists, booleans), else a string.
+
+    A value Cypher cannot take is a ValueError that says why: a whole number outside 64 bits, nesting deeper than
+    :data:`MAX_PARAM_DEPTH` levels.
+
+    >>> parse_param("ids=[1, 2]"), parse_param("city=Los Angeles")
+    (('ids', [1, 2]), ('city', 'Los Angeles'))
+    """
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise ValueError(f"--param expects key=value, got {text!r}")
+    key = key.strip()
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
         value = raw
-    return key.strip(), value
+    except RecursionError:
+        raise ValueError(f"--param {key}: the value nests deeper than {MAX_PARAM_DEPTH} levels") from None
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise ValueError(f"--param {key}: {exc}") from None
+    stack = [(value, 1)]  # not recursive: a deep value must not exhaust the stack here either
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_PARAM_DEPTH:
+            raise ValueError(f"--param {key}: the value nests deeper than {MAX_PARAM_DEPTH} levels")
+        if isinstance(item, int) and not isinstance(item, bool) and item not in CYPHER_INTEGERS:
+            raise ValueError(f"--param {key}: {item} is outside Cypher's 64-bit integers "
+                             f"({CYPHER_INTEGERS.start} to {CYPHER_INTEGERS.stop - 1}); quote it as a string "
+                             "or write it as a decimal (1e30)")
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return key, value

@@ -31,6 +31,7 @@ import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.server.configuration.ServerSettings;
 
 /**
@@ -156,7 +157,25 @@ public final class Launcher {
           .setConfig(GraphDatabaseSettings.auth_enabled, true)
           .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
           .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemoryMb * 1024 * 1024)
+          // And so may one transaction: a runaway query fails alone (MemoryLimitExceeded) instead of filling the
+          // heap (the JVM exits); a quarter of the heap was too little for a batch of 10,000 DETACH DELETEs.
+          .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMb * 1024 * 1024)
+          .setConfig(gdsMemoryGuard())
+          // A stopping database (a stop, an import) waits this long for open transactions, then ends them (10 s by
+          // default): the load that asks for an import holds the load lock in one (ledger.py's load_lock).
+          .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(1))
           .build();
+    }
+
+    /** With GDS on the classpath: GDS refuses a projection or algorithm whose largest (not smallest) memory
+     * estimate exceeds the free heap. Looked up by name, since GDS's classes are there only when it is loaded. */
+    static Map<Setting<?>, Object> gdsMemoryGuard() {
+      try {
+        var settings = Class.forName("org.neo4j.gds.settings.MemoryEstimationSettings");
+        return Map.of((Setting<?>) settings.getField("validate_using_max_memory_estimation").get(null), true);
+      } catch (ReflectiveOperationException withoutGds) {
+        return Map.of();
+      }
     }
   }
 
