@@ -14,7 +14,10 @@ runs beside the main one. The instance's password is generated on first start an
 Every start is one *run*: the previous ``neo4j.log`` is rotated to ``neo4j.log.1`` (up to
 :data:`KEPT_LOGS` earlier runs are kept) and the JVM gets a fresh random token that it prints on its ``READY``
 line, so readiness is read from this run only, never from an earlier run's log. The pid file records the pid,
-Bolt and HTTP ports, token, version and control port of the run that serves; it is readable by its owner only.
+Bolt and HTTP ports, token, version and control port of the run that serves. The pid file and the logs are readable
+by their owner only (they name the control port and the token); the pid file is written whole (a temporary file
+renamed over it), and when it is unreadable all the same (emptied, cut short) the run is found again by the JVM's
+command line and the log's ``READY`` line, so a damaged pid file never orphans a JVM.
 
 The control port (127.0.0.1, answered only to a client that knows the instance's password) lets
 :meth:`ManagedNeo4j.import_database` have the running JVM shut its DBMS down, run Neo4j's bulk importer in the same
@@ -224,13 +227,17 @@ class ManagedNeo4j:
 
     # -- lifecycle -----------------------------------------------------------------------------------------
     def _run_record(self) -> dict:
-        """What the pid file says of the last run (pid, port, token, version); {} when there is none."""
+        """What the pid file says of the last run (pid, port, token, version); {} when there is none.
+
+        A pid file that cannot be read (emptied, cut short, garbage) is rebuilt from the JVM still serving this
+        data folder, found by its command line (:meth:`_recover_record`); {} when there is none.
+        """
         try:
             record = json.loads(self.pid_file.read_text())
             int(record["pid"])
             return record
         except (OSError, ValueError, KeyError, TypeError):
-            return {}
+            return self._recover_record()
 
     def _is_our_jvm(self, pid: int) -> bool:
         """True when ``pid`` is alive and is this instance's launcher (its command line names our home folder).
@@ -238,14 +245,41 @@ class ManagedNeo4j:
         A stale pid file after a crash or reboot may name a pid the system has since given to another process;
         that process is never taken for Neo4j, never waited on and never signalled.
         """
-        if not _alive(pid):
-            return False
+        return _alive(pid) and self._launcher_args(pid) is not None
+
+    def _launcher_args(self, pid: int) -> list[str] | None:
+        """The launcher's arguments (home, Bolt port, HTTP port, ...) when ``pid`` runs it on our home folder."""
         try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
-            return False
-        home = str(self.home_dir).encode()
-        return any(a.endswith(b"Launcher.java") or a == b"Launcher" for a in args) and home in args
+            return None
+        for i, arg in enumerate(args):
+            if (arg.endswith("Launcher.java") or arg == "Launcher") and args[i + 1:i + 2] == [str(self.home_dir)]:
+                return args[i + 1:]
+        return None
+
+    def _recover_record(self) -> dict:
+        """The run record of the JVM that serves this data folder, found by its command line and its log's
+        ``READY`` and ``CONTROL`` lines, written back to the pid file; {} when no such JVM runs (or it is not
+        ready yet: its starter writes the record)."""
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            args = self._launcher_args(int(entry.name))
+            if args is None or len(args) < 3 or not _alive(int(entry.name)):
+                continue
+            ready = [line.split() for line in self._log_text().splitlines() if line.startswith("READY ")]
+            if not ready or len(ready[-1]) != 3:
+                return {}
+            _, version, token = ready[-1]
+            record = {"pid": int(entry.name), "port": int(args[1]), "http_port": int(args[2]), "token": token,
+                      "version": version, "control_port": self._control_port(token)}
+            try:
+                self._write_record(record)
+            except OSError:
+                pass  # the record is still right for this call; the next one tries again
+            return record
+        return {}
 
     def running_pid(self) -> int | None:
         """The pid of this instance when its JVM is alive, else None (a stale pid file is removed)."""
@@ -299,9 +333,14 @@ class ManagedNeo4j:
             str(LAUNCHER_SOURCE), str(self.home_dir), str(self.port), str(self.http_port),
             str(DEFAULT_PAGECACHE_MB), str(DEFAULT_TX_MEMORY_MB),
         ]
-        with open(self.log_file, "ab") as log:
+        # The log names the control port and the run token: readable by its owner only.
+        log = os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.fchmod(log, 0o600)
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, start_new_session=True, cwd=self.data_dir)
+        finally:
+            os.close(log)
         record = {"pid": proc.pid, "port": self.port, "http_port": self.http_port, "token": token, "version": None}
         self._write_record(record)
         if not self._wait_ready(proc.pid, self.port, token, timeout, proc=proc):
@@ -317,10 +356,19 @@ class ManagedNeo4j:
         return self.status()
 
     def _write_record(self, record: dict) -> None:
-        """Write the pid file, readable by its owner only (it names the control port)."""
-        fd = os.open(self.pid_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(json.dumps(record))
+        """Write the pid file whole, readable by its owner only (it names the control port): a temporary file is
+        renamed over it, so no reader ever sees it empty or cut short."""
+        temporary = self.pid_file.with_name(f"{self.pid_file.name}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(json.dumps(record))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, self.pid_file)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     def _rotate_logs(self) -> None:
         """Keep the last runs' logs as neo4j.log.1 (newest) .. neo4j.log.KEPT_LOGS; this run writes a fresh one."""
@@ -329,7 +377,9 @@ class ManagedNeo4j:
         for n in range(KEPT_LOGS - 1, 0, -1):
             older = self.log_file.with_name(f"neo4j.log.{n}")
             if older.exists():
+                older.chmod(0o600)  # logs written by an earlier version were readable by all
                 older.replace(self.log_file.with_name(f"neo4j.log.{n + 1}"))
+        self.log_file.chmod(0o600)
         self.log_file.replace(self.log_file.with_name("neo4j.log.1"))
 
     def _wait_ready(self, pid: int, port: int, token: str | None, timeout: float,
