@@ -101,14 +101,15 @@ import org.neo4j.server.configuration.ServerSettings;
  *   <li>"IMPORT": writes to the neo4j database are refused from now on ({@link WriteGuard}: a transaction that
  *       writes fails at commit with "an import is running"), except those carrying the transaction metadata
  *       {@code dkg_import=<key>} of this import; the database must then be empty (else "FAILED not-empty");
- *       a fresh staging folder HOME_DIR/bulk/import-* (mode 0700) is made; the reply is "STAGE <folder> <key>".</li>
+ *       a fresh staging folder HOME_DIR/bulk/import-* (mode 0700) is made, and the importer's child JVM starts, to
+ *       boot while the files are written; the reply is "STAGE <folder> <key>".</li>
  *   <li>the client writes the importer's CSV files into that folder and names them, one a line, "NODES <name>" or
  *       "RELATIONSHIPS <name>" (plain names: letters, digits, '_', '-', ending ".csv"), then "RUN". The folder must
  *       hold exactly those files, each a regular file with one link: no path, list, label prefix, symbolic or hard
  *       link can bring another file in.</li>
  *   <li>"RUN": the neo4j database is stopped; it must not have committed anything since it was found empty;
- *       HOME_DIR/import.pending is written; the importer runs in a child JVM (its files and memory are its own,
- *       and it can be stopped: a full disk is watched for, and stops it); the database is started on the new store.
+ *       HOME_DIR/import.pending is written; the importer gets the files (its files and memory are its own, and it
+ *       can be stopped: a disk that stays full stops it); the database is started on the new store.
  *       The reply is "IMPORTED <seconds>", or "FAILED <reason>" with the database empty again.</li>
  *   <li>the client writes the schema and the ledger over Bolt, with the import's key as transaction metadata, then
  *       sends "COMMIT": the marker is removed, writes are allowed again, the reply is "OK".</li>
