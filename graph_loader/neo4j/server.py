@@ -107,8 +107,8 @@ class ImportRunning(ServerError):
 
     def __init__(self, data_dir: Path, doing: str = ""):
         super().__init__(f"{IMPORT_RUNNING} in {data_dir} (Neo4j's bulk importer is building its database){doing}",
-                         hint="run the same command again once it has finished (`diaspora-kg neo4j status` "
-                              "answers at once meanwhile); nothing of this command was written")
+                         hint="run the same command again once that load has finished (it says when); nothing of "
+                              "this command was written")
 
 
 class DatabaseNotEmpty(ServerError):
