@@ -119,7 +119,7 @@ class Database:
             return False
         if isinstance(exc, Neo4jError) and IMPORT_RUNNING in (exc.message or ""):
             return True
-        return isinstance(exc, DatabaseUnavailable | CONNECTION_LOST) and self.instance.import_running()
+        return isinstance(exc, (DatabaseUnavailable, *CONNECTION_LOST)) and self.instance.import_running()
 
     @contextmanager
     def session(self, *, read_only: bool = False) -> Iterator[neo4j.Session]:
