@@ -53,7 +53,7 @@ def import_synthetic(db: Database, triples: int, agents: int, folder: Path, *,
     folder.mkdir(parents=True, exist_ok=True)
     totals = {"parts": parts, "triples": 0, "nodes": 0, "relationships": 0}
     ledger_rows = []
-    with bulk_import.exclusive_import(instance, db) as staging:
+    with bulk_import.exclusive_import(instance, db) as session:
         arguments: list[str] = []
         for i in range(parts):
             path = folder / f"big-{per_part}-part{i}.nt"
@@ -63,7 +63,7 @@ def import_synthetic(db: Database, triples: int, agents: int, folder: Path, *,
             nodes, relationships = source_rows(item)
             check_names(schema, nodes, relationships)
             plan = bulk_import.plan_first_load([(item.source.key, nodes, relationships)], counted_label)
-            arguments += bulk_import.write_import_files(plan.graph, staging / f"part{i}")
+            arguments += bulk_import.write_import_files(plan.graph, session.folder, prefix=f"part{i}-")
             totals["triples"] += item.mapped.triples
             totals["nodes"] += len(plan.graph.nodes)
             totals["relationships"] += len(plan.graph.relationships)
@@ -74,13 +74,14 @@ def import_synthetic(db: Database, triples: int, agents: int, folder: Path, *,
                   f"({time.perf_counter() - started:.0f} s)", flush=True)
             del item, nodes, relationships, plan
         print(f"  Neo4j's importer: {totals['nodes']:,} nodes, {totals['relationships']:,} relationships", flush=True)
-        instance.import_database(arguments)
-    db.reconnect()
-    GraphWriter(db, schema).ensure_schema()
-    for source, triples_read, nodes, relationships, prefixes in ledger_rows:
-        ledger.mark_started(db, source.key, source.sha256, source.path)
-        ledger.mark_complete(db, source.key, triples=triples_read, nodes=nodes, relationships=relationships,
-                             prefixes=prefixes)
+        session.run(arguments)
+        db.reconnect()
+        GraphWriter(db, schema).ensure_schema()
+        for source, triples_read, nodes, relationships, prefixes in ledger_rows:
+            ledger.mark_started(db, source.key, source.sha256, source.path)
+            ledger.mark_complete(db, source.key, triples=triples_read, nodes=nodes, relationships=relationships,
+                                 prefixes=prefixes)
+        session.commit()
     totals["seconds"] = time.perf_counter() - started
     totals["sha256"] = [source.sha256 for source, *_ in ledger_rows]
     return totals

@@ -13,9 +13,11 @@ with the database unchanged.
 
 Two ways to write (``method``): ``bolt`` writes batches in transactions (:mod:`graph_loader.neo4j.writer`), on any
 server and into any graph; ``import`` has the managed instance build its empty database with Neo4j's bulk importer
-(:mod:`graph_loader.neo4j.bulk_import`), the same graph in a fraction of the time. ``auto`` (the default) picks the
-importer for a first load into the managed instance's empty database of at least :data:`IMPORT_MIN_ROWS` rows, and
-Bolt otherwise; the report says which ran and why.
+(:mod:`graph_loader.neo4j.bulk_import`), the same graph in a fraction of the time, as one unit: until its schema and
+ledger are written no other write gets in, and an import interrupted at any moment leaves the database empty.
+``auto`` (the default) picks the importer for a first load into the managed instance's empty database of at least
+:data:`IMPORT_MIN_ROWS` rows, and Bolt otherwise; the report says which ran and why. While another process's import
+holds the managed database, ``bolt`` stops at once ("an import is running"); ``auto`` and ``import`` wait for it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .model import RESOURCE_LABEL, Lit, Term, Triple
 from .neo4j import bulk_import, ledger
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
+from .neo4j.server import ImportRunning
 from .neo4j.writer import GraphWriter, WriteCounts, check_names, counted_label
 from .ontology.schema import GraphSchema, load_schema
 from .rdf.mapping import python_value
@@ -170,6 +173,11 @@ def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_ru
     if method not in METHODS:
         raise UsageError(f"unknown load method {method!r}", hint=f"use one of {', '.join(METHODS)}")
     started = time.perf_counter()
+    if db.instance is not None and db.instance.import_running():
+        # Another process's import holds the database: a Bolt load could not write; a load that may import waits.
+        if method == "bolt":
+            raise ImportRunning(db.instance.data_dir)
+        bulk_import.wait_for_import(db.instance, db)
     all_files = inspect_paths(paths)
     loaded = ledger.loaded_state(db, [f.key for f in all_files])
     changed = [f for f in all_files if force or loaded.get(f.key) != (f.sha256, True)]
@@ -275,7 +283,7 @@ def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple
 def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[str, tuple[list, list]],
                        schema: GraphSchema, progress) -> list[FileReport]:
     """Build the empty managed database with Neo4j's importer: the graph a Bolt load would leave, then the schema
-    and the ledger as a Bolt load records them."""
+    and the ledger as a Bolt load records them, all as one unit (:func:`bulk_import.exclusive_import`)."""
     started = time.perf_counter()
     for nodes, relationships in rows.values():
         check_names(schema, nodes, relationships)
@@ -285,23 +293,26 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
     def step(description: str) -> Callable[[int], None]:
         return progress(description, total) if progress else (lambda n: None)
 
-    instance = db.instance
-    with bulk_import.exclusive_import(instance, db) as folder:
-        arguments = bulk_import.write_import_files(plan.graph, folder, step("bulk import: writing its files"))
+    with bulk_import.exclusive_import(db.instance, db) as session:
+        # From here until the commit the import is one unit: other writes are refused, and a failure or a kill
+        # at any moment leaves the database empty, as it was.
+        arguments = bulk_import.write_import_files(plan.graph, session.folder, step("bulk import: writing its files"))
         importing = step(f"Neo4j's importer: {len(plan.graph.nodes):,} nodes, "
                          f"{len(plan.graph.relationships):,} relationships")
-        with db.connection_guard("importing", "run `diaspora-kg neo4j start`, then the same `load`: an interrupted "
-                                              "import leaves an empty database"):
-            instance.import_database(arguments)
+        session.run(arguments)
         importing(total)
-    db.reconnect()
-    indexing = step("constraints and indexes")
-    GraphWriter(db, schema).ensure_schema()
-    indexing(total)
-    for item in prepared:
-        ledger.mark_started(db, item.source.key, item.source.sha256, item.source.path)
-        ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
-                             relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
+        db.reconnect()  # a new store: the driver's bookmarks name transactions it never had
+        with db.connection_guard("writing the imported graph's schema and ledger",
+                                 "run `diaspora-kg neo4j start`, then the same `load`: an import not committed "
+                                 "leaves an empty database"):
+            indexing = step("constraints and indexes")
+            GraphWriter(db, schema).ensure_schema()
+            indexing(total)
+            for item in prepared:
+                ledger.mark_started(db, item.source.key, item.source.sha256, item.source.path)
+                ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
+                                     relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
+        session.commit()
     seconds = (time.perf_counter() - started) / max(len(prepared), 1)
     return [FileReport(item.source.key, "loaded", item.mapped.triples, plan.counts[item.source.key],
                        item.mapped.warnings, seconds) for item in prepared]

@@ -3,7 +3,12 @@
 ``neo4j-admin database import full`` writes a store straight from CSV files, without transactions: on this
 machine an order of magnitude faster than any Bolt writer. It only ever *replaces* a database, so it is used only
 when the database holds nothing (:func:`database_is_empty`), and only on the managed instance, whose JVM runs it
-(:meth:`graph_loader.neo4j.server.ManagedNeo4j.import_database`).
+(:meth:`graph_loader.neo4j.server.ManagedNeo4j.begin_import`).
+
+An import is one unit (:func:`exclusive_import`): from the moment the JVM finds the database empty until the
+load's schema and ledger are written and the import committed, every other write to the database is refused
+("an import is running"), so none can be wiped by the store swap; an import not committed (the loading process
+killed, the JVM killed, the disk full) is undone, and the database is empty again, as before it.
 
 The graph it writes must be the one the Bolt writer would leave. So :func:`plan_first_load` applies the writer's
 own merge (:func:`graph_loader.neo4j.writer.node_after`, :func:`~graph_loader.neo4j.writer.relationship_after`)
@@ -25,9 +30,8 @@ A value the format cannot carry exactly (a string inside a list holding U+001F, 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
-import shutil
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,9 +39,10 @@ from pathlib import Path
 
 from neo4j.spatial import WGS84Point
 
+from ..errors import ServerError
 from ..model import RESOURCE_LABEL, PropertyGraph
 from .connection import Database
-from .server import ManagedNeo4j
+from .server import DatabaseNotEmpty, ImportSession, ManagedNeo4j
 from .writer import WriteCounts, node_after, relationship_after
 
 #: The importer's array delimiter (``--array-delimiter`` in Launcher.java): a control character no name carries.
@@ -155,9 +160,24 @@ def _groups(rows: Iterator[tuple[str, dict]]) -> list[tuple[dict[str, str], list
     return groups
 
 
-def write_import_files(graph: PropertyGraph, folder: Path, on_rows: Callable[[int], None] = lambda n: None) -> list[str]:
-    """Write ``graph`` as the importer's CSV files in ``folder``; return the ``--nodes=``/``--relationships=``
-    arguments that name them. Raises :class:`NotImportable` before the importer is asked for anything."""
+def write_import_files(graph: PropertyGraph, folder: Path, on_rows: Callable[[int], None] = lambda n: None, *,
+                       prefix: str = "") -> list[str]:
+    """Write ``graph`` as the importer's CSV files in ``folder`` (named ``<prefix>nodes-<n>.csv``, ...); return the
+    ``--nodes=``/``--relationships=`` arguments that name them. Raises :class:`NotImportable` before the importer is asked for anything, and
+    :class:`ServerError` when the files cannot be written (a full disk says so)."""
+    try:
+        return _write_import_files(graph, folder, on_rows, prefix)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ServerError(f"the disk holding {folder} is full: the importer's files could not be written there "
+                              f"({exc.strerror})",
+                              hint="free some space on that disk, then load again; nothing was written to the "
+                                   "database") from None
+        raise ServerError(f"cannot write the importer's files into {folder}: {exc.strerror or exc}",
+                          hint="check that folder, then load again; nothing was written to the database") from None
+
+
+def _write_import_files(graph: PropertyGraph, folder: Path, on_rows: Callable[[int], None], prefix: str) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
 
     def node_cells(uri: str) -> list[str]:
@@ -175,7 +195,7 @@ def write_import_files(graph: PropertyGraph, folder: Path, on_rows: Callable[[in
             ("relationships", graph.relationships, [":START_ID", ":END_ID", ":TYPE", "uri:string"],
              relationship_cells)):
         for n, (columns, members) in enumerate(_groups((uri, item["props"]) for uri, item in table.items())):
-            path = folder / f"{option}-{n}.csv"
+            path = folder / f"{prefix}{option}-{n}.csv"
             keys = sorted(columns)
             with open(path, "w", encoding="utf-8", newline="") as out:
                 out.write(",".join([*key_columns, *(f"{k}:{columns[k]}" for k in keys)]) + "\n")
@@ -198,19 +218,43 @@ class NotEmpty(Exception):
 
 
 @contextmanager
-def exclusive_import(instance: ManagedNeo4j, db: Database) -> Iterator[Path]:
-    """Hold the instance's import lock, check the database is still empty, and yield a fresh staging folder.
+def exclusive_import(instance: ManagedNeo4j, db: Database) -> Iterator[ImportSession]:
+    """Hold the instance's import lock and an import on its control port; yield the :class:`ImportSession`.
 
     Two loads into one empty database: the second waits here, then finds data and raises :class:`NotEmpty` (its
-    caller loads with Bolt). The staging folder is removed afterwards, whatever happens.
+    caller loads with Bolt). While the session is open the JVM refuses every other write, and ``db`` writes with the
+    session's metadata, so the load's own schema and ledger get through. The caller writes the files into
+    ``session.folder``, calls ``session.run``, writes the schema and the ledger, then ``session.commit()``; leaving
+    the block without the commit has the JVM undo the import. The staging folder is removed whatever happens.
     """
     with open(instance.data_dir / "import.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        db.reconnect()  # another load may have replaced the store while this one waited: its bookmarks are void
-        if not database_is_empty(db):
-            raise NotEmpty(f"{db.uri} holds data now (another load wrote first)")
-        folder = instance.bulk_dir / f"load-{time.time_ns()}"
+        if not _try_lock(lock):
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            db.reconnect()  # another load may have replaced the store while this one waited: its bookmarks are void
         try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            session = instance.begin_import()
+        except DatabaseNotEmpty:
+            raise NotEmpty(f"{db.uri} holds data now (another load wrote first)") from None
+        with session:
+            db.tx_metadata = session.metadata
+            try:
+                yield session
+            finally:
+                db.tx_metadata = None
+
+
+def wait_for_import(instance: ManagedNeo4j, db: Database) -> None:
+    """Return once no other load's import holds the instance (at once when none does); reconnect ``db`` if one
+    did, since it replaced the store."""
+    with open(instance.data_dir / "import.lock", "w") as lock:
+        if not _try_lock(lock):
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            db.reconnect()
+
+
+def _try_lock(lock) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False

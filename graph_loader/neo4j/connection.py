@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
@@ -16,6 +17,7 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConfigurationError,
+    DatabaseUnavailable,
     IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
@@ -24,7 +26,7 @@ from neo4j.exceptions import (
 
 from ..errors import Neo4jAuthError, Neo4jUnavailable, QueryError
 from ..settings import Settings, check_neo4j_uri, load_settings
-from .server import ManagedNeo4j
+from .server import IMPORT_RUNNING, ImportRunning, ManagedNeo4j
 
 #: The driver's ways of saying the server went away (stopped, killed, network gone) in the middle of work.
 CONNECTION_LOST = (ServiceUnavailable, SessionExpired, IncompleteCommit, ConnectionError)
@@ -57,6 +59,9 @@ class Database:
     #: The managed local instance this connection reaches, when it does (it can run the bulk importer).
     instance: ManagedNeo4j | None = field(default=None, repr=False)
     auth: tuple[str, str] | None = field(default=None, repr=False)
+    #: Metadata of every transaction :meth:`read` and :meth:`write` run: a bulk import's key lets its own schema
+    #: and ledger through while the instance refuses other writes.
+    tx_metadata: dict | None = field(default=None, repr=False)
 
     def reconnect(self) -> None:
         """A fresh driver for a database whose store was replaced (by the bulk importer): the old driver's
@@ -78,9 +83,12 @@ class Database:
         with self.connection_guard():
             try:
                 records, _, _ = self.driver.execute_query(
-                    query, params or {}, database_=self.database, routing_=routing
+                    neo4j.Query(query, metadata=self.tx_metadata) if self.tx_metadata else query, params or {},
+                    database_=self.database, routing_=routing
                 )
             except Neo4jError as exc:
+                if self._import_holds_it(exc):
+                    raise ImportRunning(self.instance.data_dir) from exc
                 raise QueryError(f"Neo4j refused the query: {exc.message or exc}", code=exc.code) from exc
         return [record.data() for record in records]
 
@@ -90,15 +98,28 @@ class Database:
 
         ``doing`` says what was under way ("loading data/seed/x.ttl"); ``resume_hint`` what brings it back.
         """
+        what = f" while {doing}" if doing else ""
         try:
             yield
-        except CONNECTION_LOST as exc:
-            what = f" while {doing}" if doing else ""
+        except (*CONNECTION_LOST, Neo4jError) as exc:
+            if self._import_holds_it(exc):
+                raise ImportRunning(self.instance.data_dir, what) from exc
+            if not isinstance(exc, CONNECTION_LOST):
+                raise
             raise Neo4jUnavailable(
                 f"Neo4j at {self.uri} went away{what} ({exc.__class__.__name__})",
                 hint=resume_hint or "start it again (`diaspora-kg neo4j start` for the managed instance) "
                                     "and run the same command again",
             ) from exc
+
+    def _import_holds_it(self, exc: Exception) -> bool:
+        """True when ``exc`` came from a bulk import holding the managed instance's database: a write it refused,
+        or the database stopped while the importer replaces its store."""
+        if self.instance is None:
+            return False
+        if isinstance(exc, Neo4jError) and IMPORT_RUNNING in (exc.message or ""):
+            return True
+        return isinstance(exc, (DatabaseUnavailable, *CONNECTION_LOST)) and self.instance.import_running()
 
     @contextmanager
     def session(self, *, read_only: bool = False) -> Iterator[neo4j.Session]:
@@ -144,6 +165,7 @@ def endpoint(settings: Settings | None = None, *, start_managed: bool = True, ec
             echo(f"The managed Neo4j is not running: starting it on {instance.uri} (it keeps running afterwards, "
                  "for the next commands; `neo4j stop` stops it) ...")
         status = instance.start(echo=echo)  # waits for a run another command is starting; else returns at once
+        instance.verify_ours(status.port)  # the password goes only to a server this run's token vouches for
         if stopped:
             echo(f"Started Neo4j {status.version or ''} on {status.uri}.".replace("  ", " "))
         return Endpoint(status.uri, "neo4j", instance.password(), settings.database, instance)
@@ -164,9 +186,12 @@ def open_database(uri: str, user: str, password: str | None, database: str, *,
                   instance: ManagedNeo4j | None = None) -> Database:
     """Create and verify a driver; raise a clear error for an unreachable server or bad credentials.
 
-    Messages never show the password: a URI with user-info is refused before anything else.
+    Messages never show the password: a URI with user-info is refused before anything else. For the managed
+    ``instance`` the server is proven to be its JVM before the driver sends any credential
+    (:meth:`ManagedNeo4j.verify_ours`).
     """
     uri = check_neo4j_uri(uri)
+    state = instance.verify_ours(urlsplit(uri).port) if instance is not None else None
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
                                       max_transaction_retry_time=15, notifications_min_severity="OFF")
@@ -175,7 +200,8 @@ def open_database(uri: str, user: str, password: str | None, database: str, *,
                                hint="use bolt://host:port, neo4j://host:port or neo4j+s://host") from None
     try:
         driver.verify_connectivity()
-        driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ)
+        if state != "importing":  # an import may have stopped the database to replace its store: nothing answers
+            driver.execute_query("RETURN 1", database_=database, routing_=RoutingControl.READ)
     except AuthError as exc:
         driver.close()
         raise _refused(uri, user, password, instance) from exc

@@ -14,16 +14,26 @@ runs beside the main one. The instance's password is generated on first start an
 Every start is one *run*: the previous ``neo4j.log`` is rotated to ``neo4j.log.1`` (up to
 :data:`KEPT_LOGS` earlier runs are kept) and the JVM gets a fresh random token that it prints on its ``READY``
 line, so readiness is read from this run only, never from an earlier run's log. The pid file records the pid,
-Bolt and HTTP ports, token, version and control port of the run that serves; it is readable by its owner only.
+Bolt and HTTP ports, token, version and control port of the run that serves. The pid file and the logs are readable
+by their owner only (they name the control port and the token); the pid file is written whole (a temporary file
+renamed over it), and when it is unreadable all the same (emptied, cut short) the run is found again by the JVM's
+command line and the log's ``READY`` line, so a damaged pid file never orphans a JVM.
 
-The control port (127.0.0.1, answered only to a client that knows the instance's password) lets
-:meth:`ManagedNeo4j.import_database` have the running JVM shut its DBMS down, run Neo4j's bulk importer in the same
-warm JVM, and build the DBMS again (see ``launcher/Launcher.java``).
+The control port (127.0.0.1, see ``launcher/Launcher.java``) serves two things. A *proof*
+(:meth:`ManagedNeo4j.verify_ours`): before any credential is sent to the instance's Bolt port, the JVM answers a
+random nonce with an HMAC keyed by this run's token and names its Bolt port, so a process that took a port the pid
+file names never receives the password. And *imports* (:meth:`ManagedNeo4j.begin_import`, an
+:class:`ImportSession`): Neo4j's bulk importer builds the empty ``neo4j`` database while the DBMS keeps serving
+(Bolt and HTTP never let their ports go); writes are refused until the import's schema and ledger are written and
+it is committed; an import not committed is undone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -76,6 +86,14 @@ def tx_memory_mb(heap: str) -> int:
     return max(int(heap_mb * TX_MEMORY_SHARE), 1)
 
 
+#: The launcher's control protocol (HELLO proof, imports in sessions); pid files of older runs lack it.
+PROTOCOL = 2
+#: Seconds the JVM has to answer a proof request.
+PROOF_SECONDS = 5.0
+#: Longest line the control port sends or takes.
+LINE_MAX = 4096
+#: What every refusal caused by a running import says (the launcher's refused writes say it too).
+IMPORT_RUNNING = "an import is running"
 NO_JAVA_HINT = (
     "install OpenJDK 17+ and Maven (Debian: apt-get install openjdk-17-jdk-headless maven), "
     "or run `docker compose up -d` and set NEO4J_URI, or point NEO4J_URI at an existing Neo4j"
@@ -103,6 +121,126 @@ class ServerStatus:
     def browser_url(self) -> str | None:
         """Neo4j Browser's address (no credentials in it), when this run serves HTTP."""
         return f"{self.http_url}/browser/" if self.http_port else None
+
+
+class ImportRunning(ServerError):
+    """An import holds the managed instance's database: writes wait for it to be committed."""
+
+    def __init__(self, data_dir: Path, doing: str = ""):
+        super().__init__(f"{IMPORT_RUNNING} in {data_dir} (Neo4j's bulk importer is building its database){doing}",
+                         hint="run the same command again once that load has finished (it says when); nothing of "
+                              "this command was written")
+
+
+class DatabaseNotEmpty(ServerError):
+    """The database holds data: the importer only builds empty databases."""
+
+
+class _Unproven(Exception):
+    """The control port did not prove that the server is this run's JVM."""
+
+
+def _not_ours(where: str, why: str) -> ServerError:
+    return ServerError(f"the server at {where} is not this instance's Neo4j as far as can be proven ({why}); "
+                       "its password was not sent",
+                       hint="`diaspora-kg neo4j stop`, then `start`; if that does not help, find which process "
+                            "holds the port (`ss -ltnp`)")
+
+
+def _holds_port(pid: int, port: int) -> bool:
+    """True when process ``pid`` holds the listening TCP socket on 127.0.0.1:``port`` (Linux ``/proc``)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        with contextlib.suppress(OSError):  # a descriptor closed meanwhile
+            if os.readlink(fd) in inodes:
+                return True
+    return False
+
+
+class ImportSession:
+    """One import on the managed instance's control port, from its staging folder to its commit.
+
+    The JVM made :attr:`folder` (mode 0700) for this import only and refuses every write to the database except
+    those carrying :attr:`metadata` as transaction metadata. :meth:`run` has the importer build the database from
+    the files written there; the caller then writes the schema and the ledger (with :attr:`metadata`) and calls
+    :meth:`commit`. Until then the import is not done: closing the session, or this process dying, has the JVM
+    undo it (the database is emptied again), and a JVM killed meanwhile starts with an empty database.
+    """
+
+    def __init__(self, sock: socket.socket, reader, folder: Path, key: str, log_file: Path):
+        self._sock = sock
+        self._reader = reader
+        self.folder = folder
+        self._key = key
+        self._log_file = log_file
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The transaction metadata that lets this import's own writes (schema, ledger) through."""
+        return {"dkg_import": self._key}
+
+    def run(self, arguments: list[str], timeout: float = 6 * 3600.0) -> float:
+        """Import the files of ``arguments`` (``--nodes=FILE`` / ``--relationships=FILE``, files in
+        :attr:`folder`); return the seconds the JVM spent. Bolt serves the new store when this returns. On failure
+        :class:`ServerError` says why, once the database is empty again."""
+        lines = []
+        for argument in arguments:
+            option, _, path = argument.partition("=")
+            kind = {"--nodes": "NODES", "--relationships": "RELATIONSHIPS"}.get(option)
+            if kind is None or Path(path).parent != self.folder:
+                raise ValueError(f"not a file of this import's staging folder: {argument}")
+            lines.append(f"{kind} {Path(path).name}")
+        reply = self._exchange([*lines, "RUN"], timeout)
+        if reply.startswith("IMPORTED"):
+            return float(reply.split()[1])
+        reason = reply.removeprefix("FAILED ").strip() or "the JVM closed the connection (killed?)"
+        if " is full " in reason:
+            hint = "the database is empty, as before; free some space on that disk, then load again"
+        else:
+            hint = (f"the database is empty, as before; see {self._log_file}, then load again "
+                    "(`--method bolt` avoids the importer)")
+        raise ServerError(f"Neo4j's importer failed: {reason}", hint=hint)
+
+    def commit(self) -> None:
+        """The schema and the ledger are written: the import is done, and writes are allowed again."""
+        reply = self._exchange(["COMMIT"], 120)
+        if reply != "OK":
+            raise ServerError(f"the import could not be committed: {reply.removeprefix('FAILED ') or 'no answer'}",
+                              hint=f"the database is empty again; see {self._log_file}, then load again")
+
+    def _exchange(self, lines: list[str], timeout: float) -> str:
+        try:
+            self._sock.settimeout(timeout)
+            self._sock.sendall("".join(f"{line}\n" for line in lines).encode())
+            return self._reader.readline(LINE_MAX).decode("utf-8", "replace").strip()
+        except OSError as exc:
+            raise ServerError(f"the import was cut off: {exc}",
+                              hint=f"see {self._log_file}; `diaspora-kg neo4j start` and load again") from None
+
+    def close(self) -> None:
+        """End the session; an import not committed is undone by the JVM."""
+        with contextlib.suppress(OSError):
+            self._reader.close()
+            self._sock.close()
+
+    def __enter__(self) -> ImportSession:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def java_major_version(java: str = "java") -> int | None:
@@ -245,13 +383,17 @@ class ManagedNeo4j:
 
     # -- lifecycle -----------------------------------------------------------------------------------------
     def _run_record(self) -> dict:
-        """What the pid file says of the last run (pid, port, token, version); {} when there is none."""
+        """What the pid file says of the last run (pid, port, token, version); {} when there is none.
+
+        A pid file that cannot be read (emptied, cut short, garbage) is rebuilt from the JVM still serving this
+        data folder, found by its command line (:meth:`_recover_record`); {} when there is none.
+        """
         try:
             record = json.loads(self.pid_file.read_text())
             int(record["pid"])
             return record
         except (OSError, ValueError, KeyError, TypeError):
-            return {}
+            return self._recover_record()
 
     def _is_our_jvm(self, pid: int) -> bool:
         """True when ``pid`` is alive and is this instance's launcher (its command line names our home folder).
@@ -259,14 +401,41 @@ class ManagedNeo4j:
         A stale pid file after a crash or reboot may name a pid the system has since given to another process;
         that process is never taken for Neo4j, never waited on and never signalled.
         """
-        if not _alive(pid):
-            return False
+        return _alive(pid) and self._launcher_args(pid) is not None
+
+    def _launcher_args(self, pid: int) -> list[str] | None:
+        """The launcher's arguments (home, Bolt port, HTTP port, ...) when ``pid`` runs it on our home folder."""
         try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
-            return False
-        home = str(self.home_dir).encode()
-        return any(a.endswith(b"Launcher.java") or a == b"Launcher" for a in args) and home in args
+            return None
+        for i, arg in enumerate(args):
+            if (arg.endswith("Launcher.java") or arg == "Launcher") and args[i + 1:i + 2] == [str(self.home_dir)]:
+                return args[i + 1:]
+        return None
+
+    def _recover_record(self) -> dict:
+        """The run record of the JVM that serves this data folder, found by its command line and its log's
+        ``READY`` and ``CONTROL`` lines, written back to the pid file; {} when no such JVM runs (or it is not
+        ready yet: its starter writes the record)."""
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            args = self._launcher_args(int(entry.name))
+            if args is None or len(args) < 3 or not _alive(int(entry.name)):
+                continue
+            ready = [line.split() for line in self._log_text().splitlines() if line.startswith("READY ")]
+            if not ready or len(ready[-1]) != 3:
+                return {}
+            _, version, token = ready[-1]
+            record = {"pid": int(entry.name), "port": int(args[1]), "http_port": int(args[2]), "token": token,
+                      "version": version, "control_port": self._control_port(token), "protocol": PROTOCOL}
+            try:
+                self._write_record(record)
+            except OSError:
+                pass  # the record is still right for this call; the next one tries again
+            return record
+        return {}
 
     def running_pid(self) -> int | None:
         """The pid of this instance when its JVM is alive, else None (a stale pid file is removed)."""
@@ -320,10 +489,16 @@ class ManagedNeo4j:
             str(LAUNCHER_SOURCE), str(self.home_dir), str(self.port), str(self.http_port),
             str(DEFAULT_PAGECACHE_MB), str(tx_memory_mb(self.heap)),
         ]
-        with open(self.log_file, "ab") as log:
+        # The log names the control port and the run token: readable by its owner only.
+        log = os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.fchmod(log, 0o600)
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, start_new_session=True, cwd=self.data_dir)
-        record = {"pid": proc.pid, "port": self.port, "http_port": self.http_port, "token": token, "version": None}
+        finally:
+            os.close(log)
+        record = {"pid": proc.pid, "port": self.port, "http_port": self.http_port, "token": token, "version": None,
+                  "protocol": PROTOCOL}
         self._write_record(record)
         if not self._wait_ready(proc.pid, self.port, token, timeout, proc=proc):
             self._terminate(proc.pid)
@@ -338,10 +513,19 @@ class ManagedNeo4j:
         return self.status()
 
     def _write_record(self, record: dict) -> None:
-        """Write the pid file, readable by its owner only (it names the control port)."""
-        fd = os.open(self.pid_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(json.dumps(record))
+        """Write the pid file whole, readable by its owner only (it names the control port): a temporary file is
+        renamed over it, so no reader ever sees it empty or cut short."""
+        temporary = self.pid_file.with_name(f"{self.pid_file.name}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(json.dumps(record))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temporary, self.pid_file)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     def _rotate_logs(self) -> None:
         """Keep the last runs' logs as neo4j.log.1 (newest) .. neo4j.log.KEPT_LOGS; this run writes a fresh one."""
@@ -350,7 +534,9 @@ class ManagedNeo4j:
         for n in range(KEPT_LOGS - 1, 0, -1):
             older = self.log_file.with_name(f"neo4j.log.{n}")
             if older.exists():
+                older.chmod(0o600)  # logs written by an earlier version were readable by all
                 older.replace(self.log_file.with_name(f"neo4j.log.{n + 1}"))
+        self.log_file.chmod(0o600)
         self.log_file.replace(self.log_file.with_name("neo4j.log.1"))
 
     def _wait_ready(self, pid: int, port: int, token: str | None, timeout: float,
@@ -392,46 +578,116 @@ class ManagedNeo4j:
                 return parts[1]
         return None
 
-    # -- bulk import ---------------------------------------------------------------------------------------
+    # -- the control port: proof and imports ------------------------------------------------------------------
     @property
     def bulk_dir(self) -> Path:
-        """Where import files are staged: the launcher imports files from this folder only."""
+        """Where import files are staged: each import gets a folder of its own here, made by the JVM."""
         return self.home_dir / "bulk"
 
     @property
     def offers_import(self) -> bool:
         """True when this instance runs and its JVM answers import requests (a JVM started by an older version
         of this package does not)."""
-        return self.running_pid() is not None and bool(self._run_record().get("control_port"))
+        return self.running_pid() is not None and self._run_record().get("protocol") == PROTOCOL
 
-    def import_database(self, arguments: list[str], timeout: float = 3600.0) -> float:
-        """Replace the (empty) ``neo4j`` database with what Neo4j's importer builds from the staged files.
+    def verify_ours(self, port: int | None = None) -> str:
+        """Prove that this instance's JVM serves Bolt on ``port`` (default: the run's own), before any credential
+        is sent there; return its state, ``serving`` or ``importing``.
 
-        ``arguments`` are ``--nodes=FILE`` and ``--relationships=FILE`` lines (files in :attr:`bulk_dir`). The
-        running JVM shuts its DBMS down, imports, and builds it again; Bolt answers on the same port when this
-        returns the importer's seconds. On failure the database is left empty and :class:`ServerError` says why.
+        The JVM answers a random nonce with an HMAC keyed by this run's token (known from the owner-only pid file)
+        and names its Bolt port, which it never lets go while it runs. A JVM started by an older version, which
+        cannot answer, must at least hold the Bolt port itself (checked in ``/proc``). Raises :class:`ServerError`
+        when the server cannot be proven ours: nothing has been sent to it.
         """
-        pid = self.running_pid()
-        port = self._run_record().get("control_port") if pid is not None else None
-        if not port:
+        record = self._run_record()
+        pid = int(record["pid"]) if record else None
+        port = int(port or record.get("port") or self.port)
+        where = f"bolt://127.0.0.1:{port}"
+        if pid is None or not self._is_our_jvm(pid):
+            raise ServerError(f"the managed Neo4j in {self.data_dir} is not running",
+                              hint="`diaspora-kg neo4j start`")
+        if record.get("protocol") != PROTOCOL:
+            if _holds_port(pid, port):
+                return "serving"
+            raise _not_ours(where, f"the port is not held by this instance's JVM (pid {pid})")
+        try:
+            sock, _, bolt, state = self._prove(record)
+            sock.close()
+        except _Unproven as exc:
+            raise _not_ours(where, str(exc)) from None
+        if bolt != port:
+            raise _not_ours(where, f"this run's JVM serves Bolt on port {bolt}")
+        return state
+
+    def import_running(self) -> bool:
+        """True when an import holds this instance's database (writes are refused until it is committed)."""
+        try:
+            return self.running_pid() is not None and self.verify_ours() == "importing"
+        except ServerError:
+            return False
+
+    def _prove(self, record: dict, timeout: float = PROOF_SECONDS):
+        """Open the control port and check the JVM's proof; ``(socket, reader, bolt port, state)``."""
+        control, token = record.get("control_port"), record.get("token")
+        if not control or not token:
+            raise _Unproven("the pid file names no control port or run token")
+        nonce = secrets.token_hex(16)
+        try:
+            sock = socket.create_connection(("127.0.0.1", int(control)), timeout=timeout)
+        except OSError as exc:
+            raise _Unproven(f"its control port 127.0.0.1:{control} does not answer ({exc.strerror or exc})") from None
+        try:
+            sock.sendall(f"HELLO {nonce}\n".encode())
+            reader = sock.makefile("rb")
+            words = reader.readline(512).decode("utf-8", "replace").split()
+        except OSError:
+            sock.close()
+            raise _Unproven(f"its control port 127.0.0.1:{control} did not answer within {timeout:g} s") from None
+        if words[:1] == ["FAILED"]:
+            sock.close()
+            raise _Unproven("its JVM was started by an older version of diaspora-kg, which cannot prove itself: "
+                            "`diaspora-kg neo4j stop`, then `start`")
+        if len(words) != 5 or words[0] != "PROOF" or not words[2].isdigit():
+            sock.close()
+            raise _Unproven(f"the process on its control port 127.0.0.1:{control} did not prove this run's token")
+        body = " ".join(words[2:])
+        expected = hmac.new(token.encode(), f"dkg-proof {nonce} {body}".encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, words[1]):
+            sock.close()
+            raise _Unproven(f"the process on its control port 127.0.0.1:{control} did not prove this run's token")
+        return sock, reader, int(words[2]), words[4]
+
+    def begin_import(self) -> ImportSession:
+        """Open an import: the JVM refuses writes from now on, checks that the database is empty and makes a
+        staging folder. Raises :class:`DatabaseNotEmpty`, :class:`ImportRunning` or :class:`ServerError`."""
+        record = self._run_record() if self.running_pid() is not None else {}
+        if record.get("protocol") != PROTOCOL:
             raise ServerError(f"the managed Neo4j in {self.data_dir} offers no import control port "
                               "(not running, or started by an older version)",
                               hint="`diaspora-kg neo4j stop`, `diaspora-kg neo4j start`, then load again")
-        request = "\n".join([self.password(), "IMPORT", *arguments, "END"]) + "\n"
         try:
-            with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as sock:
-                sock.sendall(request.encode())
-                sock.settimeout(timeout)
-                reply = sock.makefile(encoding="utf-8").readline().strip()
+            sock, reader, _, _ = self._prove(record)
+        except _Unproven as exc:
+            raise _not_ours(f"bolt://127.0.0.1:{record.get('port')}", str(exc)) from None
+        try:
+            sock.sendall(f"{self.password()}\nIMPORT\n".encode())
+            sock.settimeout(120)  # the JVM waits up to 30 s for writes under way, then counts the nodes
+            reply = reader.readline(LINE_MAX).decode("utf-8", "replace").strip()
         except OSError as exc:
-            raise ServerError(f"the import into {self.data_dir} was cut off: {exc}",
-                              hint=f"see {self.log_file}; `diaspora-kg neo4j start` and load again") from None
-        if not reply.startswith("OK"):
-            reason = reply.removeprefix("FAILED ").strip() or "the JVM closed the connection (killed?)"
-            raise ServerError(f"Neo4j's importer failed: {reason}",
-                              hint=f"the database is empty again; see {self.log_file}, then load again "
-                                   "(`--method bolt` avoids the importer)")
-        return float(reply.split()[1]) if len(reply.split()) > 1 else 0.0
+            sock.close()
+            raise ServerError(f"the managed Neo4j in {self.data_dir} did not answer the import request: {exc}",
+                              hint=f"see {self.log_file}") from None
+        words = reply.split(" ", 2)
+        if words[0] == "STAGE" and len(words) == 3:
+            sock.settimeout(None)
+            return ImportSession(sock, reader, Path(words[1]), words[2], self.log_file)
+        sock.close()
+        if reply.startswith("FAILED busy"):
+            raise ImportRunning(self.data_dir)
+        if reply.startswith("FAILED not-empty"):
+            raise DatabaseNotEmpty(f"the managed Neo4j's database in {self.data_dir} holds data")
+        raise ServerError(f"the managed Neo4j refused the import: {reply.removeprefix('FAILED ') or 'no answer'}",
+                          hint=f"see {self.log_file}")
 
     def _failure_logged(self) -> str | None:
         """The launcher's ``FAILED <reason>`` line of this run, if it reported one."""

@@ -142,31 +142,50 @@ def test_empty_strings_and_typed_values_survive_the_import(db, empty, tmp_path, 
     assert snapshot(empty) == snapshot(db)
 
 
-def _control(importer: ManagedNeo4j, lines: list[str]) -> str:
+def _control(importer: ManagedNeo4j, lines: list[str]) -> list[str]:
+    """Every line the control port answers to ``lines``, until it hangs up."""
     port = importer._run_record()["control_port"]
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(("\n".join(lines) + "\n").encode())
-        return sock.makefile().readline().strip()
+        sock.shutdown(socket.SHUT_WR)
+        return [line.strip() for line in sock.makefile()]
 
 
 def test_the_control_port_answers_only_the_password_and_files_in_the_staging_folder(empty, importer):
-    assert _control(importer, ["not the password", "IMPORT", "END"]) == "FAILED not authorised"
-    refused = _control(importer, [importer.password(), "IMPORT", "--nodes=/etc/passwd", "END"])
-    assert refused.startswith("FAILED refused argument --nodes=/etc/passwd")
-    escaped = f"--nodes={importer.bulk_dir}/../../credentials"
-    assert _control(importer, [importer.password(), "IMPORT", escaped, "END"]).startswith("FAILED refused")
-    assert _control(importer, [importer.password(), "IMPORT", "--additional-config=x", "END"]).startswith("FAILED")
+    assert _control(importer, ["not the password", "IMPORT", "END"]) == ["FAILED not authorised"]
+    for line in ["NODES /etc/passwd", f"NODES {importer.bulk_dir}/../../credentials", "NODES ../../credentials",
+                 "--additional-config=x", "--nodes=/etc/passwd"]:
+        replies = _control(importer, [importer.password(), "IMPORT", line, "RUN"])
+        assert replies[0].startswith("STAGE ") and replies[1].startswith(f"FAILED refused {line}"), replies
+    assert empty.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
 
 
 def test_an_importer_failure_leaves_an_empty_working_database(empty, importer):
-    importer.bulk_dir.mkdir(parents=True, exist_ok=True)
-    broken = importer.bulk_dir / "broken.csv"
-    broken.write_text('uri:ID,:LABEL,n:long\n"a","Resource","not a number"\n')
-    try:
+    with importer.begin_import() as session:
+        broken = session.folder / "broken.csv"
+        broken.write_text('uri:ID,:LABEL,n:long\n"a","Resource","not a number"\n')
         with pytest.raises(ServerError, match="importer failed"):
-            importer.import_database([f"--nodes={broken}"])
-    finally:
-        broken.unlink()
+            session.run([f"--nodes={broken}"])
+    assert not session.folder.exists()
+    empty.reconnect()
+    assert empty.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
+    assert empty.write("CREATE (n:Probe) RETURN count(n) AS c") == [{"c": 1}]
+
+
+def test_an_import_not_committed_is_undone(empty, importer):
+    """The importing client goes away after the store swap, before its schema and ledger: the JVM empties the
+    database again, and writes are allowed once more."""
+    with importer.begin_import() as session:
+        nodes = session.folder / "nodes.csv"
+        nodes.write_text('uri:ID,:LABEL\n"https://example.org/a","Resource"\n')
+        session.run([f"--nodes={nodes}"])
+        empty.reconnect()
+        assert empty.read("MATCH (n) RETURN count(n) AS c") == [{"c": 1}]
+        with pytest.raises(ServerError, match="an import is running"):
+            empty.write("CREATE (n:Probe)")
+    deadline = time.monotonic() + 60
+    while importer.import_running() and time.monotonic() < deadline:
+        time.sleep(0.1)
     empty.reconnect()
     assert empty.read("MATCH (n) RETURN count(n) AS c") == [{"c": 0}]
     assert empty.write("CREATE (n:Probe) RETURN count(n) AS c") == [{"c": 1}]
@@ -247,7 +266,8 @@ def test_cli_load_says_which_method_ran(empty, importer, tmp_path):
 def test_an_instance_started_without_an_import_port_loads_with_bolt(empty, importer, tmp_path):
     """A JVM started by an older version of the package has no control port: auto uses Bolt and says why."""
     record = json.loads(importer.pid_file.read_text())
-    importer.pid_file.write_text(json.dumps({k: v for k, v in record.items() if k != "control_port"}))
+    older = {k: v for k, v in record.items() if k not in ("control_port", "protocol")}
+    importer.pid_file.write_text(json.dumps(older))
     try:
         report = load([big_corpus(tmp_path, 12_000)], empty)
     finally:
