@@ -57,6 +57,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -469,14 +470,24 @@ def _decimal(value: str, bad) -> str:
 
 # -- rows to triples ---------------------------------------------------------------------------------------------
 
-def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Triple]:
-    """The triples of one CSV file read with its template; :class:`InputError` at the first bad record."""
+def csv_triples(path: Path, schema: GraphSchema | None = None, *, data: bytes | None = None) -> Iterator[Triple]:
+    """The triples of one CSV file read with its template; :class:`InputError` at the first bad record.
+
+    ``data``: the file's bytes, already read (so that what is parsed is what was hashed); else it is read here.
+    """
     schema = schema or load_schema()
     path = Path(path)
     template = template_for(path)
     classes = {c.label: c.iri for c in schema.classes.values()}
     file_id = hashlib.sha1(path.name.encode()).hexdigest()[:8]
-    with open(path, newline="", encoding="utf-8-sig") as f:
+    if data is None:
+        data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), "is not valid UTF-8 text", line=data[:exc.start].count(b"\n") + 1,
+                         hint="save the file as UTF-8") from exc
+    with io.StringIO(text, newline="") as f:
         records = _records(f, path)
         header_line, header = _header(records, path, template)
         columns = _Columns(schema, header, path, template, header_line)

@@ -168,20 +168,53 @@ def _term(term, bnode_prefix: str, bnodes: dict[str, str]) -> Term:
     raise _TripleTerm(f"unsupported RDF term {term!r}")
 
 
+class _Prefixed:
+    """A binary stream whose first bytes were already read (to look for a byte-order mark): they come first."""
+
+    def __init__(self, head: bytes, rest):
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._rest.read(size)
+        if size is None or size < 0:
+            head, self._head = self._head, b""
+            return head + self._rest.read()
+        head, self._head = self._head[:size], self._head[size:]
+        return head if len(head) == size else head + self._rest.read(size - len(head))
+
+
 class _TripleTerm(Exception):
     """An RDF 1.2 triple term met while reading (turned into an InputError naming the file)."""
 
 
-def iter_triples(source: SourceFile) -> Iterator[Triple]:
+class _Hashing:
+    """A binary file whose every byte read also goes into ``digest``: the hash of exactly what was parsed."""
+
+    def __init__(self, file, digest):
+        self._file, self._digest = file, digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self._digest.update(data)
+        return data
+
+
+def iter_triples(source: SourceFile, digest=None) -> Iterator[Triple]:
     """The triples of an RDF file (CSV files go through :mod:`graph_loader.rdf.csv_templates`).
 
     JSON-LD and RDF/XML are read whole and checked first (see the module docstring); the other formats are
-    streamed. A UTF-8 byte-order mark is skipped.
+    streamed. A UTF-8 byte-order mark is skipped. The file is read once: ``digest`` (a ``hashlib`` object), when
+    given, receives exactly the bytes parsed, so the hash a load records is the hash of what it wrote even when
+    the file changes on disk in the meantime (:attr:`SourceFile.sha256` is the hash :func:`inspect` saw).
     """
     if source.suffix == ".csv":
         from .csv_templates import csv_triples
 
-        yield from csv_triples(source.path)
+        data = source.path.read_bytes()
+        if digest is not None:
+            digest.update(data)
+        yield from csv_triples(source.path, data=data)
         return
     prefix = source.sha256[:8] + "b"  # blank nodes of different files never merge
     bnodes: dict[str, str] = {}
@@ -191,13 +224,17 @@ def iter_triples(source: SourceFile) -> Iterator[Triple]:
     try:
         with open(source.path, "rb") as file:
             if fmt in SCANNED:
-                data = file.read().removeprefix(UTF8_BOM)
+                data = file.read()
+                if digest is not None:
+                    digest.update(data)
+                data = data.removeprefix(UTF8_BOM)
                 _check_before_parsing(path, fmt, data)
                 text = data
             else:
-                if file.read(len(UTF8_BOM)) != UTF8_BOM:
-                    file.seek(0)
-                text = file
+                text = _Hashing(file, digest) if digest is not None else file
+                start = text.read(len(UTF8_BOM))
+                if start != UTF8_BOM:
+                    text = _Prefixed(start, text)
             for quad in ox.parse(text, format=fmt, base_iri=source.path.resolve().as_uri()):
                 yield (_term(quad.subject, prefix, bnodes), quad.predicate.value,
                        _term(quad.object, prefix, bnodes))

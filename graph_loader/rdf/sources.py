@@ -8,6 +8,8 @@ A load, ``validate`` and the offline analyses all start here: :func:`prepare` tu
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +51,10 @@ def prepare_sources(sources: Iterable[SourceFile], schema: GraphSchema | None = 
     schema = schema or load_schema()
     prepared = []
     for source in sources:
-        triples = list(iter_triples(source))
+        digest = hashlib.sha256()
+        triples = list(iter_triples(source, digest))
+        if digest.hexdigest() != source.sha256:  # changed on disk since inspected: record what was parsed
+            source = dataclasses.replace(source, sha256=digest.hexdigest())
         prepared.append(PreparedSource(source, triples, map_triples(triples, schema)))
     return prepared
 

@@ -1,0 +1,105 @@
+"""What a source is, exactly (issue 25, items 11, 13 and 14): the bytes a load parsed and hashed, the blank nodes
+that belong to it alone, and every value it asserted, which `unload` takes away again.
+
+Everything runs against the real test Neo4j (fixtures in ``tests/conftest.py``) on real files; the CLI tests run
+``python -m graph_loader`` as a subprocess and check exit codes, messages and that no traceback shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from graph_loader import loading
+from graph_loader.loading import load
+from graph_loader.neo4j import ledger
+
+CLI = [sys.executable, "-m", "graph_loader"]
+EX = "https://example.org/test/"
+PREFIXES = textwrap.dedent("""\
+    @prefix dkg: <https://w3id.org/diaspora-kg/ontology#> .
+    @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    @prefix ex: <https://example.org/test/> .
+    """)
+EVIDENCE = ('ex:doc a dkg:Source ; skos:prefLabel "Test notes" .\n'
+            'ex:ev a dkg:Evidence ; dkg:source ex:doc ; dkg:locator "p. 1" ; dkg:quote "a test quote" .\n')
+
+
+def cli(args, env, cwd) -> subprocess.CompletedProcess:
+    run = subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+    assert "Traceback" not in run.stderr, run.stderr
+    return run
+
+
+def write(path: Path, body: str) -> Path:
+    path.write_text(PREFIXES + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def node(db, uri: str) -> dict | None:
+    rows = db.read("MATCH (n:Resource {uri: $u}) RETURN labels(n) AS labels, properties(n) AS props", {"u": uri})
+    return rows[0] if rows else None
+
+
+# -- 14. a file edited while `load` runs ----------------------------------------------------------------------------
+FEDERATION = EVIDENCE + ('ex:fed a dkg:Federation ; skos:prefLabel "Federación Prueba" ; '
+                         'dkg:foundedYear "{year}"^^xsd:gYear ; dkg:evidence ex:ev .\n')
+
+
+def test_the_ledger_hashes_the_bytes_the_graph_was_made_of(db, tmp_path, monkeypatch):
+    """The file changes after the load hashed it and before it parsed it (the load asks the ledger in between:
+    that is where the edit lands). The graph and the ledger must describe the same bytes, so that putting the
+    old file back is a change the next load sees, not "unchanged" over a stale graph."""
+    path = write(tmp_path / "fed.ttl", FEDERATION.format(year=1990))
+    old_text = path.read_text(encoding="utf-8")
+    old_hash = sha256(path)
+    real_loaded_state = ledger.loaded_state
+
+    def edited_meanwhile(db_, keys):
+        state = real_loaded_state(db_, keys)
+        write(path, FEDERATION.format(year=1995))
+        return state
+
+    monkeypatch.setattr(loading.ledger, "loaded_state", edited_meanwhile)
+    load([path], db)
+    monkeypatch.setattr(loading.ledger, "loaded_state", real_loaded_state)
+
+    year = node(db, EX + "fed")["props"]["foundedYear"]
+    recorded = db.read("MATCH (s:LoadedSource) RETURN s.sha256 AS sha")[0]["sha"]
+    parsed_text = PREFIXES + FEDERATION.format(year=year)
+    assert recorded == hashlib.sha256(parsed_text.encode()).hexdigest(), (
+        f"the graph holds foundedYear {year}, but the ledger records the hash of another content")
+
+    path.write_text(old_text, encoding="utf-8")  # the old file back
+    assert sha256(path) == old_hash
+    report = load([path], db)
+    assert node(db, EX + "fed")["props"]["foundedYear"] == 1990
+    assert report.files[0].status in ("reloaded", "unchanged")
+    assert db.read("MATCH (s:LoadedSource) RETURN s.sha256 AS sha")[0]["sha"] == old_hash
+
+
+def test_a_csv_file_is_hashed_as_parsed_too(db, tmp_path, monkeypatch):
+    path = tmp_path / "federations.csv"
+    header = "id,prefLabel,foundedYear,source,locator,quote\n"
+    path.write_text(header + "org/test-fed,Federación Prueba,1990,Test notes,p. 1,a quote\n", encoding="utf-8")
+    real_loaded_state = ledger.loaded_state
+    new_text = header + "org/test-fed,Federación Prueba,1995,Test notes,p. 1,a quote\n"
+
+    def edited_meanwhile(db_, keys):
+        state = real_loaded_state(db_, keys)
+        path.write_text(new_text, encoding="utf-8")
+        return state
+
+    monkeypatch.setattr(loading.ledger, "loaded_state", edited_meanwhile)
+    load([path], db)
+    year = db.read("MATCH (f:Federation) RETURN f.foundedYear AS y")[0]["y"]
+    recorded = db.read("MATCH (s:LoadedSource) RETURN s.sha256 AS sha")[0]["sha"]
+    assert (year, recorded) == (1995, hashlib.sha256(new_text.encode()).hexdigest())
