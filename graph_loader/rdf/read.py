@@ -23,6 +23,9 @@ file and, where there is one, the line; exit code 2):
 * A JSON-LD ``@context`` (or ``@import``) given by URL: contexts are never fetched, so a load needs no network and
   depends on no third party; the message names the URL.
 * RDF 1.2 triple terms (``<<( s p o )>>``, ``<< s p o >>``), which the property graph has no place for.
+* A relative IRI in a file that declares no base (``@base``, a JSON-LD ``@base``, ``xml:base``): it is not resolved
+  against the file's own location, which would store ``file:///<folder>/relative/thing``, an IRI of one folder on
+  one machine (and JSON-LD would drop a relative ``@id`` silently).
 """
 
 from __future__ import annotations
@@ -221,6 +224,10 @@ def iter_triples(source: SourceFile, digest=None) -> Iterator[Triple]:
     fmt = RDF_FORMATS[source.suffix]
     path = str(source.path)
     data = b""
+    # No base but the file's own: Turtle and N-Triples then fail at a relative IRI with its line; JSON-LD and
+    # RDF/XML (which drop or cannot place it) resolve it against a base that names no real place, and are refused
+    # below when an IRI comes out under it.
+    base = NO_BASE if fmt in SCANNED else None
     try:
         with open(source.path, "rb") as file:
             if fmt in SCANNED:
@@ -235,12 +242,17 @@ def iter_triples(source: SourceFile, digest=None) -> Iterator[Triple]:
                 start = text.read(len(UTF8_BOM))
                 if start != UTF8_BOM:
                     text = _Prefixed(start, text)
-            for quad in ox.parse(text, format=fmt, base_iri=source.path.resolve().as_uri()):
-                yield (_term(quad.subject, prefix, bnodes), quad.predicate.value,
-                       _term(quad.object, prefix, bnodes))
+            for quad in ox.parse(text, format=fmt, base_iri=base):
+                triple = (_term(quad.subject, prefix, bnodes), quad.predicate.value,
+                          _term(quad.object, prefix, bnodes))
+                if base is not None:
+                    _check_resolved(path, data, triple)
+                yield triple
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc):  # pyoxigraph's word for "a context to fetch"
             raise _remote_context_error(path, data) from exc
+        if _NO_SCHEME in str(exc):
+            raise _relative_iri_error(path, _iri_at(source.path, exc), exc.lineno) from exc
         message = str(exc).split(" (", 1)[0] if "(" in str(exc) else str(exc)
         raise InputError(path, f"syntax error: {message}", line=exc.lineno,
                          hint="fix the syntax at that line (the file was not loaded)") from exc
@@ -357,6 +369,48 @@ def _json_too_deep(data: bytes) -> int | None:
 
 
 # -- errors found while parsing -------------------------------------------------------------------------------
+
+#: The base JSON-LD and RDF/XML are parsed against: ``.invalid`` names no host (RFC 2606), so an IRI under it was
+#: relative in the file, which declared no base of its own.
+NO_BASE = "https://no-base.invalid/"
+#: pyoxigraph's complaint about a relative IRI where there is no base to resolve it against.
+_NO_SCHEME = "No scheme found in an absolute IRI"
+_COLUMNS = re.compile(r"between columns (\d+) and (\d+)")
+
+
+def _relative_iri_error(path: str, relative: str | None, line: int | None) -> InputError:
+    shown = f"the relative IRI <{relative}>" if relative else "a relative IRI"
+    return InputError(path, f"holds {shown} and no base to resolve it against", line=line,
+                      hint="declare a base (Turtle: @base <https://example.org/data/> . ; JSON-LD: \"@base\" in "
+                           "the @context; RDF/XML: xml:base) or write the IRI in full. The loader does not resolve "
+                           "it against the file's own location, which would tie the IRIs to one folder of one "
+                           "machine")
+
+
+def _iri_at(path: Path, exc: SyntaxError) -> str | None:
+    """The IRI a Turtle-family syntax error points at (pyoxigraph gives its line and columns), without ``<>``."""
+    columns = _COLUMNS.search(str(exc))
+    if columns is None or not exc.lineno:
+        return None
+    try:
+        with open(path, encoding="utf-8-sig") as file:
+            text = next((line for number, line in enumerate(file, 1) if number == exc.lineno), "")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = text[int(columns[1]) - 1:int(columns[2]) - 1].strip()
+    return found.strip("<>") or None
+
+
+def _check_resolved(path: str, data: bytes, triple: Triple) -> None:
+    """Refuse a triple with an IRI resolved against :data:`NO_BASE` (relative in the file, no base declared)."""
+    s, p, o = triple
+    for term in (s, p, o.datatype if isinstance(o, Lit) else o):
+        if term and term.startswith(NO_BASE):
+            relative = term[len(NO_BASE):]
+            quoted = [data.find(f'{q}{relative.lstrip("#")}{q}'.encode()) for q in "\"'"]
+            found = min((i for i in quoted if i >= 0), default=-1)
+            raise _relative_iri_error(path, relative, _line_at(data, found) if found >= 0 else None)
+
 
 #: ``"@context": "<url>"``, ``"@context": [..., "<url>"]`` (after flat objects) or ``"@import": "<url>"``.
 _REMOTE_CONTEXT = re.compile(rb'"@(?:context|import)"\s*:\s*(?:\[\s*(?:\{[^{}]*\}\s*,\s*)*)?'
