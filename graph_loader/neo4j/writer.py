@@ -34,7 +34,14 @@ from neo4j.exceptions import Neo4jError
 
 from ..errors import QueryError
 from ..model import as_list
-from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
+from ..ontology.schema import (
+    DERIVED_NAME_KEYS,
+    OBSOLETE_INDEXES,
+    RESOURCE_LABEL,
+    GraphSchema,
+    quote_name,
+    schema_statements,
+)
 from ..rdf.mapping import derive_names, merge_props
 from .connection import Database
 
@@ -219,6 +226,8 @@ class GraphWriter:
 
     def ensure_schema(self) -> list[str]:
         """Create the constraints and indexes generated from the ontology (idempotent)."""
+        for name in OBSOLETE_INDEXES:
+            self.db.write(f"DROP INDEX {quote_name(name)} IF EXISTS")
         statements = schema_statements(self.schema)
         try:
             self._create_in_one_transaction(statements)  # one commit instead of one per index: seconds saved

@@ -99,6 +99,12 @@ def collapse(values: list):
     return unique[0] if len(unique) == 1 else unique
 
 
+#: Property names whose values may become a node's ``name`` (:func:`derive_names`), and their predicates.
+NAME_FAMILIES = ("prefLabel", "label", "acronym", "altLabel", "hiddenLabel")
+NAME_PREDICATES = frozenset({ACRONYM, *(str(iri) for iri, name in EXTERNAL_PROPERTY_NAMES.items()
+                                        if name in NAME_FAMILIES)})
+
+
 def derive_names(props: dict, uri: str) -> dict:
     """``name``, ``altNames``, ``acronyms`` and ``nameKeys`` from the label properties of a node.
 

@@ -89,6 +89,10 @@ _CHECKED = frozenset(PATTERNS) | frozenset(INTEGER_BOUNDS) | {ANY_URI}
 INT64 = (-2**63, 2**63 - 1)
 #: Years of Python's dates (and of the Neo4j driver's).
 DATE_YEARS = (dt.MINYEAR, dt.MAXYEAR)
+#: The longest string, in bytes of UTF-8, that Neo4j 5.26's RANGE indexes take as a key (measured against the
+#: server, with characters of 1 to 4 bytes: ``tests/faults/test_index_limits.py``). The ``uri`` uniqueness
+#: constraint, ``resource_name`` and the per-type ``rel_uri_*`` indexes are RANGE indexes.
+INDEXED_BYTES = 8164
 _WHITESPACE = re.compile(r"[ \t\n\r]+")
 
 
@@ -263,6 +267,25 @@ def _storage_problem(lexical: str, datatype: str) -> str | None:
         return (f"{_shown(lexical)} cannot be stored as a date: years must lie between {DATE_YEARS[0]} and "
                 f"{DATE_YEARS[1]}.")
     return None
+
+
+def index_problem(text: str) -> str | None:
+    """Why Neo4j cannot index ``text`` (an IRI, which becomes a ``uri``, or a name), or None when it can.
+
+    Its RANGE indexes take keys of at most :data:`INDEXED_BYTES` bytes of UTF-8; a longer ``uri`` or ``name``
+    makes the write fail ("too large to index") and a bulk import leave the index FAILED.
+
+    >>> index_problem("é" * 4082) is None, index_problem("é" * 4083)[-62:]
+    (True, '(UTF-8), over the 8,164 bytes a Neo4j index holds: shorten it.')
+    """
+    if len(text) <= INDEXED_BYTES // 4:  # four bytes at most per character: no need to encode
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= INDEXED_BYTES:
+        return None
+    return (f"{_shown(text)} is too long to be indexed: names and IRIs are looked up through Neo4j's indexes "
+            f"(the uri constraint, the name index), and this one is {size:,} bytes (UTF-8), over the "
+            f"{INDEXED_BYTES:,} bytes a Neo4j index holds: shorten it.")
 
 
 def _shown(lexical: str) -> str:

@@ -83,7 +83,7 @@ class FastValidator:
         data.add(triples, known=self._known_terms)
         data.add(self._ontology_triples)
         findings: list[Finding] = self._unknown_term_findings(data.unknown_terms)
-        findings += [("Violation", s, compact(URIRef(p)), value, problem, STORABLE_VALUE_SHAPE)
+        findings += [("Violation", s, compact(URIRef(p)) if p else None, value, problem, STORABLE_VALUE_SHAPE)
                      for (s, p, value), problem in data.unstorable.items()]
         instances = data.instances(self._target_classes)
         out = data.out
