@@ -33,7 +33,7 @@ from .neo4j.connection import Database
 from .neo4j.read import read_touched
 from .neo4j.writer import GraphWriter, WriteCounts, check_names, counted_label
 from .ontology.schema import GraphSchema, load_schema
-from .rdf.mapping import python_value
+from .rdf.mapping import blank_form, python_value
 from .rdf.read import from_rdflib
 from .rdf.sources import (
     PreparedSource,
@@ -119,9 +119,10 @@ def context_from_database(db: Database, prepared: list[PreparedSource], schema: 
     for table in (graph.nodes, graph.relationships):
         for uri in [u for u, item in table.items() if set(item["props"].get("sources") or ["?"]) <= replaced]:
             del table[uri]
-    stated = {(s, p, _value_key(o)) for item in prepared for s, p, o in item.triples}
+    stated = {(s, p, _value_key(o)) for item in prepared for s, p, o in blank_form(item.triples)}
     exporter = RdfExporter(schema, ledger.namespace_prefixes(db))
-    return [t for t in from_rdflib(exporter.to_rdflib(graph)) if (t[0], t[1], _value_key(t[2])) not in stated]
+    return [t for t in blank_form(from_rdflib(exporter.to_rdflib(graph)))
+            if (t[0], t[1], _value_key(t[2])) not in stated]
 
 
 def _value_key(term: Term) -> object:

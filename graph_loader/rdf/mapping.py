@@ -25,7 +25,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -79,6 +79,19 @@ def fold(text: str) -> str:
 def tie_uri(subject: str, predicate: str, obj: str) -> str:
     """The stable id of a direct tie (one object-property triple)."""
     return TIE_PREFIX + hashlib.sha1(f"{subject}\n{predicate}\n{obj}".encode()).hexdigest()[:24]
+
+
+def blank_form(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """``triples`` with every blank-node IRI (``…/.well-known/genid/<label>``) written as the blank node ``_:<label>``
+    it stands for, so that validation sees one node where a load makes one: a blank node of a file, the IRI the
+    graph gives it, and a file (an export) that names it by that IRI."""
+    start = len(GENID)
+    for s, p, o in triples:
+        if s.startswith(GENID):
+            s = "_:" + s[start:]
+        if o.__class__ is str and o.startswith(GENID):
+            o = "_:" + o[start:]
+        yield s, p, o
 
 
 def python_value(lit: Lit):

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..model import RESOURCE_LABEL, PropertyGraph, Triple
 from ..ontology.schema import GraphSchema, load_schema
 from ..resources import seed_paths
-from .mapping import RDF_TYPE, MappedGraph, derive_names, map_triples
+from .mapping import GENID, RDF_TYPE, MappedGraph, derive_names, map_triples
 from .read import SUPPORTED, SourceFile, expand_paths, inspect, iter_triples
 
 #: The seed corpus: the gazetteer and the article's facts (:func:`graph_loader.resources.seed_paths`).
@@ -65,8 +65,8 @@ def prepare(paths: Iterable[Path] | None, schema: GraphSchema | None = None) -> 
 
 
 def subjects(prepared: list[PreparedSource]) -> set[str]:
-    """The IRIs the inputs describe (blank nodes aside)."""
-    return {s for p in prepared for s, _, _ in p.triples if not s.startswith("_:")}
+    """The IRIs the inputs describe, a blank node as the IRI the graph gives it (``…/.well-known/genid/…``)."""
+    return {GENID + s[2:] if s.startswith("_:") else s for p in prepared for s, _, _ in p.triples}
 
 
 def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
