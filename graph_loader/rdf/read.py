@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
+import warnings
 from array import array
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -445,6 +448,19 @@ def _triple_term_line(path: Path, fmt: ox.RdfFormat) -> int | None:
         if token.lastgroup == "term":
             return _line_at(data, token.start())
     return None
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's traceback and warning for each literal it cannot convert: here that is an answer."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = logging.getLogger("rdflib.term")
+        was_disabled, log.disabled = log.disabled, True
+        try:
+            yield
+        finally:
+            log.disabled = was_disabled
 
 
 def to_rdflib_term(term: Term):

@@ -31,6 +31,7 @@ Values Neo4j cannot store (an integer beyond 64 bits, a number that is not finit
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 import pyshacl
@@ -87,6 +88,7 @@ def validate(data: Graph, *, origins: Mapping[str, str] | None = None) -> Valida
     results = [_result_from_report(report, node, shapes, owners) for node in report.subjects(RDF.type, SH.ValidationResult)]
     results += unknown_terms(data, ontology)
     results += unstorable_values(data)
+    results += mixed_datatypes(data)
     return ValidationReport(sorted_results(with_origins(results, origins)))
 
 
@@ -118,6 +120,18 @@ def unstorable_values(data: Graph) -> list[ValidationResult]:
         if o.datatype is not None and (problem := xsd.storage_problem(str(o), str(o.datatype))):
             note(node_text(s), p, str(o), problem)
     return list(found.values())
+
+
+def mixed_datatypes(data: Graph) -> list[ValidationResult]:
+    """A Violation for each (subject, predicate) of ``data`` whose untagged literals have different datatypes
+    (see :func:`graph_loader.rdf.xsd.mixed_datatypes_problem`)."""
+    kinds: dict[tuple[Node, Node], set[str | None]] = defaultdict(set)
+    for s, p, o in data:
+        if isinstance(o, Literal) and not o.language:
+            kinds[(s, p)].add(str(o.datatype) if o.datatype is not None else None)
+    return [ValidationResult(severity="Violation", focus_node=node_text(s), path=compact(p), value=None,
+                             message=problem, shape=STORABLE_VALUE_SHAPE)
+            for (s, p), found in kinds.items() if len(found) > 1 and (problem := xsd.mixed_datatypes_problem(found))]
 
 
 def unknown_terms(data: Graph, ontology: Graph) -> list[ValidationResult]:

@@ -111,6 +111,19 @@ class DataIndex:
                 for action in hook:
                     action(s, o)
 
+    def mixed_datatypes(self) -> dict[tuple[str, str], str]:
+        """``(subject, predicate) -> why`` where untagged literal values have different datatypes (see
+        :func:`graph_loader.rdf.xsd.mixed_datatypes_problem`)."""
+        found = {}
+        lit_type = Lit
+        for s, by_predicate in self.out.items():
+            for p, values in by_predicate.items():
+                if len(values) > 1:
+                    kinds = {v.datatype for v in values if v.__class__ is lit_type and v.lang is None}
+                    if len(kinds) > 1 and (problem := xsd.mixed_datatypes_problem(kinds)):
+                        found[(s, p)] = problem
+        return found
+
     def subjects_of(self, predicate: str) -> list[str]:
         """The subjects of ``predicate`` (a predicate given as ``target_predicates``), in first-seen order."""
         if self._subjects_of is None:
