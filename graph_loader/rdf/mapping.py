@@ -49,11 +49,14 @@ IRI_KEYS = "iriKeys"
 #: does not give it (a foreign ``xsd:dateTime``, ``xsd:int``, a custom datatype), so that the export types them
 #: as they came (a key may hold spaces, an IRI never does).
 DATATYPE_KEYS = "datatypes"
+#: Bookkeeping property of a node or relationship several sources describe: what each one asserted
+#: (:mod:`graph_loader.neo4j.writer`), so that unloading one source takes exactly its values away.
+ASSERTED_KEY = "assertedBy"
 #: Predicates the export makes for property keys that have neither an ontology term nor a prefix (written into
 #: Neo4j by another tool); ``urn:dkg:property:tags`` loads back as the key ``tags``.
 PROPERTY_NS = "urn:dkg:property:"
 #: Keys the loader keeps for itself; a ``urn:dkg:property:`` predicate never takes one of them.
-RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS}
+RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY}
 #: Prefixes for predicates outside our namespace, so ``schema:foo`` is stored as ``schema__foo`` (loses nothing).
 #: ``{namespace: prefix}``, one prefix per namespace and one namespace per prefix (the export reverses it).
 KNOWN_PREFIXES = {

@@ -159,3 +159,105 @@ def test_a_blank_node_named_by_its_iri_elsewhere_is_validated_with_it(db, neo4j_
     assert cli(["unload", c], neo4j_env, tmp_path).returncode == 0
     assert cli(["load", a], neo4j_env, tmp_path).returncode == 0
     assert cli(["load", c], neo4j_env, tmp_path).returncode == 1
+
+
+# -- 13. unload takes away every value only that source asserted -----------------------------------------------------
+A_FACTS = EVIDENCE + ('ex:x a dkg:Federation ; skos:prefLabel "Federación X" ; dkg:foundedYear "{year}"^^xsd:gYear ; '
+                      'dkg:acronym "FX" ; dkg:evidence ex:ev .\n')
+B_POINTS = ('ex:club a dkg:HometownAssociation ; skos:prefLabel "Club B" ; dkg:memberOf ex:x .\n'
+            'ex:x skos:altLabel "La X de B" .\n')
+
+
+def stored_node(db, uri: str) -> dict:
+    found = node(db, uri)
+    return {"labels": sorted(found["labels"]), **found["props"]} if found else {}
+
+
+def test_unload_removes_the_values_only_that_source_asserted(db, neo4j_env, tmp_path):
+    """a.ttl states X's type, name, foundedYear and acronym; b.ttl points at X and gives it an altLabel. After
+    `unload a.ttl`, X is what b.ttl says of it, nothing more; a corrected a.ttl then loads."""
+    a = write(tmp_path / "a.ttl", A_FACTS.format(year=1990))
+    (tmp_path / "b").mkdir()
+    b = write(tmp_path / "b" / "b.ttl", B_POINTS)
+    assert cli(["load", a], neo4j_env, tmp_path).returncode == 0
+    assert cli(["load", b], neo4j_env, tmp_path).returncode == 0
+    x = stored_node(db, EX + "x")
+    assert "Federation" in x["labels"] and x["foundedYear"] == 1990 and x["altNames"] == ["FX", "La X de B"]
+
+    run = cli(["unload", a], neo4j_env, tmp_path)
+    assert run.returncode == 0, run.stderr
+    x = stored_node(db, EX + "x")
+    assert x["labels"] == ["Resource"], x
+    assert {k: v for k, v in x.items() if k not in ("labels", "uri", "nameKeys")} == {
+        "altLabel": "La X de B", "name": "La X de B", "sources": [b.resolve().as_posix()]}
+    assert db.read("MATCH (:HometownAssociation)-[r:MEMBER_OF]->(:Resource {uri: $x}) RETURN count(r) AS n",
+                   {"x": EX + "x"}) == [{"n": 1}]
+
+    write(a, A_FACTS.format(year=1995))  # the corrected file
+    run = cli(["load", a], neo4j_env, tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    x = stored_node(db, EX + "x")
+    assert x["foundedYear"] == 1995 and "Federation" in x["labels"]
+
+
+def test_unload_of_the_pointing_file_takes_its_values_and_leaves_the_rest(db, neo4j_env, tmp_path):
+    a = write(tmp_path / "a.ttl", A_FACTS.format(year=1990))
+    (tmp_path / "b").mkdir()
+    b = write(tmp_path / "b" / "b.ttl", B_POINTS)
+    assert cli(["load", a, b], neo4j_env, tmp_path).returncode == 0  # both in one load
+    with_both = stored_node(db, EX + "x")
+    assert cli(["unload", b], neo4j_env, tmp_path).returncode == 0
+    x = stored_node(db, EX + "x")
+    assert "altLabel" not in x and x["altNames"] == ["FX"] and x["foundedYear"] == 1990 and "assertedBy" not in x
+    assert x["sources"] == [a.resolve().as_posix()] and "Federation" in x["labels"]
+    assert cli(["load", b], neo4j_env, tmp_path).returncode == 0  # one after the other: the same node
+    assert stored_node(db, EX + "x") == with_both
+
+
+def test_a_changed_file_replaces_its_values_on_a_node_another_file_points_at(db, neo4j_env, tmp_path):
+    """Was a known limit: the changed file's old foundedYear stayed beside the new one (and the load said so)."""
+    a = write(tmp_path / "a.ttl", A_FACTS.format(year=1990))
+    (tmp_path / "b").mkdir()
+    b = write(tmp_path / "b" / "b.ttl", B_POINTS)
+    assert cli(["load", a, b], neo4j_env, tmp_path).returncode == 0
+    write(a, A_FACTS.format(year=1995))
+    run = cli(["load", a, b], neo4j_env, tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert stored_node(db, EX + "x")["foundedYear"] == 1995
+
+
+def test_unload_takes_a_note_off_a_tie_another_file_states(db, neo4j_env, tmp_path):
+    a = write(tmp_path / "a.ttl", A_FACTS.format(year=1990) + B_POINTS)
+    (tmp_path / "c").mkdir()
+    c = write(tmp_path / "c" / "c.ttl", '@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n'
+              'ex:club dkg:memberOf ex:x .\n'
+              'ex:evc a dkg:Evidence ; dkg:source ex:doc ; dkg:locator "p. 9" ; dkg:quote "c says so" .\n'
+              '[] a rdf:Statement ; rdf:subject ex:club ; rdf:predicate dkg:memberOf ; rdf:object ex:x ;\n'
+              '   dkg:evidence ex:evc ; dkg:note "Said by c only." .\n')
+    assert cli(["load", a], neo4j_env, tmp_path).returncode == 0
+    assert cli(["load", c], neo4j_env, tmp_path).returncode == 0
+    tie = "MATCH (:Resource {uri: $club})-[r:MEMBER_OF]->() RETURN properties(r) AS p"
+    assert db.read(tie, {"club": EX + "club"})[0]["p"]["note"] == "Said by c only."
+    assert cli(["unload", c], neo4j_env, tmp_path).returncode == 0
+    props = db.read(tie, {"club": EX + "club"})[0]["p"]
+    assert "note" not in props and "evidence" not in props and "assertedBy" not in props
+    assert props["sources"] == [a.resolve().as_posix()]
+
+
+def test_the_importers_plan_keeps_what_each_source_asserted_as_bolt_does(db, tmp_path):
+    """plan_first_load merges with the writer's own functions: the graph it plans for the importer, per-source
+    records included, is the one the Bolt writer leaves."""
+    from graph_loader.neo4j.bulk_import import plan_first_load
+    from graph_loader.neo4j.writer import counted_label
+    from graph_loader.rdf.sources import inspect_paths, prepare_sources
+
+    a = write(tmp_path / "a.ttl", A_FACTS.format(year=1990))
+    b = write(tmp_path / "b.ttl", B_POINTS)
+    report = load([a, b], db, method="bolt")
+    assert report.method == "bolt"
+    prepared = prepare_sources(inspect_paths([a, b]))
+    plan = plan_first_load([(p.source.key, *loading.source_rows(p)) for p in prepared], counted_label)
+    planned = plan.graph.nodes[EX + "x"]
+    stored = node(db, EX + "x")
+    assert sorted(planned["labels"]) == sorted(stored["labels"])
+    assert planned["props"] == stored["props"] and "assertedBy" in stored["props"]
