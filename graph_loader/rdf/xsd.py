@@ -334,9 +334,12 @@ def index_problem(text: str) -> str | None:
             f"{INDEXED_BYTES:,} bytes a Neo4j index holds: shorten it.")
 
 
-def _shown(lexical: str) -> str:
+def shown(lexical: str) -> str:
     """A lexical form for a message: a 5,000-digit number is named by its start and length."""
     return lexical if len(lexical) <= 60 else f"{lexical[:40]}... ({len(lexical)} characters)"
+
+
+_shown = shown
 
 
 def lexical_form(value, datatype: str | None) -> str:

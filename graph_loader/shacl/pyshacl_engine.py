@@ -112,11 +112,11 @@ def unstorable_values(data: Graph) -> list[ValidationResult]:
         if isinstance(s, URIRef) and (problem := xsd.index_problem(str(s))):
             note(str(s), None, None, problem)
         if isinstance(o, URIRef) and (problem := xsd.index_problem(str(o))):
-            note(node_text(s), p, str(o), problem)
+            note(node_text(s), p, xsd.shown(str(o)), problem)
         if not isinstance(o, Literal):
             continue
         if str(p) in NAME_PREDICATES and (problem := xsd.index_problem(str(o))):
-            note(node_text(s), p, str(o), problem)
+            note(node_text(s), p, xsd.shown(str(o)), problem)
         if o.datatype is not None and (problem := xsd.storage_problem(str(o), str(o.datatype))):
             note(node_text(s), p, str(o), problem)
     return list(found.values())

@@ -72,11 +72,11 @@ class DataIndex:
         last_subject, by_predicate = None, None
         for s, p, o in triples:
             if known is not None:  # what Neo4j indexes: IRIs (uri) and names; a length test first, it is cheap
-                if o.__class__ is lit_type:
+                if o.__class__ is lit_type:  # (the value, over 8 KB, is reported by its start and length)
                     if p in names and len(o.value) > short and (problem := index_problem(o.value)):
-                        unstorable[(s, p, o.value)] = problem
+                        unstorable[(s, p, xsd.shown(o.value))] = problem
                 elif len(o) > short and not o.startswith("_:") and (problem := index_problem(o)):
-                    unstorable[(s, p, o)] = problem
+                    unstorable[(s, p, xsd.shown(o))] = problem
                 if s != last_subject and len(s) > short and (problem := index_problem(s)):
                     unstorable[(s, None, None)] = problem
             if o.__class__ is lit_type:
