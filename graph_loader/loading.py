@@ -35,9 +35,16 @@ from .neo4j import bulk_import, ledger
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
 from .neo4j.server import ImportRunning
-from .neo4j.writer import GraphWriter, WriteCounts, check_names, counted_label
+from .neo4j.writer import (
+    GraphWriter,
+    WriteCounts,
+    check_names,
+    counted_label,
+    node_without,
+    relationship_without,
+)
 from .ontology.schema import GraphSchema, load_schema
-from .rdf.mapping import python_value
+from .rdf.mapping import blank_form, python_value
 from .rdf.read import from_rdflib, source_key
 from .rdf.sources import (
     PreparedSource,
@@ -114,18 +121,29 @@ def context_from_database(db: Database, prepared: list[PreparedSource], schema: 
     A file loaded after another is checked against what the first one left: a second ``foundedYear``, a second
     class disjoint with the first, a second contributor of one contribution break the shapes exactly as they would
     if both files were validated together. The inputs' subjects come whole (properties, ties, n-ary
-    relationships), what they point at by its classes. Facts only ``replaced`` sources assert are left out: the
-    load unloads them first. A value the input states again is not counted twice, even in another lexical form.
+    relationships), what they point at by its classes. Facts only ``replaced`` sources assert are left out, even on
+    a node other sources describe too: the load unloads them first. A value the input states again is not counted
+    twice, even in another lexical form.
     """
     graph = read_touched(db, schema, subjects(prepared), referenced_uris(prepared))
     if not graph.nodes:
         return []
     for table in (graph.nodes, graph.relationships):
-        for uri in [u for u, item in table.items() if set(item["props"].get("sources") or ["?"]) <= replaced]:
-            del table[uri]
-    stated = {(s, p, _value_key(o)) for item in prepared for s, p, o in item.triples}
+        for uri, item in list(table.items()):
+            sources = set(item["props"].get("sources") or ["?"])
+            if sources <= replaced:
+                del table[uri]
+                continue
+            for source in sources & replaced:  # what the others assert, as the unload before the write leaves it
+                if table is graph.nodes:
+                    labels, props = node_without((item["labels"], item["props"]), source)
+                    table[uri] = item = {"labels": tuple(labels), "props": props}
+                else:
+                    item["props"] = relationship_without(item["props"], source)
+    stated = {(s, p, _value_key(o)) for item in prepared for s, p, o in blank_form(item.triples)}
     exporter = RdfExporter(schema, ledger.namespace_prefixes(db))
-    return [t for t in from_rdflib(exporter.to_rdflib(graph)) if (t[0], t[1], _value_key(t[2])) not in stated]
+    return [t for t in blank_form(from_rdflib(exporter.to_rdflib(graph)))
+            if (t[0], t[1], _value_key(t[2])) not in stated]
 
 
 def _value_key(term: Term) -> object:

@@ -26,6 +26,7 @@ from ..errors import InputError, Neo4jUnavailable, QueryError
 from ..model import RESOURCE_LABEL
 from ..rdf.read import source_key
 from .connection import Database, open_database
+from .writer import node_without, relationship_without
 
 #: The ledger's uniqueness constraint (the same statement as the ontology's schema: :mod:`..ontology.schema`). Two
 #: transactions that MERGE one key wait for each other on it: that is what the load lock is made of.
@@ -35,22 +36,37 @@ LOCK_KEY = "\x00load-lock"
 #: Seconds to try for the lock before saying that this load waits for another.
 LOCK_PATIENCE = 1.0
 
+#: Relationships and nodes only the source asserted go whole (a node with its relationships: another source's
+#: relationship would have made that source list the node too).
 UNLOAD_RELATIONSHIPS = f"""
-MATCH (n:{RESOURCE_LABEL})-[r]->() WHERE $key IN n.sources AND $key IN r.sources
-CALL (r) {{
-  WITH r, size(r.sources) AS count
-  FOREACH (_ IN CASE WHEN count = 1 THEN [1] ELSE [] END | DELETE r)
-  FOREACH (_ IN CASE WHEN count > 1 THEN [1] ELSE [] END | SET r.sources = [s IN r.sources WHERE s <> $key])
-}} IN TRANSACTIONS OF 10000 ROWS
+MATCH (n:{RESOURCE_LABEL})-[r]->() WHERE $key IN n.sources AND r.sources = [$key]
+CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS
 """
 UNLOAD_NODES = f"""
-MATCH (n:{RESOURCE_LABEL}) WHERE $key IN n.sources
-CALL (n) {{
-  WITH n, size(n.sources) AS count
-  FOREACH (_ IN CASE WHEN count = 1 THEN [1] ELSE [] END | DETACH DELETE n)
-  FOREACH (_ IN CASE WHEN count > 1 THEN [1] ELSE [] END | SET n.sources = [s IN n.sources WHERE s <> $key])
-}} IN TRANSACTIONS OF 10000 ROWS
+MATCH (n:{RESOURCE_LABEL}) WHERE n.sources = [$key]
+CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS
 """
+#: What other sources also describe loses only this source's values: found here, recomputed in Python
+#: (:func:`graph_loader.neo4j.writer.node_without`), written back in batches. Each batch first takes its write
+#: locks (``SET x.uri = x.uri``), so a concurrent load cannot slip a value in between the read and the write.
+SHARED_RELATIONSHIPS = f"""
+MATCH (n:{RESOURCE_LABEL})-[r]->() WHERE $key IN n.sources AND $key IN r.sources RETURN elementId(r) AS id
+"""
+SHARED_NODES = f"MATCH (n:{RESOURCE_LABEL}) WHERE $key IN n.sources RETURN elementId(n) AS id"
+LOCK_RELATIONSHIPS = """
+MATCH ()-[r]->() WHERE elementId(r) IN $ids SET r.uri = r.uri RETURN elementId(r) AS id, properties(r) AS props
+"""
+SET_RELATIONSHIPS = "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.id SET r = row.props"
+LOCK_NODES = f"""
+MATCH (n:{RESOURCE_LABEL}) WHERE elementId(n) IN $ids SET n.uri = n.uri
+RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props
+"""
+SET_NODES = f"""
+UNWIND $rows AS row MATCH (n:{RESOURCE_LABEL}) WHERE elementId(n) = row.id
+SET n = row.props REMOVE n:$(row.removed)
+"""
+#: Shared nodes or relationships rewritten per transaction.
+UNLOAD_BATCH = 2000
 
 
 # -- the ledger ------------------------------------------------------------------------------------------------------
@@ -219,6 +235,9 @@ def _holder(db: Database) -> str:
 def unload(db: Database, key_or_path: str) -> dict:
     """Remove what only this source asserted; keep what other sources also assert (minus this source).
 
+    Nodes and relationships only this source describes go whole; on the others, every value, evidence and label
+    that only this source asserted goes too (a node another file merely points at becomes a bare reference again).
+
     ``key_or_path`` is a source key as stored (see ``diaspora-kg sources``) or the path of the file. The ledger
     entry is marked incomplete before anything is deleted, so an unload that dies half-way leaves a source that
     the next ``load`` reloads whole and the next ``unload`` finishes; the entry goes only when nothing is left.
@@ -237,9 +256,33 @@ def unload(db: Database, key_or_path: str) -> dict:
                                                 "which reloads the source whole)"):
         with db.session() as session:
             session.run(UNLOAD_RELATIONSHIPS, key=key).consume()
+        _without_source(db, key, [r["id"] for r in db.read(SHARED_RELATIONSHIPS, {"key": key})], nodes=False)
+        with db.session() as session:
             session.run(UNLOAD_NODES, key=key).consume()
+        _without_source(db, key, [r["id"] for r in db.read(SHARED_NODES, {"key": key})], nodes=True)
     db.write("MATCH (s:LoadedSource {key: $key}) DELETE s", {"key": key})
     return {"source": key, **before}
+
+
+def _without_source(db: Database, key: str, ids: list[str], *, nodes: bool) -> None:
+    """Take what ``key`` alone asserted off the nodes (``nodes``) or relationships ``ids``, which other sources
+    describe too: values, evidence, labels (see :func:`graph_loader.neo4j.writer.node_without`)."""
+    def batch(tx, chunk: list[str]) -> None:
+        rows = []
+        if nodes:
+            for record in tx.run(LOCK_NODES, ids=chunk):
+                labels, props = node_without((record["labels"], record["props"]), key)
+                rows.append({"id": record["id"], "props": props,
+                             "removed": sorted(set(record["labels"]) - set(labels) - {RESOURCE_LABEL})})
+            tx.run(SET_NODES, rows=rows).consume()
+        else:
+            for record in tx.run(LOCK_RELATIONSHIPS, ids=chunk):
+                rows.append({"id": record["id"], "props": relationship_without(record["props"], key)})
+            tx.run(SET_RELATIONSHIPS, rows=rows).consume()
+
+    with db.session() as session:
+        for start in range(0, len(ids), UNLOAD_BATCH):
+            session.execute_write(batch, ids[start:start + UNLOAD_BATCH])
 
 
 def _count_for(db: Database, key: str) -> dict:

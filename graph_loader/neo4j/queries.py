@@ -12,7 +12,7 @@ import neo4j
 from neo4j.exceptions import Neo4jError
 
 from ..errors import InputError, QueryError, UsageError
-from . import catalogue
+from . import catalogue, import_folder
 from .connection import Database
 
 #: Plan operators that act on the server, not the graph: refused without --write although EXPLAIN calls them reads.
@@ -57,6 +57,8 @@ def run_cypher(db: Database, text: str, params: dict | None = None, *, write: bo
     check_timeout(timeout)
     if not statements(text):
         raise QueryError(f"{label}: the query is empty", hint="give the Cypher to run")
+    if db.instance is not None and import_folder.reads_csv(text):
+        import_folder.check(db.instance.home_dir / "import")  # LOAD CSV follows links out of it
     if not write:
         _check_read_only(db, text, params, label)
     token = secrets.token_hex(8)

@@ -18,7 +18,7 @@ from neo4j.spatial import Point
 
 from ..model import GeoPoint, PropertyGraph
 from ..ontology.schema import RESOURCE_LABEL, GraphSchema, quote_name
-from ..rdf.mapping import GENID
+from ..rdf.mapping import ASSERTED_KEY, GENID
 from .connection import Database
 
 NODES = (f"MATCH (n:{RESOURCE_LABEL}) "
@@ -45,7 +45,10 @@ def fallback_uri(element_id: str) -> str:
 
 
 def read_property_graph(db: Database, *, uris: list[str] | None = None) -> PropertyGraph:
-    """The whole graph, or the nodes in ``uris`` and the relationships among them; streamed in one read session."""
+    """The whole graph, or the nodes in ``uris`` and the relationships among them; streamed in one read session.
+
+    Without the loader's record of what each source asserted (``assertedBy``): exports and analyses see the
+    values, the sources and the evidence. :func:`read_touched` keeps it (a reload's validation needs it)."""
     graph = PropertyGraph()
     node_query, rel_query, params = NODES, RELATIONSHIPS, {}
     if uris is not None:
@@ -55,14 +58,21 @@ def read_property_graph(db: Database, *, uris: list[str] | None = None) -> Prope
     with db.session(read_only=True) as session:
         for record in session.run(node_query, params):
             uri = record["uri"] if record["uri"] is not None else fallback_uri(record["id"])
-            graph.nodes[uri] = {"labels": tuple(record["labels"]), "props": plain_props(record["props"])}
+            graph.nodes[uri] = {"labels": tuple(record["labels"]), "props": plain_props(_public(record["props"]))}
         for record in session.run(rel_query, params):
             uri = record["uri"] if record["uri"] is not None else fallback_uri(record["id"])
             start = fallback_uri(record["start"]) if record["start_unnamed"] else record["start"]
             end = fallback_uri(record["end"]) if record["end_unnamed"] else record["end"]
             graph.relationships[uri] = {"type": record["type"], "start": start, "end": end,
-                                        "props": plain_props(record["props"])}
+                                        "props": plain_props(_public(record["props"]))}
     return graph
+
+
+def _public(props: dict) -> dict:
+    """Properties without what each source asserted (``assertedBy``: the loader's bookkeeping for unloads)."""
+    props = dict(props)
+    props.pop(ASSERTED_KEY, None)
+    return props
 
 
 NODES_BY_URI = (f"UNWIND $uris AS u MATCH (n:{RESOURCE_LABEL} {{uri: u}}) "

@@ -35,8 +35,15 @@ from neo4j.spatial import WGS84Point
 
 from ..errors import QueryError
 from ..model import GeoPoint, as_list
-from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
-from ..rdf.mapping import DERIVED_KEYS, derive_location, derive_names, merge_props
+from ..ontology.schema import (
+    DERIVED_NAME_KEYS,
+    OBSOLETE_INDEXES,
+    RESOURCE_LABEL,
+    GraphSchema,
+    quote_name,
+    schema_statements,
+)
+from ..rdf.mapping import ASSERTED_KEY, DERIVED_KEYS, derive_location, derive_names, merge_props
 from .connection import Database
 
 #: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked
@@ -185,22 +192,150 @@ def node_after(existing: tuple[Iterable[str], dict] | None, row: dict, source: s
     """A node after ``row`` of ``source`` is written: ``(state, labels, props)``, state created|updated|unchanged.
 
     ``existing`` is the node's ``(labels, props)`` before, None when it is new. The one definition of merging
-    that the Bolt writer applies in its transactions and :mod:`.bulk_import` applies ahead of the importer.
+    that the Bolt writer applies in its transactions and :mod:`.bulk_import` applies ahead of the importer. A node
+    that another source describes too keeps what each one asserted (:data:`ASSERTED`), so that an unload can take
+    one source's values away again (:func:`node_without`).
     """
     if existing is None:
         return "created", list(row["labels"]), merged_node_props({}, row, source, created=True)
     labels, old = existing
-    props = merged_node_props(old, row, source)
-    changed = not set(row["labels"]) <= set(labels) or not _same(old, props)
-    return ("updated" if changed else "unchanged"), list(dict.fromkeys([*labels, *row["labels"]])), props
+    if set(as_list(old.get("sources"))) <= {source}:  # this source's node only: nothing to tell apart
+        props = merged_node_props(old, row, source)
+        new_labels = list(dict.fromkeys([*labels, *row["labels"]]))
+    else:
+        records = _records(labels, old)
+        records[source] = _merged_record(records.get(source), _row_record(row))
+        new_labels, props = _composed(row["uri"], records, old)
+    changed = not set(new_labels) <= set(labels) or not _same(old, props)
+    return ("updated" if changed else "unchanged"), list(dict.fromkeys([*labels, *new_labels])), props
 
 
 def relationship_after(old: dict | None, row: dict, source: str) -> tuple[str, dict]:
-    """A relationship after ``row`` of ``source`` is written: ``(state, props)``; ``old`` None when it is new."""
+    """A relationship after ``row`` of ``source`` is written: ``(state, props)``; ``old`` None when it is new.
+
+    As for nodes, one that several sources describe keeps what each one asserted (:data:`ASSERTED`)."""
     if old is None:
         return "created", merged_relationship_props({}, row, source)
-    props = merged_relationship_props(old, row, source)
+    if set(as_list(old.get("sources"))) <= {source}:
+        props = merged_relationship_props(old, row, source)
+    else:
+        records = _records(None, old)
+        records[source] = _merged_record(records.get(source), _row_record(row, labels=False))
+        _, props = _composed(row["uri"], records, old, node=False)
     return ("unchanged" if _same(old, props) else "updated"), props
+
+
+# -- what each source asserted ---------------------------------------------------------------------------------------
+#: On a node or relationship that several sources describe: one JSON text per source, ``{"source", "labels",
+#: "props", "evidence", "stub"}``, what that source asserted of it (``props`` as ``[key, value]`` pairs, dates as
+#: ``{"date": ...}``). A node only one source describes has none: all its values are that source's (the common
+#: case stays as cheap as it was).
+ASSERTED = ASSERTED_KEY
+#: Properties no source asserts: bookkeeping, names derived from the labels, and the analyses' scores.
+_NOT_ASSERTED = {"uri", "sources", "evidence", "stub", ASSERTED, *INTERNAL, *DERIVED_KEYS}
+
+
+def _asserted(props: dict) -> dict:
+    return {k: v for k, v in props.items() if k not in _NOT_ASSERTED and not k.startswith("score_")}
+
+
+def _row_record(row: dict, *, labels: bool = True) -> dict:
+    return {"labels": sorted(row["labels"]) if labels else [], "props": _clean(_asserted(row["props"])),
+            "evidence": sorted(set(row.get("evidence", []))), "stub": bool(row.get("stub"))}
+
+
+def _merged_record(old: dict | None, new: dict) -> dict:
+    if old is None:
+        return new
+    return {"labels": sorted(set(old["labels"]) | set(new["labels"])),
+            "props": _clean(merge_props(old["props"], new["props"])),
+            "evidence": sorted(set(old["evidence"]) | set(new["evidence"])), "stub": old["stub"] and new["stub"]}
+
+
+def _records(labels: Iterable[str] | None, props: dict) -> dict[str, dict]:
+    """``{source: record}`` of a stored node (``labels`` given) or relationship (None).
+
+    A node one source described has no records yet: everything it holds is that source's. One that an older
+    loader wrote for several sources without records gives each of them the whole node: its values then stay
+    until the last of them is unloaded, as they did before.
+    """
+    records = {record.pop("source"): record for record in map(_decode, as_list(props.get(ASSERTED)))}
+    whole = {"labels": sorted(labels or []), "props": _clean(_asserted(props)),
+             "evidence": sorted(as_list(props.get("evidence"))), "stub": bool(props.get("stub"))}
+    for source in as_list(props.get("sources")):
+        records.setdefault(source, whole)
+    return records
+
+
+def _composed(uri: str, records: dict[str, dict], old: dict, *, node: bool = True) -> tuple[list[str], dict]:
+    """The labels and properties of a node (``node``) or relationship made of ``records``; the analyses' scores
+    of ``old`` stay."""
+    props: dict = {}
+    labels: dict[str, None] = {}
+    evidence: set[str] = set()
+    for source in sorted(records):
+        record = records[source]
+        props = merge_props(props, record["props"])
+        labels.update(dict.fromkeys(record["labels"]))
+        evidence |= set(record["evidence"])
+    props.update({k: v for k, v in old.items() if k.startswith("score_")})
+    props["uri"] = uri
+    props["sources"] = sorted(records)
+    props["evidence"] = sorted(evidence)
+    if node:
+        if all(record["stub"] for record in records.values()):
+            props["stub"] = True
+        props.update(derive_names(props, uri))
+        props.update(derive_location(props))
+    if len(records) > 1:
+        props[ASSERTED] = [_encode({"source": source, **records[source]}) for source in sorted(records)]
+    return (list(labels) or [RESOURCE_LABEL]), _clean(props)
+
+
+def node_without(existing: tuple[Iterable[str], dict], source: str) -> tuple[list[str], dict]:
+    """A node that ``source`` and at least one other source describe, once ``source`` is unloaded: ``(labels,
+    props)`` made of what the other sources asserted (labels only ``source`` gave go too)."""
+    labels, old = existing
+    records = _records(labels, old)
+    records.pop(source, None)
+    return _composed(old.get("uri"), records, old)
+
+
+def relationship_without(old: dict, source: str) -> dict:
+    """A relationship that ``source`` and at least one other source describe, once ``source`` is unloaded."""
+    records = _records(None, old)
+    records.pop(source, None)
+    return _composed(old.get("uri"), records, old, node=False)[1]
+
+
+def _encode(record: dict) -> str:
+    # Properties as [key, value] pairs: a property named "date" must never read back as a typed date.
+    record = {**record, "props": sorted([key, value] for key, value in record["props"].items())}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=_typed)
+
+
+def _typed(value):
+    """JSON for the stored values JSON has no type for: dates and date-times (the driver's or Python's)."""
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return str(value)
+
+
+def _decode(text: str) -> dict:
+    def typed(obj: dict):
+        if obj.keys() == {"datetime"}:
+            return dt.datetime.fromisoformat(obj["datetime"])
+        if obj.keys() == {"date"}:
+            return dt.date.fromisoformat(obj["date"])
+        return obj
+
+    record = json.loads(text, object_hook=typed)
+    record["props"] = dict(record["props"])
+    return record
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -224,6 +359,8 @@ class GraphWriter:
 
     def ensure_schema(self) -> list[str]:
         """Create the constraints and indexes generated from the ontology (idempotent)."""
+        for name in OBSOLETE_INDEXES:
+            self.db.write(f"DROP INDEX {quote_name(name)} IF EXISTS")
         statements = schema_statements(self.schema)
         try:
             self._create_in_one_transaction(statements)  # one commit instead of one per index: seconds saved

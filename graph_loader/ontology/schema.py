@@ -294,6 +294,12 @@ def quote_name(name: str) -> str:
     return f"`{name}`"
 
 
+#: Indexes earlier versions created and the loader drops: ``resource_sources`` (a RANGE index on the list
+#: ``n.sources``) served no query (``$key IN n.sources`` is a label scan) and refused a node whose list of sources
+#: grew past 8 KB (a place a few hundred files point at).
+OBSOLETE_INDEXES = ("resource_sources",)
+
+
 def schema_statements(schema: GraphSchema) -> list[str]:
     """Constraints and indexes, generated from the ontology (also written to ``cypher/schema/``)."""
     statements = [
@@ -302,7 +308,6 @@ def schema_statements(schema: GraphSchema) -> list[str]:
         f"CREATE FULLTEXT INDEX resource_names IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) ON EACH [n.name, n.altNames] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
         f"CREATE INDEX resource_name IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) ON (n.name)",
-        f"CREATE INDEX resource_sources IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) ON (n.sources)",
     ]
     place = schema.classes.get(DKG_NS + "Place")
     if place is not None:  # distance and bounding-box searches on the places' derived points

@@ -32,7 +32,8 @@ is line 1; blank lines count) — the column, and what to do:
   (An unclosed quote in a free-text column that a stray quote later closes cleanly cannot be told from a quote
   with line breaks: the rows it swallows go missing from the graph, and the quote holds them.)
 * **A value longer than** :data:`MAX_CELL_CHARS` (131,072 characters, Python's ``csv`` limit, kept on purpose:
-  a longer value is a file swallowed by an unclosed quote, not a fact).
+  a longer value is a file swallowed by an unclosed quote, not a fact); an id, a link, a label or a free-text
+  ``source`` longer than :data:`graph_loader.rdf.xsd.INDEXED_BYTES` bytes of UTF-8, which Neo4j cannot index.
 * **Numbers** are checked by the datatype of their property and written as canonical XSD literals.
   ``xsd:decimal``: an optional sign, digits, an optional decimal *point*; a thousands comma is read only in
   groups of three (``1,200`` and ``1,234.50``; ``1,5`` is refused, not read as 15 or 1.5); no exponent
@@ -57,6 +58,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -74,6 +76,8 @@ from ..ontology.schema import EXTERNAL_PROPERTY_NAMES, GraphSchema, load_schema,
 from ..ontology.terms import DKG_NS, DKGID_NS
 from ..resources import templates_dir
 from . import gazetteer
+from .mapping import NAME_PREDICATES
+from .xsd import INDEXED_BYTES, index_problem
 
 SPECIAL = ("id", "type", "source", "locator", "quote")
 SEPARATOR = "|"
@@ -405,7 +409,18 @@ def _checked_id(value: str, path: Path, line: int, column: str) -> str:
     if problem:
         raise InputError(str(path), f"column {column}: {_show(value)} is not an id ({problem})", line=line,
                          hint=ID_HINT)
-    return expand_id(value)
+    iri = expand_id(value)
+    _check_indexable(iri, path, line, column)
+    return iri
+
+
+def _check_indexable(value: str, path: Path, line: int, column: str) -> None:
+    """Refuse an id or a name Neo4j could not index (see :func:`graph_loader.rdf.xsd.index_problem`)."""
+    problem = index_problem(value)
+    if problem:
+        raise InputError(str(path), f"column {column}: {problem}", line=line,
+                         hint=f"names and ids hold at most {INDEXED_BYTES:,} bytes (UTF-8); a long text belongs "
+                              "in a description or note column")
 
 
 def _show(value: str, limit: int = 60) -> str:
@@ -682,14 +697,24 @@ class _Places:
 
 # -- rows to triples ---------------------------------------------------------------------------------------------
 
-def csv_triples(path: Path, schema: GraphSchema | None = None) -> Iterator[Triple]:
-    """The triples of one CSV file read with its template; :class:`InputError` at the first bad record."""
+def csv_triples(path: Path, schema: GraphSchema | None = None, *, data: bytes | None = None) -> Iterator[Triple]:
+    """The triples of one CSV file read with its template; :class:`InputError` at the first bad record.
+
+    ``data``: the file's bytes, already read (so that what is parsed is what was hashed); else it is read here.
+    """
     schema = schema or load_schema()
     path = Path(path)
     template = template_for(path)
     file_id = hashlib.sha1(path.name.encode()).hexdigest()[:8]
     reader = _Reader(schema, path, template, file_id)
-    with open(path, newline="", encoding="utf-8-sig") as f:
+    if data is None:
+        data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), "is not valid UTF-8 text", line=data[:exc.start].count(b"\n") + 1,
+                         hint="save the file as UTF-8") from exc
+    with io.StringIO(text, newline="") as f:
         records = _records(f, path)
         header_line, header = _header(records, path, template)
         if template.expand is None:
@@ -770,6 +795,8 @@ class _Reader:
                     yield (subject, predicate, obj)
                     ties.append((predicate, obj))
                 else:
+                    if predicate in NAME_PREDICATES:
+                        _check_indexable(value, path, row_number, shown)
                     yield (subject, predicate, _literal(value, datatype, lang, (str(path), row_number, shown)))
         yield from _evidence(subject, evidence, row, path, row_number, [] if is_nary else ties, self.sources)
 
@@ -785,6 +812,7 @@ def _evidence(subject, evidence, cells, path, row_number, ties, sources) -> Iter
             f"{DKGID_NS}source/{_slug(source_text)}"
         sources[source_text] = source
         if not is_id:  # a source named in free text becomes a Source of its own; an id points at one
+            _check_indexable(source_text, path, row_number, "source")
             yield (source, RDF_TYPE, DKG_NS + "Source")
             yield (source, EXTERNAL_IRI["prefLabel"], Lit(source_text))
     yield (evidence, RDF_TYPE, DKG_NS + "Evidence")

@@ -13,7 +13,9 @@
 * A predicate outside the ontology is kept as ``<prefix>__<local name>`` (``dcterms__description``), the prefix
   recorded in :attr:`MappedGraph.prefixes` (``{prefix: namespace}``, the one orientation used everywhere); when
   its values are IRIs, the property's name is listed in ``iriKeys`` so that the export gives back IRIs, not strings.
-* Literals keep their type (int, float, bool, date, str); several values make a list; a language-tagged value of
+* Literals keep their type (int, float, bool, date, str); a datatype the ontology does not give the property
+  (a foreign ``xsd:dateTime``, a custom datatype, whose values are kept as their lexical form) is recorded in
+  ``datatypes``; several values make a list; a language-tagged value of
   property ``p`` is stored under ``p_<lang>`` and ``p`` holds the untagged value(s) or, when there is none, the
   display value (@en, else @es, else the first). ``name``, ``altNames``, ``acronyms`` and ``nameKeys`` are derived
   from the labels by :func:`derive_names`.
@@ -28,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -41,6 +43,7 @@ from ..ontology.schema import (
     local_name,
 )
 from ..ontology.terms import DKG_NS
+from .xsd import datatype_of_value, stored_value
 
 EVIDENCE = DKG_NS + "evidence"
 ACRONYM = DKG_NS + "acronym"
@@ -51,11 +54,18 @@ STATEMENT = RDF_NS + "Statement"
 EXTERNAL_NAMES = {str(k): v for k, v in EXTERNAL_PROPERTY_NAMES.items()}
 #: Bookkeeping property: the names of properties (outside the ontology) whose values are IRIs, not strings.
 IRI_KEYS = "iriKeys"
+#: Bookkeeping property: ``"<key> <datatype IRI>"`` for each property whose literals have a datatype the ontology
+#: does not give it (a foreign ``xsd:dateTime``, ``xsd:int``, a custom datatype), so that the export types them
+#: as they came (a key may hold spaces, an IRI never does).
+DATATYPE_KEYS = "datatypes"
+#: Bookkeeping property of a node or relationship several sources describe: what each one asserted
+#: (:mod:`graph_loader.neo4j.writer`), so that unloading one source takes exactly its values away.
+ASSERTED_KEY = "assertedBy"
 #: Predicates the export makes for property keys that have neither an ontology term nor a prefix (written into
 #: Neo4j by another tool); ``urn:dkg:property:tags`` loads back as the key ``tags``.
 PROPERTY_NS = "urn:dkg:property:"
 #: Keys the loader keeps for itself; a ``urn:dkg:property:`` predicate never takes one of them.
-RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, LOCATION_KEY}
+RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY}
 #: Keys computed from a node's other values (names from its labels, ``location`` from ``lat`` and ``long``):
 #: dropped before values are merged and computed again afterwards.
 DERIVED_KEYS = (*DERIVED_NAME_KEYS, LOCATION_KEY)
@@ -82,6 +92,19 @@ def tie_uri(subject: str, predicate: str, obj: str) -> str:
     return TIE_PREFIX + hashlib.sha1(f"{subject}\n{predicate}\n{obj}".encode()).hexdigest()[:24]
 
 
+def blank_form(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """``triples`` with every blank-node IRI (``…/.well-known/genid/<label>``) written as the blank node ``_:<label>``
+    it stands for, so that validation sees one node where a load makes one: a blank node of a file, the IRI the
+    graph gives it, and a file (an export) that names it by that IRI."""
+    start = len(GENID)
+    for s, p, o in triples:
+        if s.startswith(GENID):
+            s = "_:" + s[start:]
+        if o.__class__ is str and o.startswith(GENID):
+            o = "_:" + o[start:]
+        yield s, p, o
+
+
 def python_value(lit: Lit):
     """The value Neo4j stores for a literal: int, float, bool, date, datetime, or the lexical form.
 
@@ -89,8 +112,6 @@ def python_value(lit: Lit):
     or its value cannot be stored (an integer beyond 64 bits, a number that is not finite): validation reports
     both, so this only keeps the writer safe. See :func:`graph_loader.rdf.xsd.stored_value`; never raises.
     """
-    from .xsd import stored_value  # here, not at the top: one home for literal values, shared with validation
-
     return stored_value(lit.value, lit.datatype)
 
 
@@ -98,6 +119,12 @@ def collapse(values: list):
     """One value stays a scalar; several distinct values become a list (order kept)."""
     unique = list(dict.fromkeys(values))
     return unique[0] if len(unique) == 1 else unique
+
+
+#: Property names whose values may become a node's ``name`` (:func:`derive_names`), and their predicates.
+NAME_FAMILIES = ("prefLabel", "label", "acronym", "altLabel", "hiddenLabel")
+NAME_PREDICATES = frozenset({ACRONYM, *(str(iri) for iri, name in EXTERNAL_PROPERTY_NAMES.items()
+                                        if name in NAME_FAMILIES)})
 
 
 def derive_names(props: dict, uri: str) -> dict:
@@ -320,7 +347,15 @@ class Mapper:
             name = dprop.name if dprop else EXTERNAL_NAMES.get(predicate) or self._external_name(predicate, out)
             if name in DERIVED_KEYS:
                 name = f"{name}Value"  # a user property called "name" must not clash with the derived one
-            plain = [python_value(lit) for lit in lits if not lit.lang]
+            untagged = [lit for lit in lits if not lit.lang]
+            plain = [python_value(lit) for lit in untagged]
+            declared = self.schema.datatype_of(name)
+            # A datatype the export would not give back (not the ontology's, nor the one of the stored value's
+            # Python type): recorded, so that it does.
+            typed = {f"{name} {lit.datatype}" for lit, value in zip(untagged, plain, strict=True)
+                     if lit.datatype and lit.datatype != (declared or datatype_of_value(value))}
+            if typed:
+                props[DATATYPE_KEYS] = sorted(set(as_list(props.get(DATATYPE_KEYS))) | typed)
             tagged: dict[str, list[str]] = defaultdict(list)
             for lit in lits:
                 if lit.lang:

@@ -23,15 +23,21 @@ file and, where there is one, the line; exit code 2):
 * A JSON-LD ``@context`` (or ``@import``) given by URL: contexts are never fetched, so a load needs no network and
   depends on no third party; the message names the URL.
 * RDF 1.2 triple terms (``<<( s p o )>>``, ``<< s p o >>``), which the property graph has no place for.
+* A relative IRI in a file that declares no base (``@base``, a JSON-LD ``@base``, ``xml:base``): it is not resolved
+  against the file's own location, which would store ``file:///<folder>/relative/thing``, an IRI of one folder on
+  one machine (and JSON-LD would drop a relative ``@id`` silently).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
+import warnings
 from array import array
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -168,42 +174,90 @@ def _term(term, bnode_prefix: str, bnodes: dict[str, str]) -> Term:
     raise _TripleTerm(f"unsupported RDF term {term!r}")
 
 
+class _Prefixed:
+    """A binary stream whose first bytes were already read (to look for a byte-order mark): they come first."""
+
+    def __init__(self, head: bytes, rest):
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._rest.read(size)
+        if size is None or size < 0:
+            head, self._head = self._head, b""
+            return head + self._rest.read()
+        head, self._head = self._head[:size], self._head[size:]
+        return head if len(head) == size else head + self._rest.read(size - len(head))
+
+
 class _TripleTerm(Exception):
     """An RDF 1.2 triple term met while reading (turned into an InputError naming the file)."""
 
 
-def iter_triples(source: SourceFile) -> Iterator[Triple]:
+class _Hashing:
+    """A binary file whose every byte read also goes into ``digest``: the hash of exactly what was parsed."""
+
+    def __init__(self, file, digest):
+        self._file, self._digest = file, digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self._digest.update(data)
+        return data
+
+
+def iter_triples(source: SourceFile, digest=None) -> Iterator[Triple]:
     """The triples of an RDF file (CSV files go through :mod:`graph_loader.rdf.csv_templates`).
 
     JSON-LD and RDF/XML are read whole and checked first (see the module docstring); the other formats are
-    streamed. A UTF-8 byte-order mark is skipped.
+    streamed. A UTF-8 byte-order mark is skipped. The file is read once: ``digest`` (a ``hashlib`` object), when
+    given, receives exactly the bytes parsed, so the hash a load records is the hash of what it wrote even when
+    the file changes on disk in the meantime (:attr:`SourceFile.sha256` is the hash :func:`inspect` saw).
     """
     if source.suffix == ".csv":
         from .csv_templates import csv_triples
 
-        yield from csv_triples(source.path)
+        data = source.path.read_bytes()
+        if digest is not None:
+            digest.update(data)
+        yield from csv_triples(source.path, data=data)
         return
-    prefix = source.sha256[:8] + "b"  # blank nodes of different files never merge
+    # Blank nodes of different files never merge: their labels carry the whole hash of the file (8 hex digits
+    # were found to collide in 39,000 tries); the same content gives the same labels, so a reload is idempotent.
+    prefix = source.sha256 + "b"
     bnodes: dict[str, str] = {}
     fmt = RDF_FORMATS[source.suffix]
     path = str(source.path)
     data = b""
+    # No base but the file's own: Turtle and N-Triples then fail at a relative IRI with its line; JSON-LD and
+    # RDF/XML (which drop or cannot place it) resolve it against a base that names no real place, and are refused
+    # below when an IRI comes out under it.
+    base = NO_BASE if fmt in SCANNED else None
     try:
         with open(source.path, "rb") as file:
             if fmt in SCANNED:
-                data = file.read().removeprefix(UTF8_BOM)
+                data = file.read()
+                if digest is not None:
+                    digest.update(data)
+                data = data.removeprefix(UTF8_BOM)
                 _check_before_parsing(path, fmt, data)
                 text = data
             else:
-                if file.read(len(UTF8_BOM)) != UTF8_BOM:
-                    file.seek(0)
-                text = file
-            for quad in ox.parse(text, format=fmt, base_iri=source.path.resolve().as_uri()):
-                yield (_term(quad.subject, prefix, bnodes), quad.predicate.value,
-                       _term(quad.object, prefix, bnodes))
+                text = _Hashing(file, digest) if digest is not None else file
+                start = text.read(len(UTF8_BOM))
+                if start != UTF8_BOM:
+                    text = _Prefixed(start, text)
+            for quad in ox.parse(text, format=fmt, base_iri=base):
+                triple = (_term(quad.subject, prefix, bnodes), quad.predicate.value,
+                          _term(quad.object, prefix, bnodes))
+                if base is not None:
+                    _check_resolved(path, data, triple)
+                yield triple
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc):  # pyoxigraph's word for "a context to fetch"
             raise _remote_context_error(path, data) from exc
+        if _NO_SCHEME in str(exc):
+            raise _relative_iri_error(path, _iri_at(source.path, exc), exc.lineno) from exc
         message = str(exc).split(" (", 1)[0] if "(" in str(exc) else str(exc)
         raise InputError(path, f"syntax error: {message}", line=exc.lineno,
                          hint="fix the syntax at that line (the file was not loaded)") from exc
@@ -321,6 +375,48 @@ def _json_too_deep(data: bytes) -> int | None:
 
 # -- errors found while parsing -------------------------------------------------------------------------------
 
+#: The base JSON-LD and RDF/XML are parsed against: ``.invalid`` names no host (RFC 2606), so an IRI under it was
+#: relative in the file, which declared no base of its own.
+NO_BASE = "https://no-base.invalid/"
+#: pyoxigraph's complaint about a relative IRI where there is no base to resolve it against.
+_NO_SCHEME = "No scheme found in an absolute IRI"
+_COLUMNS = re.compile(r"between columns (\d+) and (\d+)")
+
+
+def _relative_iri_error(path: str, relative: str | None, line: int | None) -> InputError:
+    shown = f"the relative IRI <{relative}>" if relative else "a relative IRI"
+    return InputError(path, f"holds {shown} and no base to resolve it against", line=line,
+                      hint="declare a base (Turtle: @base <https://example.org/data/> . ; JSON-LD: \"@base\" in "
+                           "the @context; RDF/XML: xml:base) or write the IRI in full. The loader does not resolve "
+                           "it against the file's own location, which would tie the IRIs to one folder of one "
+                           "machine")
+
+
+def _iri_at(path: Path, exc: SyntaxError) -> str | None:
+    """The IRI a Turtle-family syntax error points at (pyoxigraph gives its line and columns), without ``<>``."""
+    columns = _COLUMNS.search(str(exc))
+    if columns is None or not exc.lineno:
+        return None
+    try:
+        with open(path, encoding="utf-8-sig") as file:
+            text = next((line for number, line in enumerate(file, 1) if number == exc.lineno), "")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = text[int(columns[1]) - 1:int(columns[2]) - 1].strip()
+    return found.strip("<>") or None
+
+
+def _check_resolved(path: str, data: bytes, triple: Triple) -> None:
+    """Refuse a triple with an IRI resolved against :data:`NO_BASE` (relative in the file, no base declared)."""
+    s, p, o = triple
+    for term in (s, p, o.datatype if isinstance(o, Lit) else o):
+        if term and term.startswith(NO_BASE):
+            relative = term[len(NO_BASE):]
+            quoted = [data.find(f'{q}{relative.lstrip("#")}{q}'.encode()) for q in "\"'"]
+            found = min((i for i in quoted if i >= 0), default=-1)
+            raise _relative_iri_error(path, relative, _line_at(data, found) if found >= 0 else None)
+
+
 #: ``"@context": "<url>"``, ``"@context": [..., "<url>"]`` (after flat objects) or ``"@import": "<url>"``.
 _REMOTE_CONTEXT = re.compile(rb'"@(?:context|import)"\s*:\s*(?:\[\s*(?:\{[^{}]*\}\s*,\s*)*)?'
                              rb'"((?:[^"\\]|\\.)*)"')
@@ -352,6 +448,19 @@ def _triple_term_line(path: Path, fmt: ox.RdfFormat) -> int | None:
         if token.lastgroup == "term":
             return _line_at(data, token.start())
     return None
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's traceback and warning for each literal it cannot convert: here that is an answer."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = logging.getLogger("rdflib.term")
+        was_disabled, log.disabled = log.disabled, True
+        try:
+            yield
+        finally:
+            log.disabled = was_disabled
 
 
 def to_rdflib_term(term: Term):

@@ -8,6 +8,8 @@ A load, ``validate`` and the offline analyses all start here: :func:`prepare` tu
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from ..errors import InputError
 from ..model import RESOURCE_LABEL, PropertyGraph, Triple
 from ..ontology.schema import GraphSchema, load_schema
 from ..resources import seed_paths
-from .mapping import RDF_TYPE, MappedGraph, derive_names, map_triples
+from .mapping import GENID, RDF_TYPE, MappedGraph, derive_names, map_triples
 from .read import SUPPORTED, SourceFile, expand_paths, inspect, iter_triples
 
 #: The seed corpus: the gazetteer and the article's facts (:func:`graph_loader.resources.seed_paths`).
@@ -49,7 +51,10 @@ def prepare_sources(sources: Iterable[SourceFile], schema: GraphSchema | None = 
     schema = schema or load_schema()
     prepared = []
     for source in sources:
-        triples = list(iter_triples(source))
+        digest = hashlib.sha256()
+        triples = list(iter_triples(source, digest))
+        if digest.hexdigest() != source.sha256:  # changed on disk since inspected: record what was parsed
+            source = dataclasses.replace(source, sha256=digest.hexdigest())
         prepared.append(PreparedSource(source, triples, map_triples(triples, schema)))
     return prepared
 
@@ -60,8 +65,8 @@ def prepare(paths: Iterable[Path] | None, schema: GraphSchema | None = None) -> 
 
 
 def subjects(prepared: list[PreparedSource]) -> set[str]:
-    """The IRIs the inputs describe (blank nodes aside)."""
-    return {s for p in prepared for s, _, _ in p.triples if not s.startswith("_:")}
+    """The IRIs the inputs describe, a blank node as the IRI the graph gives it (``…/.well-known/genid/…``)."""
+    return {GENID + s[2:] if s.startswith("_:") else s for p in prepared for s, _, _ in p.triples}
 
 
 def referenced_uris(prepared: list[PreparedSource]) -> set[str]:

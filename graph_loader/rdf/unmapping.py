@@ -17,27 +17,33 @@ already holds as triples (:func:`graph_loader.loading.context_from_database`).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from ..model import PropertyGraph, as_list
 from ..ontology.schema import DERIVED_NAME_KEYS, LOCATION_KEY, GraphSchema
 from ..ontology.terms import DKG_NS, DKGID_NS
-from .mapping import GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX
+from . import xsd
+from .mapping import ASSERTED_KEY, DATATYPE_KEYS, GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX
+from .read import quiet_rdflib
 
 #: ``location`` is derived from ``lat`` and ``long``, which the export writes as ``geo:lat`` and ``geo:long``.
-SKIP_NODE_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, LOCATION_KEY, *DERIVED_NAME_KEYS}
-SKIP_REL_KEYS = {"uri", "sources", "evidence", "rdfType", IRI_KEYS}
+SKIP_NODE_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY,
+                  *DERIVED_NAME_KEYS}
+SKIP_REL_KEYS = {"uri", "sources", "evidence", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY}
 #: A language tag as the mapping stores it in a key (``en``, ``es_419``, ``zh_Hant_TW``: ``-`` becomes ``_``).
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{1,8})*")
 #: Characters RFC 3987 allows nowhere in an IRI (and a ``%`` that starts no escape); percent-encoded on export.
 NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]|%(?![0-9A-Fa-f]{2})')
-#: Characters RFC 3987 allows nowhere in an IRI (and a ``%`` that starts no escape); percent-encoded on export.
-NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]|%(?![0-9A-Fa-f]{2})')
+#: Where a stored "IRI" that no IRI parser takes (no scheme, a broken host) is written, percent-encoded whole.
+INVALID_IRI_NS = "urn:dkg:invalid-iri:"
 DKG = Namespace(DKG_NS)
 
 
@@ -51,14 +57,26 @@ def plain_value(value):
 
 
 def iri(text: str) -> URIRef:
-    """``text`` as an IRI RDF accepts: characters no IRI may hold percent-encoded (UTF-8), as RFC 3987 §3.1 does.
+    """``text`` as an IRI RDF accepts: characters no IRI may hold percent-encoded (UTF-8), as RFC 3987 §3.1 does;
+    what is still no absolute IRI (no scheme, ``http://[::1``) goes whole, percent-encoded, under
+    :data:`INVALID_IRI_NS`, so that every serialiser takes it.
 
     >>> str(iri("https://example.org/club with space"))
     'https://example.org/club%20with%20space'
-    >>> str(iri("https://example.org/año%20ok"))
-    'https://example.org/año%20ok'
+    >>> str(iri("https://example.org/año%20ok")), str(iri("no scheme"))
+    ('https://example.org/año%20ok', 'urn:dkg:invalid-iri:no%20scheme')
     """
-    return URIRef(NOT_IN_IRI.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), str(text)))
+    return URIRef(_absolute_iri(str(text)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _absolute_iri(text: str) -> str:
+    encoded = NOT_IN_IRI.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), text)
+    try:
+        ox.NamedNode(encoded)  # the IRI parser of the reader and the serialiser
+    except ValueError:
+        return INVALID_IRI_NS + quote(text, safe="")
+    return encoded
 
 
 class RdfExporter:
@@ -73,6 +91,8 @@ class RdfExporter:
         self.schema = schema
         self.prefixes = {**{prefix: ns for ns, prefix in KNOWN_PREFIXES.items()}, **(prefixes or {})}
         self.encoded: dict[str, str] = {}
+        #: Language tags (from property keys) that no BCP 47 parser takes: their values were written untagged.
+        self.untagged: set[str] = set()
 
     def _iri(self, text) -> URIRef:
         ref = iri(text)
@@ -110,23 +130,25 @@ class RdfExporter:
                 return base, tag.replace("_", "-")
         return None
 
-    def _literals(self, key: str, value) -> list[Literal]:
-        datatype = self.schema.datatype_of(key)
+    def _literals(self, key: str, value, recorded: dict[str, str]) -> list[Literal]:
+        """The literals of ``value``, each in the lexical space of its datatype: the one the load recorded for
+        ``key`` (``datatypes``), else the ontology's, else its Python type's (a value another tool wrote)."""
+        datatype = recorded.get(key) or self.schema.datatype_of(key)
         literals = []
-        for item in as_list(value):
-            item = plain_value(item)
-            if datatype and datatype.endswith("gYear"):
-                literals.append(Literal(str(item), datatype=URIRef(datatype)))
-            elif datatype:
-                literals.append(Literal(item, datatype=URIRef(datatype)))
-            else:
-                literals.append(Literal(item))
+        with quiet_rdflib():  # rdflib complains of every value it has no Python type for (a custom datatype)
+            for item in as_list(value):
+                kind = datatype or xsd.datatype_of_value(item)
+                if kind is None or kind == xsd.STRING:
+                    literals.append(Literal(str(plain_value(item))))
+                else:
+                    literals.append(Literal(xsd.lexical_form(item, kind), datatype=URIRef(kind), normalize=False))
         return literals
 
     def _value_triples(self, subject, props: dict, skip: set) -> list:
         """The triples of ``props`` about ``subject``: IRIs for object properties and ``iriKeys``, else literals."""
         triples = []
         iri_keys = set(as_list(props.get(IRI_KEYS)))
+        recorded = dict(item.rsplit(" ", 1) for item in as_list(props.get(DATATYPE_KEYS)) if " " in item)
         tagged = {key: split for key in props if key not in skip and (split := self._language_split(key, props))}
         tagged_values = defaultdict(set)
         for key, (base, _) in tagged.items():
@@ -144,7 +166,7 @@ class RdfExporter:
             if key in iri_keys or str(predicate) in self.schema.object_properties:
                 triples += [(subject, predicate, self._iri(v)) for v in as_list(value)]
             else:
-                triples += [(subject, predicate, lit) for lit in self._literals(key, value)]
+                triples += [(subject, predicate, lit) for lit in self._literals(key, value, recorded)]
         return triples
 
     def triples(self, graph: PropertyGraph) -> Iterator[tuple]:
@@ -197,13 +219,45 @@ class RdfExporter:
             yield from values
             yield from ((statement, DKG.evidence, e) for e in evidence)
 
+    def namespaces(self) -> dict[str, str]:
+        """``{prefix: namespace}`` for a Turtle file: the ontology's, XSD's and the recorded ones."""
+        found = {"dkg": DKG_NS, "dkgid": DKGID_NS, "dkgp": PROPERTY_NS, "xsd": xsd.XSD_NS,
+                 **{prefix: str(self._iri(namespace)) for prefix, namespace in self.prefixes.items()}}
+        return {prefix: namespace for prefix, namespace in found.items() if _PREFIX_NAME.fullmatch(prefix)}
+
     def to_rdflib(self, graph: PropertyGraph) -> Graph:
         rdf = Graph()
-        rdf.bind("dkg", DKG_NS)
-        rdf.bind("dkgid", DKGID_NS)
-        rdf.bind("dkgp", PROPERTY_NS)
-        for prefix, namespace in self.prefixes.items():
-            rdf.bind(prefix, self._iri(namespace))
+        for prefix, namespace in self.namespaces().items():
+            rdf.bind(prefix, namespace)
         for triple in self.triples(graph):
             rdf.add(triple)
         return rdf
+
+    def to_oxigraph(self, graph: PropertyGraph) -> Iterator[ox.Triple]:
+        """The triples of ``graph`` as pyoxigraph terms, for its serialisers: they write every literal as it is
+        (rdflib's Turtle writer rounds an ``xsd:double`` to 7 digits, its JSON-LD writer turns numbers into JSON
+        numbers, and neither escapes U+0000, which no loader reads back)."""
+        for s, p, o in self.triples(graph):
+            yield ox.Triple(self._ox(s), ox.NamedNode(str(p)), self._ox(o))
+
+    def _ox(self, term):
+        if isinstance(term, Literal):
+            if term.language:
+                try:
+                    return ox.Literal(str(term), language=term.language)
+                except ValueError:  # a tag no BCP 47 parser takes (a key another tool wrote): kept as text
+                    self.untagged.add(term.language)
+                    return ox.Literal(str(term))
+            if term.datatype is not None and str(term.datatype) != xsd.STRING:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+        if isinstance(term, BNode):
+            try:
+                return ox.BlankNode(str(term))
+            except ValueError:
+                return ox.BlankNode(hashlib.sha1(str(term).encode()).hexdigest())
+        return ox.NamedNode(str(term))
+
+
+#: A Turtle prefix name (PN_PREFIX, ASCII): others are left out of the file's prefixes (the IRIs are written whole).
+_PREFIX_NAME = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")

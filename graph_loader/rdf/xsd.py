@@ -31,11 +31,18 @@ Neo4j driver's date types hold). Neo4j itself accepts NaN and infinite floats, b
 the idempotence of reloads, JSON has no NaN or Infinity for the ``--format json`` outputs, and no amount,
 count or share is infinite. ``"NaN"^^xsd:decimal`` is simply ill-formed (decimals have no NaN).
 
+What is stored must come back exactly (``load`` -> ``export`` -> ``load`` gives the same graph, the export's
+literals denote the same values): so :func:`storage_problem` also refuses an ``xsd:decimal`` that a 64-bit float
+would round (``1234567890123456.7``: more significant digits than a float keeps), a time zone on an ``xsd:date`` or
+``xsd:gYear`` (a Neo4j date or a year has none), and an ``xsd:dateTime`` with more than six digits of a second
+(Python's datetimes end at microseconds). :func:`lexical_form` writes a stored value back in its datatype's lexical
+space (a double with every digit it needs, a decimal without an exponent, a year of four digits).
+
 >>> well_formed("31_342", XSD_NS + "integer"), well_formed(" 42 ", XSD_NS + "integer"), well_formed("NaN", XSD_NS + "decimal")
 (False, True, False)
 >>> storage_problem("99999999999999999999999", XSD_NS + "integer")[:48]
 '99999999999999999999999 is too large for Neo4j: '
->>> stored_value("2002Z", XSD_NS + "gYear"), stored_value("1.50", XSD_NS + "decimal"), stored_value("1e3", XSD_NS + "decimal")
+>>> stored_value("2002", XSD_NS + "gYear"), stored_value("1.50", XSD_NS + "decimal"), stored_value("1e3", XSD_NS + "decimal")
 (2002, 1.5, '1e3')
 """
 
@@ -43,6 +50,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 import functools
 import ipaddress
 import math
@@ -89,6 +97,10 @@ _CHECKED = frozenset(PATTERNS) | frozenset(INTEGER_BOUNDS) | {ANY_URI}
 INT64 = (-2**63, 2**63 - 1)
 #: Years of Python's dates (and of the Neo4j driver's).
 DATE_YEARS = (dt.MINYEAR, dt.MAXYEAR)
+#: The longest string, in bytes of UTF-8, that Neo4j 5.26's RANGE indexes take as a key (measured against the
+#: server, with characters of 1 to 4 bytes: ``tests/faults/test_index_limits.py``). The ``uri`` uniqueness
+#: constraint, ``resource_name`` and the per-type ``rel_uri_*`` indexes are RANGE indexes.
+INDEXED_BYTES = 8164
 _WHITESPACE = re.compile(r"[ \t\n\r]+")
 
 
@@ -219,12 +231,13 @@ def to_python(lexical: str, datatype: str | None):
     return lexical
 
 
-#: Datatypes whose values can exceed what Neo4j stores.
+#: Datatypes whose values can exceed what Neo4j stores, or lose something on the way.
 STORAGE_CHECKED = frozenset(INTEGER_BOUNDS) | FLOAT_TYPES | {XSD_NS + "gYear", XSD_NS + "date", XSD_NS + "dateTime"}
 
 
-#: Lexical forms this short always fit: integers below 10^18 (< 2^63), decimals below 10^300 (< 1.8e308).
-_ALWAYS_STORABLE_LENGTH = {**dict.fromkeys(INTEGER_BOUNDS, 18), XSD_NS + "gYear": 18, XSD_NS + "decimal": 300}
+#: Lexical forms this short always fit: integers below 10^18 (< 2^63), decimals of at most 15 digits (a float
+#: holds any 15 significant digits exactly), years of four digits.
+_ALWAYS_STORABLE_LENGTH = {**dict.fromkeys(INTEGER_BOUNDS, 18), XSD_NS + "gYear": 4, XSD_NS + "decimal": 15}
 
 
 def storage_problem(lexical: str, datatype: str | None) -> str | None:
@@ -248,26 +261,128 @@ def _storage_problem(lexical: str, datatype: str) -> str | None:
         if not INT64[0] <= value <= INT64[1]:
             return (f"{_shown(lexical)} is too large for Neo4j: integers are stored in 64 bits, "
                     f"from {INT64[0]} to {INT64[1]}.")
+        if datatype == XSD_NS + "gYear" and _ZONED.search(text):
+            return (f"{_shown(lexical)} cannot be stored exactly: a year in Neo4j is a number, without a time "
+                    f"zone, so the zone would be lost. Write the year without it ({_ZONED.sub('', text)}).")
         return None
     if datatype in FLOAT_TYPES:
         value = float(text)
-        if math.isfinite(value):
-            return None
-        if text.lstrip("+-") in ("INF", "NaN"):
-            return (f"{_shown(lexical)} is not a finite number: the loader stores finite numbers only "
-                    "(NaN and infinities are no amount, count or share).")
-        return (f"{_shown(lexical)} is too large for Neo4j: numbers are stored as 64-bit floats, "
-                "whose largest value is about 1.8e308.")
+        if not math.isfinite(value):
+            if text.lstrip("+-") in ("INF", "NaN"):
+                return (f"{_shown(lexical)} is not a finite number: the loader stores finite numbers only "
+                        "(NaN and infinities are no amount, count or share).")
+            return (f"{_shown(lexical)} is too large for Neo4j: numbers are stored as 64-bit floats, "
+                    "whose largest value is about 1.8e308.")
+        if datatype == XSD_NS + "decimal" and decimal.Decimal(repr(value)) != decimal.Decimal(text):
+            return (f"{_shown(lexical)} cannot be stored exactly: Neo4j keeps decimals as 64-bit floats, which hold "
+                    f"about 15 significant digits, and would store {lexical_form(value, datatype)}. Round it to 15 significant digits "
+                    "(or keep the exact figure as text, in a note).")
+        return None
     match = PATTERNS[datatype].fullmatch(text)
     if not DATE_YEARS[0] <= _int(match["year"]) <= DATE_YEARS[1]:
         return (f"{_shown(lexical)} cannot be stored as a date: years must lie between {DATE_YEARS[0]} and "
                 f"{DATE_YEARS[1]}.")
+    if datatype == XSD_NS + "date" and _ZONED.search(text):
+        return (f"{_shown(lexical)} cannot be stored exactly: a date in Neo4j has no time zone, so the zone would "
+                f"be lost. Write the date without it ({_ZONED.sub('', text)}).")
+    fraction = _FRACTION.search(text) if datatype == XSD_NS + "dateTime" else None
+    if fraction and fraction[1][6:].strip("0"):
+        return (f"{_shown(lexical)} cannot be stored exactly: times are kept to the microsecond (six digits of a "
+                "second); round it.")
     return None
 
 
-def _shown(lexical: str) -> str:
+#: A time zone at the end of a date or a year; the fraction of a second of a time.
+_ZONED = re.compile(rf"{_ZONE}$")
+_FRACTION = re.compile(r"T[0-9:]{8}\.([0-9]+)")
+
+
+def mixed_datatypes_problem(datatypes: set[str | None]) -> str | None:
+    """Why the values of one property of one resource, of these ``datatypes`` (None: plain text), cannot all be
+    kept, or None: Neo4j holds them as one list of one type, and the export writes one datatype for a property.
+
+    >>> mixed_datatypes_problem({None, XSD_NS + "string"}) is None
+    True
+    >>> mixed_datatypes_problem({XSD_NS + "int", None})
+    'values of one property of one resource with different datatypes (plain text and xsd:int) cannot all be kept: Neo4j holds them as one list of one type. Write them with one datatype.'
+    """
+    kinds = {STRING if d is None else d for d in datatypes}
+    if len(kinds) < 2:
+        return None
+    shown = sorted("plain text" if d == STRING else "xsd:" + d[len(XSD_NS):] if d.startswith(XSD_NS) else f"<{d}>"
+                   for d in kinds)
+    return (f"values of one property of one resource with different datatypes ({' and '.join(shown)}) cannot all "
+            "be kept: Neo4j holds them as one list of one type. Write them with one datatype.")
+
+
+def index_problem(text: str) -> str | None:
+    """Why Neo4j cannot index ``text`` (an IRI, which becomes a ``uri``, or a name), or None when it can.
+
+    Its RANGE indexes take keys of at most :data:`INDEXED_BYTES` bytes of UTF-8; a longer ``uri`` or ``name``
+    makes the write fail ("too large to index") and a bulk import leave the index FAILED.
+
+    >>> index_problem("é" * 4082) is None, index_problem("é" * 4083)[-62:]
+    (True, '(UTF-8), over the 8,164 bytes a Neo4j index holds: shorten it.')
+    """
+    if len(text) <= INDEXED_BYTES // 4:  # four bytes at most per character: no need to encode
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= INDEXED_BYTES:
+        return None
+    return (f"{_shown(text)} is too long to be indexed: names and IRIs are looked up through Neo4j's indexes "
+            f"(the uri constraint, the name index), and this one is {size:,} bytes (UTF-8), over the "
+            f"{INDEXED_BYTES:,} bytes a Neo4j index holds: shorten it.")
+
+
+def shown(lexical: str) -> str:
     """A lexical form for a message: a 5,000-digit number is named by its start and length."""
     return lexical if len(lexical) <= 60 else f"{lexical[:40]}... ({len(lexical)} characters)"
+
+
+_shown = shown
+
+
+def lexical_form(value, datatype: str | None) -> str:
+    """A stored ``value`` (a Python or Neo4j driver value) written in the lexical space of ``datatype``: the
+    literal that loads back as the same value (see :func:`storage_problem`).
+
+    >>> [lexical_form(v, XSD_NS + t) for v, t in ((1e22, "decimal"), (-0.0, "decimal"), (0.1, "double"),
+    ...                                             (1.2345678901234567, "double"), (44, "gYear"), (-44, "gYear"))]
+    ['10000000000000000000000', '-0.0', '0.1', '1.2345678901234567', '0044', '-0044']
+    >>> lexical_form(True, XSD_NS + "boolean"), lexical_form(dt.date(44, 3, 15), XSD_NS + "date")
+    ('true', '0044-03-15')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if datatype == XSD_NS + "gYear":
+            return f"-{-value:04d}" if value < 0 else f"{value:04d}"
+        return str(value)
+    if isinstance(value, float):
+        if datatype == XSD_NS + "decimal" or (datatype in INTEGER_BOUNDS and value.is_integer()):
+            text = format(decimal.Decimal(repr(value)), "f")
+            return text.removesuffix(".0") if datatype in INTEGER_BOUNDS else text
+        return repr(value)  # the shortest form that reads back as the same double
+    if hasattr(value, "iso_format"):  # the Neo4j driver's Date, DateTime, LocalDateTime
+        return value.iso_format()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def datatype_of_value(value) -> str | None:
+    """The XSD datatype a stored value of unknown provenance is written with: its Python type's, or None (text)."""
+    if isinstance(value, bool):
+        return XSD_NS + "boolean"
+    if isinstance(value, int):
+        return XSD_NS + "integer"
+    if isinstance(value, float):
+        return XSD_NS + "double"
+    if isinstance(value, dt.datetime) or type(value).__name__ in ("DateTime", "LocalDateTime"):
+        return XSD_NS + "dateTime"
+    if isinstance(value, dt.date) or type(value).__name__ == "Date":
+        return XSD_NS + "date"
+    return None
 
 
 def stored_value(lexical: str, datatype: str | None):

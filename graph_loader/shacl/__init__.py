@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 
 from ..model import Triple
+from ..rdf.mapping import blank_form
 from ..rdf.sources import PreparedSource
 from .report import ValidationReport, ValidationResult
 
@@ -45,16 +46,18 @@ def validate(prepared: list[PreparedSource], context: Iterable[Triple] = (), *,
     """Validate the inputs together, with ``context`` (what they point at or touch in the graph).
 
     Findings about resources only the context describes are not the inputs' to answer for and are left out; each
-    finding names the file its focus node was read from.
+    finding names the file its focus node was read from. A blank node and the IRI the graph gives it
+    (``…/.well-known/genid/…``, as the context and an exported file name it) are one node, as in the graph
+    (:func:`graph_loader.rdf.mapping.blank_form`).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validator {engine!r}; choose one of {', '.join(ENGINES)}")
-    context = list(context)
+    context = list(blank_form(context))
     origins: dict[str, str] = {}
     for item in prepared:
-        for s, _, _ in item.triples:
-            origins.setdefault(s if not s.startswith("_:") else s[2:], item.source.key)
-    report = ENGINES[engine](chain(context, *(item.triples for item in prepared)), origins)
+        for s, _, _ in blank_form(item.triples):
+            origins.setdefault(s, item.source.key)  # a blank node's focus text is "_:<label>" in both engines
+    report = ENGINES[engine](chain(context, *(blank_form(item.triples) for item in prepared)), origins)
     context_only = {s for s, _, _ in context} - origins.keys()
     return ValidationReport([r for r in report.results if r.focus_node not in context_only])
 

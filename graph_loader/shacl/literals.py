@@ -4,15 +4,14 @@ Python's parsers accept. Both engines build their data through :func:`validation
 
 from __future__ import annotations
 
-import logging
 import math
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rdflib import Literal, URIRef
 
 from ..rdf import xsd
+from ..rdf.read import quiet_rdflib
+
+__all__ = ["IllFormedLiteral", "NaNLiteral", "quiet_rdflib", "validation_literal"]
 
 
 class IllFormedLiteral(Literal):
@@ -56,19 +55,6 @@ class NaNLiteral(Literal):
     @property
     def value(self) -> float:
         return _NAN
-
-
-@contextmanager
-def quiet_rdflib() -> Iterator[None]:
-    """Silence rdflib's traceback and warning for each literal it cannot convert: here that is an answer."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        log = logging.getLogger("rdflib.term")
-        was_disabled, log.disabled = log.disabled, True
-        try:
-            yield
-        finally:
-            log.disabled = was_disabled
 
 
 def validation_literal(lexical: str, datatype: str | None, lang: str | None = None) -> Literal:

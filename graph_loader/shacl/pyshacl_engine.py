@@ -31,6 +31,7 @@ Values Neo4j cannot store (an integer beyond 64 bits, a number that is not finit
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 import pyshacl
@@ -41,6 +42,7 @@ from rdflib.term import Node
 from ..ontology.load import defined_terms, ontology_graph, shapes_graph
 from ..ontology.terms import DKG_NS
 from ..rdf import xsd
+from ..rdf.mapping import NAME_PREDICATES
 from .literals import quiet_rdflib, validation_literal
 from .report import (
     STORABLE_VALUE_SHAPE,
@@ -86,26 +88,50 @@ def validate(data: Graph, *, origins: Mapping[str, str] | None = None) -> Valida
     results = [_result_from_report(report, node, shapes, owners) for node in report.subjects(RDF.type, SH.ValidationResult)]
     results += unknown_terms(data, ontology)
     results += unstorable_values(data)
+    results += mixed_datatypes(data)
     return ValidationReport(sorted_results(with_origins(results, origins)))
 
 
 def unstorable_values(data: Graph) -> list[ValidationResult]:
-    """A Violation for each literal of ``data`` whose value Neo4j cannot store (any predicate, any shape).
+    """A Violation for each literal of ``data`` whose value Neo4j cannot store (any predicate, any shape), and for
+    each IRI and name it cannot index.
 
-    See :func:`graph_loader.rdf.xsd.storage_problem`: integers beyond 64 bits, numbers that are not finite or
-    beyond a 64-bit float, dates outside years 1 to 9999.
+    See :func:`graph_loader.rdf.xsd.storage_problem` (integers beyond 64 bits, numbers that are not finite or
+    beyond a 64-bit float, dates outside years 1 to 9999) and :func:`graph_loader.rdf.xsd.index_problem` (IRIs,
+    which become ``uri`` values, and the labels a ``name`` is made of, over :data:`~graph_loader.rdf.xsd.INDEXED_BYTES`
+    bytes).
     """
-    found: dict[tuple[str, str, str], ValidationResult] = {}
+    found: dict[tuple[str, str | None, str | None], ValidationResult] = {}
+
+    def note(focus: str, path: Node | None, value: str | None, problem: str) -> None:
+        found.setdefault((focus, str(path) if path else None, value), ValidationResult(
+            severity="Violation", focus_node=focus, path=compact(path) if path else None, value=value,
+            message=problem, shape=STORABLE_VALUE_SHAPE))
+
     for s, p, o in data:
-        if not isinstance(o, Literal) or o.datatype is None:
+        if isinstance(s, URIRef) and (problem := xsd.index_problem(str(s))):
+            note(str(s), None, None, problem)
+        if isinstance(o, URIRef) and (problem := xsd.index_problem(str(o))):
+            note(node_text(s), p, xsd.shown(str(o)), problem)
+        if not isinstance(o, Literal):
             continue
-        problem = xsd.storage_problem(str(o), str(o.datatype))
-        if problem is not None:
-            focus = node_text(s)
-            found.setdefault((focus, str(p), str(o)), ValidationResult(
-                severity="Violation", focus_node=focus, path=compact(p), value=str(o), message=problem,
-                shape=STORABLE_VALUE_SHAPE))
+        if str(p) in NAME_PREDICATES and (problem := xsd.index_problem(str(o))):
+            note(node_text(s), p, xsd.shown(str(o)), problem)
+        if o.datatype is not None and (problem := xsd.storage_problem(str(o), str(o.datatype))):
+            note(node_text(s), p, str(o), problem)
     return list(found.values())
+
+
+def mixed_datatypes(data: Graph) -> list[ValidationResult]:
+    """A Violation for each (subject, predicate) of ``data`` whose untagged literals have different datatypes
+    (see :func:`graph_loader.rdf.xsd.mixed_datatypes_problem`)."""
+    kinds: dict[tuple[Node, Node], set[str | None]] = defaultdict(set)
+    for s, p, o in data:
+        if isinstance(o, Literal) and not o.language:
+            kinds[(s, p)].add(str(o.datatype) if o.datatype is not None else None)
+    return [ValidationResult(severity="Violation", focus_node=node_text(s), path=compact(p), value=None,
+                             message=problem, shape=STORABLE_VALUE_SHAPE)
+            for (s, p), found in kinds.items() if len(found) > 1 and (problem := xsd.mixed_datatypes_problem(found))]
 
 
 def unknown_terms(data: Graph, ontology: Graph) -> list[ValidationResult]:

@@ -324,3 +324,47 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
 def test_rdf_1_2_triple_terms_are_refused_with_their_line(tmp_path, text):
     path = write(tmp_path, "star.ttl", PREFIX + "ex:a ex:p ex:b .\n" + text)
     assert_refused(cli("validate", path), f"{path.name}:3:", "triple term", "rdf:Statement")
+
+
+# -- issue 25, item 18: relative IRIs without a base -----------------------------------------------------------------
+RELATIVE = {
+    "data.ttl": (PREFIX + "\nex:a ex:p <relative/thing> .\n", 3, "relative/thing"),
+    "data.nt": (f"<{EX}a> <{EX}p> <relative/thing> .\n", 1, "relative/thing"),
+    "prefix.ttl": ("@prefix rel: <relative/> .\nrel:a <https://example.org/test/p> \"x\" .\n", 1, "relative/"),
+    "data.jsonld": ('{\n  "@id": "https://example.org/test/a",\n  "https://example.org/test/p": '
+                    '{"@id": "relative/thing"}\n}\n', 3, "relative/thing"),
+    "subject.jsonld": ('[\n {"@id": "relative/thing", "https://example.org/test/p": "x"}\n]\n', 2,
+                       "relative/thing"),
+    "data.rdf": ('<?xml version="1.0"?>\n' + RDF_XML_OPEN +
+                 '<rdf:Description rdf:about="relative/thing"><ex:p>x</ex:p></rdf:Description>\n</rdf:RDF>\n',
+                 3, "relative/thing"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELATIVE))
+def test_a_relative_iri_without_a_base_is_refused(tmp_path, name):
+    """It used to be resolved against the file's own location (``file:///<folder>/relative/thing``): IRIs that
+    change with where the file lies, on a machine nobody else sees. In JSON-LD a relative ``@id`` was even dropped
+    silently. Now: refused, with the IRI and the line."""
+    text, line, relative = RELATIVE[name]
+    path = write(tmp_path, name, text)
+    with pytest.raises(InputError) as info:
+        list(iter_triples(inspect(path)))
+    message = str(info.value)
+    assert f"<{relative}>" in message and "no base" in message, message
+    assert info.value.line == line, message
+    assert_refused(cli("validate", path), f"{path}:{line}", f"<{relative}>", "@base")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("data.ttl", "@base <https://example.org/test/> .\n<a> <p> <relative/thing> .\n"),
+    ("data.jsonld", '{"@context": {"@base": "https://example.org/test/"}, "@id": "a", '
+                    '"https://example.org/test/p": {"@id": "relative/thing"}}'),
+    ("data.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                 'xmlns:ex="https://example.org/test/" xml:base="https://example.org/test/">\n'
+                 '<rdf:Description rdf:about="a"><ex:p rdf:resource="relative/thing"/></rdf:Description>\n'
+                 '</rdf:RDF>\n'),
+])
+def test_a_relative_iri_under_a_declared_base_is_resolved_against_it(tmp_path, name, text):
+    path = write(tmp_path, name, text)
+    assert list(iter_triples(inspect(path))) == [(f"{EX}a", f"{EX}p", f"{EX}relative/thing")]

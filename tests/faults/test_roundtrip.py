@@ -15,16 +15,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from graph_loader.export import FORMATS, export
 from graph_loader.export import csv as export_csv
 from graph_loader.loading import load
+from graph_loader.model import Lit
 from graph_loader.neo4j.ledger import namespace_prefixes
 from graph_loader.neo4j.read import read_property_graph
 from graph_loader.ontology.schema import load_schema
-from graph_loader.rdf.read import expand_paths
+from graph_loader.rdf.mapping import python_value
+from graph_loader.rdf.read import expand_paths, inspect, iter_triples
 from graph_loader.rdf.sources import DEFAULT_PATHS
 
 CLI = [sys.executable, "-m", "graph_loader"]
@@ -268,7 +271,11 @@ def test_a_failed_export_leaves_no_partial_file(db, tmp_path, monkeypatch, fmt):
             raise Boom("disk full")
         return real_flat(value)
 
-    monkeypatch.setattr(Graph, "serialize", lambda self, *a, **k: dies_half_way(*a, **k))
+    def oxigraph_dies_half_way(triples, output, *args, **kwargs):  # Turtle, N-Triples, JSON-LD
+        output.write(b"half a fi")
+        raise Boom("disk full")
+
+    monkeypatch.setattr(pyoxigraph, "serialize", oxigraph_dies_half_way)
     monkeypatch.setattr(nx, "write_graphml", dies_half_way)
     monkeypatch.setattr(nx, "write_gexf", dies_half_way)
     if fmt == "csv":  # (GraphML and GEXF flatten values too, before their writer runs: not patched for them)
@@ -401,3 +408,160 @@ def test_what_another_tool_wrote_without_uri_or_ontology_type_still_exports(db, 
         assert len(back[0]) == 2 and len(back[1]) == 2
     else:
         assert back.number_of_nodes() == 2 and back.number_of_edges() == 2
+
+
+# -- 6. literals of every datatype come back exactly (issue 25, item 15) -------------------------------------------
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: Lexical forms of each datatype of the ontology, odd but storable: signs, zeros, whitespace XSD collapses, the
+#: edges of 64-bit integers and floats, years before 1000, control characters and U+0000 in text.
+ONTOLOGY_FORMS = {
+    "decimal": ["0.1", "-0.0", "+1.50", ".5", "5.", "123456789012345", "0.000000000000001",
+                "10000000000000000000000", "1" + "0" * 308, "-987654321.12345", " 0.25 "],
+    "integer": ["0", "-0", "007", "+42", "9223372036854775807", "-9223372036854775808", " 42 "],
+    "gYear": ["2002", "0001", "-0044", "12345", " 1999 "],
+    "date": ["2000-02-29", "0001-01-01", "9999-12-31", " 2001-01-01 "],
+    "boolean": ["true", "false", "1", "0", " true "],
+    "anyURI": ["https://example.org/x", "not a uri", "http://example.org/é", "urn:isbn:123", ""],
+    "string": ["plain", "a\x00b", "tab\there", "emoji 😀", "\x01ctl", 'quote " and \\ backslash', "x" * 5000],
+}
+#: Datatypes no property of the ontology has, on predicates outside it: kept with their datatype.
+FOREIGN_FORMS = {
+    XSD + "double": ["1.2345678901234567", "-0.0", "1e-300", "1.7976931348623157e308", "5e-324", "0.1", "1E22",
+                     " 2.5 "],
+    XSD + "float": ["0.1", "-0.0", "3.4028235E38", "16777217"],
+    XSD + "dateTime": ["2004-01-01T10:00:00Z", "2004-01-01T10:00:00.123456+05:30", "2004-01-01T10:00:00",
+                       "2004-02-29T23:59:59.5-14:00", "2004-01-01T24:00:00"],
+    XSD + "time": ["10:00:00", "23:59:59.999Z"],
+    XSD + "int": ["5", "-2147483648"],
+    XSD + "unsignedByte": ["255"],
+    XSD + "long": ["-9223372036854775808"],
+    XSD + "duration": ["P1Y2M3DT4H"],
+    XSD + "gMonth": ["--05"],
+    XSD + "hexBinary": ["0FB7"],
+    XSD + "decimal": ["0.1", "-0.0"],
+    XSD + "integer": ["-0", "12"],
+    XSD + "gYear": ["0044"],
+    XSD + "date": ["2001-01-01"],
+    XSD + "boolean": ["0"],
+    XSD + "anyURI": ["relative/path"],
+    EX + "myType": ["abc", " spaced  "],
+    RDF_NS + "HTML": ["<b>bold</b>"],
+    RDF_NS + "JSON": ['{"a": 1}'],
+}
+
+
+def typed_literal(form: str, datatype: str) -> str:
+    """A Turtle literal (escaped as JSON escapes it, which Turtle reads)."""
+    text = json.dumps(form, ensure_ascii=False)
+    return text if datatype == XSD + "string" else f"{text}^^<{datatype}>"
+
+
+def literal_cases() -> list[tuple[str, str, str, str]]:
+    """``(subject, predicate, form, datatype)``: every form of ONTOLOGY_FORMS on every property of the ontology
+    with that datatype, and every foreign form, each on a subject of its own."""
+    schema = load_schema()
+    cases = []
+    for prop in sorted(schema.datatype_properties.values(), key=lambda p: p.iri):
+        kind = (prop.datatype or XSD + "string")[len(XSD):]
+        for n, form in enumerate(ONTOLOGY_FORMS.get(kind, [])):
+            cases.append((f"{EX}lit/{prop.name}/{n}", prop.iri, form, XSD + kind))
+    for datatype, forms in FOREIGN_FORMS.items():
+        for n, form in enumerate(forms):
+            name = datatype.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            cases.append((f"{EX}lit/foreign-{name}/{n}", f"{EX}value-{name}", form, datatype))
+    return cases
+
+
+def value_key(term) -> tuple:
+    """A literal (as the loader reads it) by datatype and value, as XSD compares them, but ``-0.0`` apart from
+    ``0.0``: what must survive. Values without a Python type (a custom datatype) compare by lexical form."""
+    if not isinstance(term, Lit):
+        return ("iri", term)
+    value = python_value(term)
+    if isinstance(value, float):
+        value = repr(value)
+    return (term.datatype or XSD + "string", value, term.lang)
+
+
+def read_literals(path: Path) -> set[tuple]:
+    """The triples of ``path`` as the loader reads them (pyoxigraph, lexical forms as written), values keyed."""
+    return {(s, p, value_key(o)) for s, p, o in iter_triples(inspect(path))}
+
+
+def stored(graph) -> dict:
+    """Nodes by uri with their labels and properties (``sources`` aside: they name the file), values comparable:
+    floats by ``repr`` (so ``-0.0`` is not ``0.0``), Neo4j temporal values by their ISO form, lists as tuples."""
+    def plain(value):
+        if isinstance(value, list):
+            return tuple(plain(v) for v in value)
+        if isinstance(value, float):
+            return ("float", repr(value))
+        return value.iso_format() if hasattr(value, "iso_format") else value
+
+    return {uri: (tuple(sorted(node["labels"])),
+                  {k: plain(v) for k, v in node["props"].items() if k != "sources"})
+            for uri, node in graph.nodes.items()}
+
+
+@pytest.fixture(scope="module")
+def literal_file(tmp_path_factory) -> Path:
+    """Every case that the ontology's shapes accept (a range rule may refuse a form: a year outside 1800-2100,
+    a share above 1), in one Turtle file."""
+    from graph_loader import shacl
+    from graph_loader.rdf.sources import prepare
+
+    folder = tmp_path_factory.mktemp("literals")
+    cases = literal_cases()
+    path = folder / "literals.ttl"
+    path.write_text(PREFIXES + "".join(f"<{s}> <{p}> {typed_literal(f, d)} .\n" for s, p, f, d in cases),
+                    encoding="utf-8")
+    refused = {r.focus_node for r in shacl.validate(prepare([path])).violations}
+    kept = [c for c in cases if c[0] not in refused]
+    assert len(kept) > 150 and {d for _, _, _, d in kept} >= {XSD + k for k in ONTOLOGY_FORMS} | set(FOREIGN_FORMS)
+    path.write_text(PREFIXES + "".join(f"<{s}> <{p}> {typed_literal(f, d)} .\n" for s, p, f, d in kept),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld"])
+def test_literals_of_every_datatype_round_trip_exactly(db, tmp_path, neo4j_env, literal_file, fmt):
+    """load -> export -> load: the same graph, and the export states every input literal with its datatype and
+    value (``-0.0`` included): decimals not rounded, doubles with all their digits, U+0000 escaped, foreign
+    ``xsd:dateTime``, ``xsd:int`` and custom datatypes typed as they came."""
+    run = cli(neo4j_env, "load", str(literal_file))
+    assert run.returncode == 0, run.stdout + run.stderr
+    first = stored(read_property_graph(db))
+    out = tmp_path / f"export.{fmt}"
+    run = cli(neo4j_env, "export", "--format", fmt, "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    source, exported = read_literals(literal_file), read_literals(out)
+    assert not source - exported, sorted(source - exported)[:5]
+    db.write("MATCH (n) WHERE NOT n:DkgTestMarker DETACH DELETE n")
+    run = cli(neo4j_env, "load", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    again = stored(read_property_graph(db))
+    assert again == first, [(u, first[u], again.get(u)) for u in first if again.get(u) != first[u]][:3]
+
+
+@pytest.mark.parametrize("predicate, literal, fragment", [
+    (DKG + "totalCostUsd", '"1234567890123456.7"^^xsd:decimal', "would store 1234567890123456.8"),
+    (DKG + "amountUsd", '"12345678901234567"^^xsd:decimal', "64-bit floats"),
+    (DKG + "publicationDate", '"2004-01-01Z"^^xsd:date', "has no time zone"),
+    (DKG + "publicationDate", '"2004-01-01+05:00"^^xsd:date', "Write the date without it (2004-01-01)"),
+    (DKG + "foundedYear", '"2002Z"^^xsd:gYear', "Write the year without it (2002)"),
+    (EX + "when", '"2004-01-01T10:00:00.1234567Z"^^xsd:dateTime', "microsecond"),
+    (EX + "mixed", '"1"^^xsd:integer , "one"', "different datatypes"),
+    (EX + "mixed", '"1"^^xsd:int , "1"^^xsd:integer', "xsd:int and xsd:integer"),
+])
+def test_what_cannot_be_kept_exactly_is_refused_before_anything_is_written(db, tmp_path, neo4j_env, predicate,
+                                                                          literal, fragment):
+    path = tmp_path / "lossy.ttl"
+    path.write_text(PREFIXES + f"ex:thing <{predicate}> {literal} .\n", encoding="utf-8")
+    for engine in ("compiled", "pyshacl"):
+        run = cli(neo4j_env, "validate", "--validator", engine, str(path))
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert "dkg:StorableValue" in run.stdout and fragment in run.stdout, run.stdout
+    run = cli(neo4j_env, "load", str(path))
+    assert run.returncode == 1 and fragment in run.stdout + run.stderr
+    assert db.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"] == 0

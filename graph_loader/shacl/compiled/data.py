@@ -12,6 +12,7 @@ from rdflib.namespace import RDFS
 from ...model import RDF_TYPE, Lit, Triple
 from ...ontology.terms import DKG_NS
 from ...rdf import xsd
+from ...rdf.mapping import NAME_PREDICATES
 from .values import XSD_NS, Node, canonical
 
 SUBCLASS_OF = str(RDFS.subClassOf)
@@ -42,8 +43,9 @@ class DataIndex:
         self.answers: dict[str, dict[Node, bool]] = {}
         #: ``(subject, predicate, term)`` for each use of a dkg: IRI outside ``known`` (see :meth:`add`).
         self.unknown_terms: list[tuple[str, str, str]] = []
-        #: ``(subject, predicate, lexical form) -> why`` for each value Neo4j cannot store (see :meth:`add`).
-        self.unstorable: dict[tuple[str, str, str], str] = {}
+        #: ``(subject, predicate, lexical form or IRI) -> why`` for each value Neo4j cannot store or index, and
+        #: ``(IRI, None, None) -> why`` for a subject IRI it cannot index (see :meth:`add`).
+        self.unstorable: dict[tuple[str, str | None, str | None], str] = {}
         # What else to record of a triple, by predicate: one dict lookup per triple instead of five tests.
         self._hooks: dict[str, list[Callable[[str, Node], None]]] = defaultdict(list)
         self._hooks[RDF_TYPE].append(lambda s, o: self.types[s].append(o))
@@ -56,7 +58,7 @@ class DataIndex:
 
     def add(self, triples: Iterable[Triple], known: frozenset[str] | None = None) -> None:
         """Index ``triples`` (typed literals as :func:`canonical` makes them); with ``known`` (the data, not the
-        ontology), note unknown dkg: terms and values Neo4j cannot store.
+        ontology), note unknown dkg: terms, values Neo4j cannot store, and IRIs and names it cannot index.
 
         A term is looked for as subject, predicate, object and in an ``xsd:anyURI`` literal, as
         :func:`graph_loader.shacl.pyshacl_engine.unknown_terms` does; values are judged as
@@ -65,9 +67,18 @@ class DataIndex:
         out, unknown, unstorable = self.out, self.unknown_terms, self.unstorable
         lit_type, prefix, any_uri = Lit, DKG_NS, XSD_NS + "anyURI"
         storage_checked, storage_problem = xsd.STORAGE_CHECKED, xsd.storage_problem
+        index_problem, names, short = xsd.index_problem, NAME_PREDICATES, xsd.INDEXED_BYTES // 4
         hooks = self._hooks
         last_subject, by_predicate = None, None
         for s, p, o in triples:
+            if known is not None:  # what Neo4j indexes: IRIs (uri) and names; a length test first, it is cheap
+                if o.__class__ is lit_type:  # (the value, over 8 KB, is reported by its start and length)
+                    if p in names and len(o.value) > short and (problem := index_problem(o.value)):
+                        unstorable[(s, p, xsd.shown(o.value))] = problem
+                elif len(o) > short and not o.startswith("_:") and (problem := index_problem(o)):
+                    unstorable[(s, p, xsd.shown(o))] = problem
+                if s != last_subject and len(s) > short and (problem := index_problem(s)):
+                    unstorable[(s, None, None)] = problem
             if o.__class__ is lit_type:
                 if o.datatype is not None:
                     if known is not None and o.datatype in storage_checked:
@@ -99,6 +110,19 @@ class DataIndex:
             if hook is not None:
                 for action in hook:
                     action(s, o)
+
+    def mixed_datatypes(self) -> dict[tuple[str, str], str]:
+        """``(subject, predicate) -> why`` where untagged literal values have different datatypes (see
+        :func:`graph_loader.rdf.xsd.mixed_datatypes_problem`)."""
+        found = {}
+        lit_type = Lit
+        for s, by_predicate in self.out.items():
+            for p, values in by_predicate.items():
+                if len(values) > 1:
+                    kinds = {v.datatype for v in values if v.__class__ is lit_type and v.lang is None}
+                    if len(kinds) > 1 and (problem := xsd.mixed_datatypes_problem(kinds)):
+                        found[(s, p)] = problem
+        return found
 
     def subjects_of(self, predicate: str) -> list[str]:
         """The subjects of ``predicate`` (a predicate given as ``target_predicates``), in first-seen order."""

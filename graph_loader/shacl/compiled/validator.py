@@ -81,10 +81,13 @@ class FastValidator:
         data = DataIndex(self._compiler.inverse_predicates, self._target_predicates,
                          self._target_object_predicates)
         data.add(triples, known=self._known_terms)
+        mixed = data.mixed_datatypes()  # of the data alone, before the ontology joins them
         data.add(self._ontology_triples)
         findings: list[Finding] = self._unknown_term_findings(data.unknown_terms)
-        findings += [("Violation", s, compact(URIRef(p)), value, problem, STORABLE_VALUE_SHAPE)
+        findings += [("Violation", s, compact(URIRef(p)) if p else None, value, problem, STORABLE_VALUE_SHAPE)
                      for (s, p, value), problem in data.unstorable.items()]
+        findings += [("Violation", s, compact(URIRef(p)), None, problem, STORABLE_VALUE_SHAPE)
+                     for (s, p), problem in mixed.items()]
         instances = data.instances(self._target_classes)
         out = data.out
         for shape, declared in self._targets:
