@@ -8,7 +8,7 @@ over half an hour. The engine benchmark builds it here instead:
   namespace (:func:`graph_loader.rdf.synth.in_part`): parts share no resource, so the graph is that many disjoint
   synthetic diasporas;
 * each part goes through the loader's own mapping (``prepare_sources``, ``source_rows``) and the bulk importer's own
-  plan and CSV (``plan_first_load``, ``write_import_files``), then is dropped from memory: at any time Python holds
+  plan and CSV (``merge.plan_graph``, ``write_import_files``), then is dropped from memory: at any time Python holds
   one part;
 * the importer builds the store from all parts' files at once, then the schema and the ledger are written as a
   first load writes them.
@@ -23,9 +23,10 @@ import math
 import time
 from pathlib import Path
 
+from graph_loader.merge import plan_graph
 from graph_loader.neo4j import bulk_import, ledger
 from graph_loader.neo4j.connection import Database
-from graph_loader.neo4j.writer import GraphWriter, check_names, counted_label
+from graph_loader.neo4j.writer import GraphWriter, check_names
 from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.sources import inspect_paths, prepare_sources
 from graph_loader.rdf.synth import write_synthetic
@@ -43,7 +44,7 @@ def import_synthetic(db: Database, triples: int, agents: int, folder: Path, *,
     Returns ``{"parts", "triples", "nodes", "relationships", "seconds", "sha256"}``: what was imported, the wall
     time, and the part files' hashes (as the ledger records them).
     """
-    from graph_loader.loading import source_rows
+    from graph_loader.rdf.sources import source_rows
 
     started = time.perf_counter()
     parts = max(1, math.ceil(agents / part_agents))
@@ -60,9 +61,9 @@ def import_synthetic(db: Database, triples: int, agents: int, folder: Path, *,
             if not path.exists():
                 write_synthetic(path, per_part, seed=i, part=f"part{i}")
             (item,) = prepare_sources(inspect_paths([path]), schema)
-            nodes, relationships = source_rows(item)
+            nodes, relationships = source_rows(item.mapped)
             check_names(schema, nodes, relationships)
-            plan = bulk_import.plan_first_load([(item.source.key, nodes, relationships)], counted_label)
+            plan = plan_graph([(item.source.key, nodes, relationships)])
             arguments += bulk_import.write_import_files(plan.graph, session.folder, prefix=f"part{i}-")
             totals["triples"] += item.mapped.triples
             totals["nodes"] += len(plan.graph.nodes)

@@ -30,28 +30,24 @@ from pathlib import Path
 
 from . import shacl
 from .errors import InputError, UsageError, ValidationFailed
-from .model import RESOURCE_LABEL, Lit, Term, Triple
+from .merge import WriteCounts, node_without, plan_graph, relationship_without
+from .model import Lit, NodeRow, RelationshipRow, Term, Triple
 from .neo4j import bulk_import, ledger
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
 from .neo4j.server import ImportRunning
-from .neo4j.writer import (
-    GraphWriter,
-    WriteCounts,
-    check_names,
-    counted_label,
-    node_without,
-    relationship_without,
-)
+from .neo4j.writer import GraphWriter, check_names
 from .ontology.schema import GraphSchema, load_schema
 from .rdf.mapping import blank_form, python_value
-from .rdf.read import from_rdflib, source_key
+from .rdf.read import SourceFile, from_rdflib, source_key
 from .rdf.sources import (
+    GraphContext,
     PreparedSource,
     attach_relationship_updates,
     inspect_paths,
     prepare_sources,
     referenced_uris,
+    source_rows,
     subjects,
     untyped_nodes,
     warn_untyped,
@@ -112,6 +108,47 @@ class LoadReport:
                 "results": validation.to_json(),
             },
         }
+
+
+def prepare_and_validate(files: list[SourceFile], context: GraphContext, *, schema: GraphSchema | None = None,
+                         validator: str = shacl.DEFAULT_ENGINE) -> tuple[list[PreparedSource], ValidationReport]:
+    """The one beginning of ``validate``, ``load`` and ``run --offline``: parse and map every file, attach the facts
+    a file adds to an n-ary relationship defined elsewhere, warn of untyped subjects, validate all inputs together
+    with what ``context`` (the files, or Neo4j: :class:`DatabaseContext`) already holds about them.
+
+    Returns the prepared inputs and the validation report; the caller decides what a violation means. Then a
+    load plans (:func:`load_rows`, :func:`graph_loader.merge.plan_graph`) and writes.
+    """
+    prepared = prepare_sources(files, schema)
+    untyped = untyped_nodes(prepared)  # once: the attachment and the warning both start from it
+    attach_relationship_updates(prepared, context.relationships(untyped))
+    warn_untyped(prepared, context.typed(untyped), untyped)
+    return prepared, shacl.validate(prepared, context.triples(prepared), engine=validator)
+
+
+@dataclass
+class DatabaseContext:
+    """A Neo4j graph as the context of a load: what it holds about the inputs, without what the ``replaced``
+    sources alone assert (the load unloads them first); an ``empty`` database holds nothing to ask about."""
+
+    db: Database
+    schema: GraphSchema
+    replaced: set[str] = field(default_factory=set)
+    empty: bool = False
+
+    def relationships(self, uris: set[str]) -> dict[str, tuple[str, str, str]]:
+        return {} if self.empty else ledger.relationships_by_uri(self.db, uris)
+
+    def typed(self, uris: set[str]) -> set[str]:
+        return set() if self.empty else ledger.typed_uris(self.db, uris)
+
+    def triples(self, prepared: list[PreparedSource]) -> list[Triple]:
+        return [] if self.empty else context_from_database(self.db, prepared, self.schema, self.replaced)
+
+
+def load_rows(prepared: list[PreparedSource]) -> dict[str, tuple[list[NodeRow], list[RelationshipRow]]]:
+    """The rows each source writes, in the order a load writes them (:func:`graph_loader.rdf.sources.source_rows`)."""
+    return {item.source.key: source_rows(item.mapped) for item in prepared}
 
 
 def context_from_database(db: Database, prepared: list[PreparedSource], schema: GraphSchema,
@@ -204,16 +241,12 @@ def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_ru
         return LoadReport(reports, None, dry_run, time.perf_counter() - started)
 
     schema = schema or load_schema()  # after the check above: an unchanged reload costs one hash per file
-    prepared = prepare_sources(changed, schema)
-    attach_relationship_updates(prepared, ledger.relationships_by_uri(db, untyped_nodes(prepared)))
-    warn_untyped(prepared, ledger.typed_uris(db, untyped_nodes(prepared)))
-    replaced = {f.key for f in changed if f.key in loaded}
     empty = bulk_import.database_is_empty(db)
-    context = [] if empty else context_from_database(db, prepared, schema, replaced)
-    validation = shacl.validate(prepared, context, engine=validator)
+    context = DatabaseContext(db, schema, {f.key for f in changed if f.key in loaded}, empty)
+    prepared, validation = prepare_and_validate(changed, context, schema=schema, validator=validator)
     if not validation.conforms:
         raise ValidationFailed(validation)
-    rows = {item.source.key: source_rows(item) for item in prepared}
+    rows = load_rows(prepared)
     chosen, reason = choose_method(method, db, empty, sum(len(n) + len(r) for n, r in rows.values()))
     if dry_run:
         reports += [_dry_run_report(db, item) for item in prepared]
@@ -240,18 +273,6 @@ def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_ru
             reports.append(_load_one(db, writer, item, rows[item.source.key], previous is not None, replace,
                                      progress))
     return LoadReport(reports, validation, False, time.perf_counter() - started, chosen, reason)
-
-
-def source_rows(item: PreparedSource) -> tuple[list[dict], list[dict]]:
-    """The node and relationship rows one source writes, in the order it writes them.
-
-    Endpoints defined elsewhere get a reference (stub) row, so they exist and record that this source uses them.
-    """
-    nodes = list(item.mapped.nodes.values())
-    defined = item.mapped.nodes.keys()
-    for uri in sorted({u for r in item.mapped.relationships.values() for u in (r["start"], r["end"])} - defined):
-        nodes.append({"uri": uri, "labels": (RESOURCE_LABEL,), "props": {}, "evidence": [], "stub": True})
-    return nodes, list(item.mapped.relationships.values())
 
 
 def unload(targets: Iterable[str], db: Database) -> list[dict]:
@@ -305,7 +326,7 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
     started = time.perf_counter()
     for nodes, relationships in rows.values():
         check_names(schema, nodes, relationships)
-    plan = bulk_import.plan_first_load([(key, *r) for key, r in rows.items()], counted_label)
+    plan = plan_graph((key, *r) for key, r in rows.items())
     total = len(plan.graph.nodes) + len(plan.graph.relationships)
 
     def step(description: str) -> Callable[[int], None]:
@@ -358,14 +379,14 @@ def _dry_run_report(db: Database, item: PreparedSource) -> FileReport:
     counts = WriteCounts()
     present = ledger.present_node_uris(db, list(item.mapped.nodes))
     for row in item.mapped.nodes.values():
-        state = "present" if row["uri"] in present else "would-create"
+        state = "present" if row.uri in present else "would-create"
         counts.nodes[state] += 1
-        counts.by_label[row["labels"][0]][state] += 1
+        counts.by_label[row.labels[0]][state] += 1
     present = ledger.present_relationship_uris(db, list(item.mapped.relationships))
     for row in item.mapped.relationships.values():
-        state = "present" if row["uri"] in present else "would-create"
+        state = "present" if row.uri in present else "would-create"
         counts.relationships[state] += 1
-        counts.by_type[row["type"]][state] += 1
+        counts.by_type[row.type][state] += 1
     return FileReport(item.source.key, "would-load", item.mapped.triples, counts, item.mapped.warnings)
 
 

@@ -31,11 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .analysis.groups import home_country
-from .model import PropertyGraph
+from .model import PropertyGraph, fold
 from .ontology.schema import GraphSchema
 from .ontology.terms import DKG
 from .rdf.csv_templates import short_id
-from .rdf.mapping import fold
 
 #: Words that tell names apart too little to count (English and Spanish articles and prepositions).
 STOPWORDS = frozenset("a an and at by de del el en for from in la las los of on para por the to y".split())

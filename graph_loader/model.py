@@ -1,7 +1,9 @@
 """The values that cross stage boundaries: RDF terms and triples as plain Python, and the property graph.
 
 Triples are plain values so that mapping millions of them stays cheap: an IRI is a ``str``, a blank node a ``str``
-starting with ``_:`` (made unique per file), a literal a :class:`Lit`. The :class:`PropertyGraph` is the common
+starting with ``_:`` (made unique per file), a literal a :class:`Lit`. :class:`NodeRow` and
+:class:`RelationshipRow` are what one source says of a node or a relationship (made by the mapping, merged by
+:mod:`graph_loader.merge`, written by the Bolt writer and the bulk importer). The :class:`PropertyGraph` is the common
 form of "the graph" between Neo4j (:mod:`graph_loader.neo4j.read`), RDF files (:mod:`graph_loader.rdf.sources`)
 and NetworkX (:meth:`PropertyGraph.to_networkx`, the contract in ``docs/architecture.md``).
 
@@ -36,6 +38,15 @@ RDF_TYPE = RDF_NS + "type"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 #: The W3C Basic Geo vocabulary (``geo:lat``, ``geo:long``), which the ontology borrows for coordinates.
 GEO_NS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after its last ``#`` or ``/``.
+
+    >>> local_name("https://w3id.org/diaspora-kg/ontology#Federation")
+    'Federation'
+    """
+    return re.split(r"[#/]", str(iri))[-1]
 
 
 def as_list(value) -> list:
@@ -93,6 +104,41 @@ class GeoPoint:
 
 Term = str | Lit
 Triple = tuple[str, str, Term]
+
+
+@dataclass(slots=True)
+class NodeRow:
+    """What one source says of one node: the row the mapping makes and every writer takes.
+
+    ``labels`` most specific first, ending with :data:`RESOURCE_LABEL`; ``props`` the node's properties as plain
+    values (names and ``location`` derived already); ``evidence`` the URIs of its ``dkg:Evidence`` records;
+    ``stub``: a reference row, a node the source points at (the end of one of its ties) without describing it.
+    How rows merge into nodes is :mod:`graph_loader.merge`'s, and only its.
+    """
+
+    uri: str
+    labels: tuple[str, ...]
+    props: dict = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    stub: bool = False
+
+    @classmethod
+    def reference(cls, uri: str) -> NodeRow:
+        """The reference (stub) row of a node a source points at without describing it."""
+        return cls(uri, (RESOURCE_LABEL,), stub=True)
+
+
+@dataclass(slots=True)
+class RelationshipRow:
+    """What one source says of one relationship: its ``type`` (from the ontology), its ``start`` and ``end`` node
+    URIs, its ``props`` and ``evidence``; keyed by its ``uri`` (a tie's stable id or an n-ary instance's IRI)."""
+
+    uri: str
+    type: str
+    start: str
+    end: str
+    props: dict = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass

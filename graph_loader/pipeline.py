@@ -154,7 +154,7 @@ def parameter_values(query: NamedQuery, graph, schema) -> tuple[dict[str, list[s
 
 def _is_example(params: dict, example: dict, graph) -> bool:
     """Whether ``params`` (URIs) name what the query header's ``example`` names (a name, acronym, code or URI)."""
-    from .rdf.mapping import fold
+    from .model import fold
 
     for key, value in params.items():
         wanted = example.get(key)
@@ -211,11 +211,10 @@ def _read_graph(run: Run) -> None:
 
 
 def _read_files(run: Run) -> None:
-    from . import shacl
-    from .rdf.sources import DEFAULT_PATHS, context_from_files, from_prepared, prepare, referenced_uris
+    from .loading import prepare_and_validate
+    from .rdf.sources import DEFAULT_PATHS, FilesContext, from_prepared, inspect_paths
 
-    prepared = prepare(DEFAULT_PATHS, run.schema)
-    report = shacl.validate(prepared, context_from_files(referenced_uris(prepared)))
+    prepared, report = prepare_and_validate(inspect_paths(DEFAULT_PATHS), FilesContext(), schema=run.schema)
     run.result.load = {"validation": {"conforms": report.conforms, "violations": len(report.violations),
                                       "warnings": len(report.warnings)},
                        "files": [{"source": p.source.key, "status": "validated", "triples": len(p.triples)}

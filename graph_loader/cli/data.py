@@ -41,20 +41,11 @@ def validate(paths, fmt, validator):
 
     Exit codes: 0 valid (warnings allowed), 1 invalid, 2 error (unreadable file, syntax error).
     """
-    from .. import shacl
-    from ..rdf.sources import (
-        attach_relationship_updates,
-        context_from_files,
-        prepare,
-        referenced_uris,
-        warn_untyped,
-    )
+    from ..loading import prepare_and_validate
+    from ..rdf.sources import FilesContext, inspect_paths
     from ..report.rows import to_json
 
-    prepared = prepare(paths)
-    attach_relationship_updates(prepared)
-    warn_untyped(prepared)
-    report = shacl.validate(prepared, context_from_files(referenced_uris(prepared)), engine=validator)
+    prepared, report = prepare_and_validate(inspect_paths(paths), FilesContext(), validator=validator)
     if fmt == "json":
         print(to_json(report.to_json()))
     else:
@@ -78,11 +69,11 @@ def _file_rows(report, flat: bool) -> list[dict]:
     """One row per file of the load report: counts as text for a table, one column per state for CSV.
 
     Node counts leave out the reference rows (nodes a file only points at; see
-    :data:`graph_loader.neo4j.writer.REFERENCED`), which get a column of their own.
+    :data:`graph_loader.merge.REFERENCED`), which get a column of their own.
     """
     from collections import Counter
 
-    from ..neo4j.writer import REFERENCED
+    from ..merge import REFERENCED
 
     rows = []
     for f in report.files:
@@ -117,7 +108,7 @@ def _print_load_report(report, columns, wide) -> None:
     """The load report on stderr: a table of the files, then in sentences what was written, by label and type."""
     from collections import Counter
 
-    from ..neo4j.writer import REFERENCED
+    from ..merge import REFERENCED
 
     title = "Load report" + (" (dry run: nothing written)" if report.dry_run else "")
     print_rows(_file_rows(report, flat=False), "table", title=title, console=console, layout=LOAD_LAYOUT,

@@ -10,10 +10,11 @@ load's schema and ledger are written and the import committed, every other write
 ("an import is running"), so none can be wiped by the store swap; an import not committed (the loading process
 killed, the JVM killed, the disk full) is undone, and the database is empty again, as before it.
 
-The graph it writes must be the one the Bolt writer would leave. So :func:`plan_first_load` applies the writer's
-own merge (:func:`graph_loader.neo4j.writer.node_after`, :func:`~graph_loader.neo4j.writer.relationship_after`)
-to the sources in the order a Bolt load writes them, into an empty graph, and :func:`write_import_files` writes
-that final graph as the importer's CSV files:
+The graph it writes must be the one the Bolt writer would leave. So the load plans it with the one merge,
+:func:`graph_loader.merge.plan_graph` (the writer's :func:`~graph_loader.merge.node_after` and
+:func:`~graph_loader.merge.relationship_after`, applied to the sources in the order a Bolt load writes them, into an
+empty graph: the offline graph is the same function's), and :func:`write_import_files` writes that final graph as
+the importer's CSV files:
 
 * one file per group of rows whose property types agree (a column has one type: ``name:string``,
   ``foundedYear:long``, ``sources:string[]``, ``startDate:date``, ...), with its header on the first line;
@@ -34,16 +35,12 @@ import errno
 import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from neo4j.spatial import WGS84Point
-
 from ..errors import ServerError
-from ..model import RESOURCE_LABEL, PropertyGraph
+from ..model import RESOURCE_LABEL, GeoPoint, PropertyGraph
 from .connection import Database
 from .server import DatabaseNotEmpty, ImportSession, ManagedNeo4j
-from .writer import WriteCounts, node_after, relationship_after
 
 #: The importer's array delimiter (``--array-delimiter`` in Launcher.java): a control character no name carries.
 ARRAY_DELIMITER = "\x1f"
@@ -51,44 +48,6 @@ ARRAY_DELIMITER = "\x1f"
 
 class NotImportable(Exception):
     """The input holds a value the importer's CSV cannot carry exactly; the Bolt writer can."""
-
-
-@dataclass
-class FirstLoadPlan:
-    """The graph a Bolt load of the sources into an empty database leaves, and what it would count per source."""
-
-    graph: PropertyGraph = field(default_factory=PropertyGraph)
-    counts: dict[str, WriteCounts] = field(default_factory=dict)
-
-
-def plan_first_load(sources: list[tuple[str, list[dict], list[dict]]], kind: Callable[[dict], str]) -> FirstLoadPlan:
-    """Merge ``(source key, node rows, relationship rows)`` in order, as the Bolt writer would into an empty graph.
-
-    ``kind(row)`` is the label a node row is counted under. Relationships whose endpoint is missing are counted as
-    dangling and left out, as the writer leaves them.
-    """
-    plan = FirstLoadPlan()
-    nodes, relationships = plan.graph.nodes, plan.graph.relationships
-    for key, node_rows, relationship_rows in sources:
-        counts = plan.counts.setdefault(key, WriteCounts())
-        for row in node_rows:
-            node = nodes.get(row["uri"])
-            state, labels, props = node_after(None if node is None else (node["labels"], node["props"]), row, key)
-            nodes[row["uri"]] = {"labels": labels, "props": props}
-            counts.nodes[state] += 1
-            counts.by_label[kind(row)][state] += 1
-        # The writer writes relationships type by type; a relationship's uri belongs to one type only.
-        for row in sorted(relationship_rows, key=lambda r: r["type"]):
-            if row["start"] not in nodes or row["end"] not in nodes:
-                counts.dangling.append(f"{row['start']} -{row['type']}-> {row['end']}")
-                continue
-            old = relationships.get(row["uri"])
-            state, props = relationship_after(None if old is None else old["props"], row, key)
-            relationships[row["uri"]] = {"type": row["type"], "start": row["start"], "end": row["end"],
-                                         "props": props}
-            counts.relationships[state] += 1
-            counts.by_type[row["type"]][state] += 1
-    return plan
 
 
 # -- the importer's CSV ----------------------------------------------------------------------------------------------
@@ -106,7 +65,7 @@ def column_type(value) -> str:
     kind = _SCALAR_TYPES.get(type(value))
     if kind is not None:
         return kind
-    if isinstance(value, WGS84Point):  # a place's location
+    if isinstance(value, GeoPoint):  # a place's location
         return "point{crs:WGS-84}"
     if isinstance(value, list):
         return column_type(value[0]) + "[]"
@@ -116,7 +75,7 @@ def column_type(value) -> str:
 
 
 def _text(value) -> str:
-    if isinstance(value, WGS84Point):
+    if isinstance(value, GeoPoint):
         return f"{{latitude:{value.latitude!r}, longitude:{value.longitude!r}}}"
     if isinstance(value, bool):
         return "true" if value else "false"

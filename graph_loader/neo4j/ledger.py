@@ -23,10 +23,11 @@ from pathlib import Path
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ..errors import InputError, Neo4jUnavailable, QueryError
+from ..merge import node_without, relationship_without
 from ..model import RESOURCE_LABEL
 from ..rdf.read import source_key
 from .connection import Database, open_database
-from .writer import node_without, relationship_without
+from .writer import driver_props, merge_form
 
 #: The ledger's uniqueness constraint (the same statement as the ontology's schema: :mod:`..ontology.schema`). Two
 #: transactions that MERGE one key wait for each other on it: that is what the load lock is made of.
@@ -266,18 +267,19 @@ def unload(db: Database, key_or_path: str) -> dict:
 
 def _without_source(db: Database, key: str, ids: list[str], *, nodes: bool) -> None:
     """Take what ``key`` alone asserted off the nodes (``nodes``) or relationships ``ids``, which other sources
-    describe too: values, evidence, labels (see :func:`graph_loader.neo4j.writer.node_without`)."""
+    describe too: values, evidence, labels (see :func:`graph_loader.merge.node_without`)."""
     def batch(tx, chunk: list[str]) -> None:
         rows = []
         if nodes:
             for record in tx.run(LOCK_NODES, ids=chunk):
-                labels, props = node_without((record["labels"], record["props"]), key)
-                rows.append({"id": record["id"], "props": props,
+                labels, props = node_without((record["labels"], merge_form(record["props"])), key)
+                rows.append({"id": record["id"], "props": driver_props(props),
                              "removed": sorted(set(record["labels"]) - set(labels) - {RESOURCE_LABEL})})
             tx.run(SET_NODES, rows=rows).consume()
         else:
             for record in tx.run(LOCK_RELATIONSHIPS, ids=chunk):
-                rows.append({"id": record["id"], "props": relationship_without(record["props"], key)})
+                rows.append({"id": record["id"],
+                             "props": driver_props(relationship_without(merge_form(record["props"]), key))})
             tx.run(SET_RELATIONSHIPS, rows=rows).consume()
 
     with db.session() as session:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..model import PropertyGraph
+from ..model import PropertyGraph, fold
 from ..ontology.schema import RESOURCE_LABEL
-from ..rdf.mapping import fold
 from .connection import Database
 from .read import read_property_graph
 

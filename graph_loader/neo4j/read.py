@@ -16,9 +16,10 @@ from collections.abc import Iterable
 
 from neo4j.spatial import Point
 
+from ..merge import ASSERTED_KEY
 from ..model import GeoPoint, PropertyGraph
 from ..ontology.schema import RESOURCE_LABEL, GraphSchema, quote_name
-from ..rdf.mapping import ASSERTED_KEY, GENID
+from ..rdf.mapping import GENID
 from .connection import Database
 
 NODES = (f"MATCH (n:{RESOURCE_LABEL}) "

@@ -29,18 +29,14 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from ..model import GEO_NS, RESOURCE_LABEL
+from ..merge import LOCATION_KEY
+from ..model import GEO_NS, RESOURCE_LABEL, local_name
 from ..resources import cypher_dir
 from .load import ontology_graph
 from .terms import DKG_NS
 
 DKG = Namespace(DKG_NS)
 
-#: The label every node carries, under the ``uri`` uniqueness constraint (n10s' convention).
-#: Node properties the loader derives from the names; never stored as RDF, recomputed on load.
-DERIVED_NAME_KEYS = ("name", "altNames", "acronyms", "nameKeys")
-#: The property holding a place's Neo4j point, derived from its ``lat`` and ``long`` (never read from a source).
-LOCATION_KEY = "location"
 #: Namespaces besides ours whose datatype properties the ontology borrows and declares (W3C geo: lat, long).
 BORROWED_NAMESPACES = (GEO_NS,)
 #: Bookkeeping properties on every node and relationship.
@@ -68,10 +64,6 @@ def upper_snake(name: str) -> str:
 def pascal(name: str) -> str:
     """``hometownAssociation`` or ``HometownAssociation`` -> ``HometownAssociation``."""
     return name[:1].upper() + name[1:]
-
-
-def local_name(iri: str) -> str:
-    return re.split(r"[#/]", str(iri))[-1]
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,9 @@ from pathlib import Path
 import pyoxigraph
 
 from ..errors import InputError
-from ..model import GEO_NS, RDF_NS, RDF_TYPE, XSD_NS, Lit, Term, Triple
+from ..model import GEO_NS, RDF_NS, RDF_TYPE, XSD_NS, Lit, Term, Triple, fold
 from ..ontology.terms import DKG_NS
 from ..resources import data_dir
-from .mapping import fold
 
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 #: The code schemes a place may be named by, and the dkg property each reads.

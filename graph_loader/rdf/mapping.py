@@ -1,15 +1,17 @@
 """From triples to property-graph rows, through the ontology (:mod:`graph_loader.ontology.schema`).
 
-* A subject typed with an ontology class becomes a node row ``{uri, labels, props, evidence}``; its labels are the
-  labels of its classes and their superclasses. A subject with properties but no ontology class still becomes a
+* A subject typed with an ontology class becomes a node row (:class:`~graph_loader.model.NodeRow`); its labels are
+  the labels of its classes and their superclasses. A subject with properties but no ontology class still becomes a
   node (label ``Resource`` only), so nothing is dropped; validation reports it.
-* An instance of an n-ary class (``dkg:asRelationship``) becomes one relationship row between the values of its
+* An instance of an n-ary class (``dkg:asRelationship``) becomes one relationship row
+  (:class:`~graph_loader.model.RelationshipRow`) between the values of its
   source and target properties, carrying its other properties and its own ``uri``.
 * An object property between two resources becomes a relationship row whose ``uri`` is a stable id of the triple
   (``urn:dkg:tie:<hash>``); a symmetric property stated both ways is stored once.
 * ``rdf:Statement`` reifications attach everything they state to the relationship of the triple they describe:
   ``dkg:evidence`` to its ``evidence``, every other property (``dkg:note``, a foreign predicate, an extra
-  ``rdf:type``) named exactly as on a node. Several statements about one triple are unioned.
+  ``rdf:type``) named exactly as on a node. Several statements about one triple are unioned (rows merge only through
+  :mod:`graph_loader.merge`).
 * A predicate outside the ontology is kept as ``<prefix>__<local name>`` (``dcterms__description``), the prefix
   recorded in :attr:`MappedGraph.prefixes` (``{prefix: namespace}``, the one orientation used everywhere); when
   its values are IRIs, the property's name is listed in ``iriKeys`` so that the export gives back IRIs, not strings.
@@ -34,14 +36,27 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from ..model import RDF_NS, RDF_TYPE, GeoPoint, Lit, Triple, as_list, fold
-from ..ontology.schema import (
-    DERIVED_NAME_KEYS,
-    EXTERNAL_PROPERTY_NAMES,
+from ..merge import (
+    ASSERTED_KEY,
+    DERIVED_KEYS,
     LOCATION_KEY,
-    GraphSchema,
+    absorb,
+    collapse,
+    derive_location,
+    derive_names,
+)
+from ..model import (
+    RDF_NS,
+    RDF_TYPE,
+    RESOURCE_LABEL,
+    Lit,
+    NodeRow,
+    RelationshipRow,
+    Triple,
+    as_list,
     local_name,
 )
+from ..ontology.schema import EXTERNAL_PROPERTY_NAMES, GraphSchema
 from ..ontology.terms import DKG_NS
 from .xsd import datatype_of_value, stored_value
 
@@ -58,17 +73,11 @@ IRI_KEYS = "iriKeys"
 #: does not give it (a foreign ``xsd:dateTime``, ``xsd:int``, a custom datatype), so that the export types them
 #: as they came (a key may hold spaces, an IRI never does).
 DATATYPE_KEYS = "datatypes"
-#: Bookkeeping property of a node or relationship several sources describe: what each one asserted
-#: (:mod:`graph_loader.neo4j.writer`), so that unloading one source takes exactly its values away.
-ASSERTED_KEY = "assertedBy"
 #: Predicates the export makes for property keys that have neither an ontology term nor a prefix (written into
 #: Neo4j by another tool); ``urn:dkg:property:tags`` loads back as the key ``tags``.
 PROPERTY_NS = "urn:dkg:property:"
 #: Keys the loader keeps for itself; a ``urn:dkg:property:`` predicate never takes one of them.
 RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY}
-#: Keys computed from a node's other values (names from its labels, ``location`` from ``lat`` and ``long``):
-#: dropped before values are merged and computed again afterwards.
-DERIVED_KEYS = (*DERIVED_NAME_KEYS, LOCATION_KEY)
 #: Prefixes for predicates outside our namespace, so ``schema:foo`` is stored as ``schema__foo`` (loses nothing).
 #: ``{namespace: prefix}``, one prefix per namespace and one namespace per prefix (the export reverses it).
 KNOWN_PREFIXES = {
@@ -115,68 +124,18 @@ def python_value(lit: Lit):
     return stored_value(lit.value, lit.datatype)
 
 
-def collapse(values: list):
-    """One value stays a scalar; several distinct values become a list (order kept)."""
-    unique = list(dict.fromkeys(values))
-    return unique[0] if len(unique) == 1 else unique
-
-
 #: Property names whose values may become a node's ``name`` (:func:`derive_names`), and their predicates.
 NAME_FAMILIES = ("prefLabel", "label", "acronym", "altLabel", "hiddenLabel")
 NAME_PREDICATES = frozenset({ACRONYM, *(str(iri) for iri, name in EXTERNAL_PROPERTY_NAMES.items()
                                         if name in NAME_FAMILIES)})
 
 
-def derive_names(props: dict, uri: str) -> dict:
-    """``name``, ``altNames``, ``acronyms`` and ``nameKeys`` from the label properties of a node.
-
-    ``name`` is the preferred label as the source gives it (untagged, else English, else Spanish, else any
-    language), falling back to ``rdfs:label``, an acronym, then the IRI's last segment.
-    """
-    def family(base: str) -> list[str]:
-        keys = [base, f"{base}_en", f"{base}_es"]
-        keys += sorted(k for k in props if k.startswith(base + "_") and k not in keys)
-        return [str(v) for k in keys for v in as_list(props.get(k))]
-
-    preferred = family("prefLabel") + family("label")
-    acronyms = [str(v) for v in as_list(props.get("acronym"))]
-    others = family("altLabel") + family("hiddenLabel")
-    names = list(dict.fromkeys(preferred + acronyms + others))
-    name = names[0] if names else local_name(uri)
-    alt = [n for n in names if n != name]
-    return {
-        "name": name,
-        "altNames": alt,
-        "acronyms": acronyms,
-        "nameKeys": list(dict.fromkeys(fold(n) for n in [name, *alt])),
-    }
-
-
-def derive_location(props: dict) -> dict:
-    """``{"location": GeoPoint}`` when ``props`` holds one latitude and one longitude in range, else ``{}``.
-
-    Two sources that disagree on a coordinate leave a list of values: no point is made then (and validation
-    reports the second value).
-
-    >>> derive_location({"lat": 22.374919, "long": -103.46199})
-    {'location': GeoPoint(longitude=-103.46199, latitude=22.374919)}
-    >>> derive_location({"lat": [22.3, 22.4], "long": -103.4}), derive_location({"lat": 95.0, "long": 0.0})
-    ({}, {})
-    """
-    lat, long = props.get("lat"), props.get("long")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, long)):
-        return {}
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= long <= 180.0):  # also false for NaN
-        return {}
-    return {LOCATION_KEY: GeoPoint(longitude=float(long), latitude=float(lat))}
-
-
 @dataclass
 class MappedGraph:
     """The rows one input maps to: nodes and relationships keyed by URI, and what could not be mapped."""
 
-    nodes: dict[str, dict] = field(default_factory=dict)
-    relationships: dict[str, dict] = field(default_factory=dict)
+    nodes: dict[str, NodeRow] = field(default_factory=dict)
+    relationships: dict[str, RelationshipRow] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     triples: int = 0
     prefixes: dict[str, str] = field(default_factory=dict)
@@ -189,51 +148,21 @@ class MappedGraph:
         Returns how many subjects were attached.
         """
         attached = 0
-        for uri in [u for u, row in self.nodes.items() if row["labels"] == ("Resource",) and u in known]:
+        for uri in [u for u, row in self.nodes.items() if row.labels == (RESOURCE_LABEL,) and u in known]:
             row = self.nodes.pop(uri)
             rel_type, start, end = known[uri]
-            props = {k: v for k, v in row["props"].items() if k not in DERIVED_KEYS}
-            mine = self.relationships.setdefault(uri, {"uri": uri, "type": rel_type, "start": start, "end": end,
-                                                       "props": {}, "evidence": []})
-            mine["props"] = merge_props(mine["props"], props)
-            mine["evidence"] = sorted(set(mine["evidence"]) | set(row["evidence"]))
+            mine = self.relationships.setdefault(uri, RelationshipRow(uri, rel_type, start, end))
+            absorb(mine, {k: v for k, v in row.props.items() if k not in DERIVED_KEYS}, row.evidence)
             attached += 1
         return attached
 
-    def merge(self, other: MappedGraph) -> None:
-        """Add another input's rows (used when several files are mapped together)."""
-        for uri, row in other.nodes.items():
-            mine = self.nodes.setdefault(uri, {"uri": uri, "labels": (), "props": {}, "evidence": []})
-            labels = dict.fromkeys((*mine["labels"], *row["labels"]))
-            labels.pop("Resource", None)
-            mine["labels"] = (*labels, "Resource")
-            props = merge_props(*({k: v for k, v in p.items() if k not in DERIVED_KEYS}
-                                  for p in (mine["props"], row["props"])))
-            mine["props"] = {**props, **derive_names(props, uri), **derive_location(props)}
-            mine["evidence"] = list(dict.fromkeys(mine["evidence"] + row["evidence"]))
-        for uri, row in other.relationships.items():
-            mine = self.relationships.setdefault(uri, {**row, "props": {}, "evidence": []})
-            mine["props"] = merge_props(mine["props"], row["props"])
-            mine["evidence"] = list(dict.fromkeys(mine["evidence"] + row["evidence"]))
-        self.warnings += other.warnings
-        self.triples += other.triples
-        self.prefixes.update(other.prefixes)
 
+@dataclass(slots=True)
+class Said:
+    """What the reified statements about one triple say of it: properties and evidence."""
 
-def merge_props(old: dict, new: dict) -> dict:
-    """Union of two property maps: equal values stay, different values become a list (nothing overwritten).
-
-    >>> merge_props({"a": 1, "b": "x"}, {"b": "y", "c": [1, 2]})
-    {'a': 1, 'b': ['x', 'y'], 'c': [1, 2]}
-    """
-    merged = dict(old)
-    for key, value in new.items():
-        if key not in merged or merged[key] == value:
-            merged[key] = value
-        else:  # a set of values, in a fixed order whatever the order of the sources
-            merged[key] = collapse(sorted(set(as_list(merged[key]) + as_list(value)),
-                                          key=lambda v: (type(v).__name__, str(v))))
-    return merged
+    props: dict = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
 
 
 class Mapper:
@@ -268,14 +197,13 @@ class Mapper:
         out = MappedGraph(triples=self.triples)
         nary = schema.nary
         reified = {s for s, t in self.types.items() if STATEMENT in t} | set(self.statements)
-        said_of_tie: dict[tuple[str, str, str], dict] = {}
+        said_of_tie: dict[tuple[str, str, str], Said] = {}
         for stmt in sorted(reified):
             parts = self.statements.get(stmt, {})
             if {"s", "p", "o"} <= parts.keys():
                 said = self._statement(stmt, out)
-                mine = said_of_tie.setdefault((parts["s"], parts["p"], parts["o"]), {"props": {}, "evidence": []})
-                mine["props"] = merge_props(mine["props"], said["props"])
-                mine["evidence"] = sorted(set(mine["evidence"]) | set(said["evidence"]))
+                absorb(said_of_tie.setdefault((parts["s"], parts["p"], parts["o"]), Said()), said.props,
+                       said.evidence)
             else:
                 out.warnings.append(f"reified statement {stmt} lacks rdf:subject, rdf:predicate or rdf:object")
 
@@ -304,7 +232,7 @@ class Mapper:
                 props["rdfType"] = collapse(sorted(unknown))
             props.update(derive_names(props, uri))
             props.update(derive_location(props))
-            out.nodes[uri] = {"uri": uri, "labels": labels, "props": props, "evidence": sorted(set(evidence))}
+            out.nodes[uri] = NodeRow(uri, labels, props, sorted(set(evidence)))
         for s, p, o in said_of_tie:
             prop = schema.object_properties.get(p)
             if s not in subjects or prop is None or prop.store_as != "relationship" or o not in self.links.get(s, {}).get(p, []):
@@ -313,9 +241,9 @@ class Mapper:
                                     "what it says is not loaded")
         return out
 
-    def _statement(self, stmt: str, out: MappedGraph) -> dict:
-        """What a reified statement says about its triple: ``{"props", "evidence"}``, properties named as on a
-        node (``note``, ``note_es``, ``dcterms__description``; extra classes in ``rdfType``)."""
+    def _statement(self, stmt: str, out: MappedGraph) -> Said:
+        """What a reified statement says about its triple, properties named as on a node (``note``, ``note_es``,
+        ``dcterms__description``; extra classes in ``rdfType``)."""
         props = self._literal_props(stmt, out)
         classes = self.types.get(stmt, set()) - {STATEMENT}
         if classes:
@@ -326,7 +254,7 @@ class Mapper:
                 evidence += [self._uri(o) for o in objects]
             else:
                 self._link_prop(predicate, objects, props, out)
-        return {"props": props, "evidence": sorted(set(evidence))}
+        return Said(props, sorted(set(evidence)))
 
     def _link_prop(self, predicate: str, objects: list[str], props: dict, out: MappedGraph) -> None:
         """IRI values that do not make a relationship: a URI (list) under the property's name. For a predicate
@@ -394,18 +322,16 @@ class Mapper:
         out.prefixes[prefix] = namespace
         return f"{prefix}__{local}"
 
-    def _tie(self, start: str, prop, end: str, said: dict | None, out: MappedGraph) -> None:
-        """A direct tie, with what reified statements ``said`` of it (``{"props", "evidence"}``, or None)."""
+    def _tie(self, start: str, prop, end: str, said: Said | None, out: MappedGraph) -> None:
+        """A direct tie, with what reified statements ``said`` of it (or None)."""
         # A symmetric tie stated both ways is stored once, in the direction first met (subjects are visited in
         # IRI order); the asserted direction is kept, since shapes may constrain subject and object differently.
         if prop.symmetric and tie_uri(end, prop.iri, start) in out.relationships:
             start, end = end, start
         uri = tie_uri(start, prop.iri, end)
-        row = out.relationships.setdefault(uri, {"uri": uri, "type": prop.type, "start": start, "end": end,
-                                                 "props": {}, "evidence": []})
+        row = out.relationships.setdefault(uri, RelationshipRow(uri, prop.type, start, end))
         if said:
-            row["props"] = merge_props(row["props"], said["props"])
-            row["evidence"] = sorted(set(row["evidence"]) | set(said["evidence"]))
+            absorb(row, said.props, said.evidence)
 
     def _nary_row(self, uri: str, subject: str, spec, props: dict, out: MappedGraph) -> None:
         links = self.links.get(subject, {})
@@ -424,8 +350,8 @@ class Mapper:
                 evidence += [self._uri(o) for o in objects]
             else:
                 self._link_prop(predicate, objects, props, out)
-        out.relationships[uri] = {"uri": uri, "type": spec.type, "start": self._uri(start[0]),
-                                  "end": self._uri(end[0]), "props": props, "evidence": sorted(set(evidence))}
+        out.relationships[uri] = RelationshipRow(uri, spec.type, self._uri(start[0]), self._uri(end[0]), props,
+                                                 sorted(set(evidence)))
 
 
 def map_triples(triples: Iterable[Triple], schema: GraphSchema) -> MappedGraph:

@@ -2,8 +2,9 @@
 
 A load, ``validate`` and the offline analyses all start here: :func:`prepare` turns paths into
 :class:`PreparedSource` items (the file, its triples, its mapping), and :func:`from_files` merges them into the
-:class:`~graph_loader.model.PropertyGraph` a load would write, for analyses without Neo4j. What needs the graph
-(what it already holds, what it types) is asked by :mod:`graph_loader.neo4j.ledger` and handed in as plain values.
+:class:`~graph_loader.model.PropertyGraph` a load would write (:func:`written_graph`, the bulk importer's graph too),
+for analyses without Neo4j. What the graph already holds about the inputs is a :class:`GraphContext`'s answer:
+:class:`FilesContext` here (the seed corpus's files), :class:`graph_loader.loading.DatabaseContext` for Neo4j.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import InputError
-from ..model import RESOURCE_LABEL, PropertyGraph, Triple
+from ..merge import plan_graph, public
+from ..model import RESOURCE_LABEL, NodeRow, PropertyGraph, RelationshipRow, Triple
 from ..ontology.schema import GraphSchema, load_schema
 from ..resources import seed_paths
-from .mapping import GENID, RDF_TYPE, MappedGraph, derive_names, map_triples
+from .mapping import GENID, RDF_TYPE, MappedGraph, map_triples
 from .read import SUPPORTED, SourceFile, expand_paths, inspect, iter_triples
 
 #: The seed corpus: the gazetteer and the article's facts (:func:`graph_loader.resources.seed_paths`).
@@ -79,8 +82,8 @@ def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
 
 def untyped_nodes(prepared: list[PreparedSource]) -> set[str]:
     """Subjects with properties but no class in any input (another file may give the class)."""
-    untyped = {u for p in prepared for u, row in p.mapped.nodes.items() if row["labels"] == (RESOURCE_LABEL,)}
-    typed = {u for p in prepared for u, row in p.mapped.nodes.items() if row["labels"] != (RESOURCE_LABEL,)}
+    untyped = {u for p in prepared for u, row in p.mapped.nodes.items() if row.labels == (RESOURCE_LABEL,)}
+    typed = {u for p in prepared for u, row in p.mapped.nodes.items() if row.labels != (RESOURCE_LABEL,)}
     return untyped - typed
 
 
@@ -90,21 +93,24 @@ def attach_relationship_updates(prepared: list[PreparedSource],
 
     ``known_elsewhere`` maps a relationship ``uri`` to ``(type, start, end)``.
     """
-    known = {uri: (r["type"], r["start"], r["end"]) for p in prepared for uri, r in p.mapped.relationships.items()}
+    known = {uri: (r.type, r.start, r.end) for p in prepared for uri, r in p.mapped.relationships.items()}
     known.update(known_elsewhere or {})
     for item in prepared:
         item.mapped.attach_to_relationships(known)
 
 
-def warn_untyped(prepared: list[PreparedSource], typed_elsewhere: set[str] = frozenset()) -> None:
+def warn_untyped(prepared: list[PreparedSource], typed_elsewhere: set[str] = frozenset(),
+                 untyped: set[str] | None = None) -> None:
     """Add one warning per file whose subjects have properties but no class, here or (``typed_elsewhere``) in the
     graph.
 
     Such a subject loads as a bare ``Resource`` node that no query, shape or analysis sees: most often a typo in
     an IRI or a forgotten ``rdf:type``. Call it after :func:`attach_relationship_updates`, since a file may add
-    facts to an n-ary relationship another file defines.
+    facts to an n-ary relationship another file defines. ``untyped``: :func:`untyped_nodes` of the inputs, when
+    the caller has it (computed before the attachment, it may name subjects attached since: they are no node rows
+    any more, and are not named).
     """
-    candidates = untyped_nodes(prepared) - set(typed_elsewhere)
+    candidates = (untyped_nodes(prepared) if untyped is None else untyped) - set(typed_elsewhere)
     for item in prepared:
         uris = sorted(u for u in item.mapped.nodes if u in candidates)
         if uris:
@@ -124,42 +130,73 @@ def context_from_files(uris: set[str], paths: Iterable[Path] = DEFAULT_PATHS) ->
     return triples
 
 
+def source_rows(mapped: MappedGraph) -> tuple[list[NodeRow], list[RelationshipRow]]:
+    """The node and relationship rows one source writes, in the order it writes them.
+
+    Endpoints defined elsewhere get a reference (stub) row, so they exist and record that this source uses them.
+    """
+    nodes = list(mapped.nodes.values())
+    defined = mapped.nodes.keys()
+    nodes += map(NodeRow.reference, sorted({u for r in mapped.relationships.values() for u in (r.start, r.end)}
+                                           - defined))
+    return nodes, list(mapped.relationships.values())
+
+
+def written_graph(sources: Iterable[tuple[str, MappedGraph]]) -> PropertyGraph:
+    """The graph a load of ``(source key, mapped rows)`` into an empty graph writes, as a reader sees it (what
+    each source asserted left out): :func:`graph_loader.merge.plan_graph` of their rows, the one the bulk importer
+    writes and the Bolt writer leaves."""
+    graph = plan_graph((key, *source_rows(mapped)) for key, mapped in sources).graph
+    for table in (graph.nodes, graph.relationships):
+        for item in table.values():
+            item["props"] = public(item["props"])
+    return graph
+
+
+class GraphContext(Protocol):
+    """What the graph the inputs go into already holds about the resources they touch (validation's context)."""
+
+    def relationships(self, uris: set[str]) -> dict[str, tuple[str, str, str]]:
+        """``{uri: (type, start, end)}`` of the relationships among ``uris`` (facts added to n-ary ones)."""
+
+    def typed(self, uris: set[str]) -> set[str]:
+        """The ``uris`` the graph holds as nodes with a class."""
+
+    def triples(self, prepared: list[PreparedSource]) -> list[Triple]:
+        """What the graph holds about the resources ``prepared`` describes or points at, as triples to validate
+        with them."""
+
+
+@dataclass(frozen=True)
+class FilesContext:
+    """The context of inputs validated without a server: the classes of what they point at, read from ``paths``
+    (default: the seed corpus); no relationship or typed node besides the inputs' own."""
+
+    paths: tuple[Path, ...] = tuple(DEFAULT_PATHS)
+
+    def relationships(self, uris: set[str]) -> dict[str, tuple[str, str, str]]:
+        return {}
+
+    def typed(self, uris: set[str]) -> set[str]:
+        return set()
+
+    def triples(self, prepared: list[PreparedSource]) -> list[Triple]:
+        return context_from_files(referenced_uris(prepared), self.paths)
+
+
 def from_mapped(mapped: MappedGraph, source: str = "rdf") -> PropertyGraph:
     """A property graph straight from mapped RDF (no server): what a load would write, ``sources`` included."""
-    graph = PropertyGraph()
-    for uri, row in mapped.nodes.items():
-        props = {**row["props"], "uri": uri, "evidence": row["evidence"], "sources": [source]}
-        graph.nodes[uri] = {"labels": row["labels"], "props": props}
-    for uri, rel in mapped.relationships.items():
-        for end in (rel["start"], rel["end"]):
-            if end not in graph.nodes:
-                graph.nodes[end] = {"labels": (RESOURCE_LABEL,),
-                                    "props": {"uri": end, "stub": True, "sources": [source], "evidence": [],
-                                              **derive_names({}, end)}}
-        graph.relationships[uri] = {"type": rel["type"], "start": rel["start"], "end": rel["end"],
-                                    "props": {**rel["props"], "uri": uri, "evidence": rel["evidence"],
-                                              "sources": [source]}}
-    return graph
+    return written_graph([(source, mapped)])
 
 
 def from_prepared(prepared: list[PreparedSource]) -> PropertyGraph:
-    """Merge prepared inputs into the one property graph a load of them would write, no server needed."""
-    merged = MappedGraph()
-    for item in prepared:
-        merged.merge(item.mapped)
-    merged.attach_to_relationships({u: (r["type"], r["start"], r["end"]) for u, r in merged.relationships.items()})
-    graph = from_mapped(merged)
-    # ``sources`` as a load writes them: the keys of the files that state each node and relationship.
-    stated: dict[str, list[str]] = {}
-    for item in prepared:
-        ends = {e for r in item.mapped.relationships.values() for e in (r["start"], r["end"])}  # reference rows
-        for uri in (*item.mapped.nodes, *item.mapped.relationships, *ends):
-            stated.setdefault(uri, []).append(item.source.key)
-    for table in (graph.nodes, graph.relationships):
-        for uri, entry in table.items():
-            if uri in stated:
-                entry["props"]["sources"] = sorted(set(stated[uri]))
-    return graph
+    """The one property graph a load of prepared inputs would write into an empty graph, no server needed.
+
+    Facts a file adds to an n-ary relationship another file defines are attached first
+    (:func:`attach_relationship_updates`, which changes ``prepared`` as a load does).
+    """
+    attach_relationship_updates(prepared)
+    return written_graph((item.source.key, item.mapped) for item in prepared)
 
 
 def from_files(paths: Iterable[Path] | None = None, schema: GraphSchema | None = None) -> PropertyGraph:

@@ -27,8 +27,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
+from ..merge import DERIVED_NAME_KEYS, LOCATION_KEY
 from ..model import PropertyGraph, as_list
-from ..ontology.schema import DERIVED_NAME_KEYS, LOCATION_KEY, GraphSchema
+from ..ontology.schema import GraphSchema
 from ..ontology.terms import DKG_NS, DKGID_NS
 from . import xsd
 from .mapping import ASSERTED_KEY, DATATYPE_KEYS, GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX

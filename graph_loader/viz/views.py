@@ -12,7 +12,7 @@ from ..analysis.actors import ActorSet
 from ..analysis.groups import annotate_groups
 from ..analysis.projections import full, ordered_subgraph, organisation_network
 from ..errors import DiasporaKGError
-from ..rdf.mapping import fold
+from ..model import fold
 
 
 def evidence_index(G: nx.MultiDiGraph) -> dict[str, dict]:

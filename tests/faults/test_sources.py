@@ -245,10 +245,10 @@ def test_unload_takes_a_note_off_a_tie_another_file_states(db, neo4j_env, tmp_pa
 
 
 def test_the_importers_plan_keeps_what_each_source_asserted_as_bolt_does(db, tmp_path):
-    """plan_first_load merges with the writer's own functions: the graph it plans for the importer, per-source
+    """plan_graph merges with the writer's own functions: the graph it plans for the importer, per-source
     records included, is the one the Bolt writer leaves."""
-    from graph_loader.neo4j.bulk_import import plan_first_load
-    from graph_loader.neo4j.writer import counted_label
+    from graph_loader.merge import plan_graph
+    from graph_loader.neo4j.read import plain_props
     from graph_loader.rdf.sources import inspect_paths, prepare_sources
 
     a = write(tmp_path / "a.ttl", A_FACTS.format(year=1990))
@@ -256,8 +256,8 @@ def test_the_importers_plan_keeps_what_each_source_asserted_as_bolt_does(db, tmp
     report = load([a, b], db, method="bolt")
     assert report.method == "bolt"
     prepared = prepare_sources(inspect_paths([a, b]))
-    plan = plan_first_load([(p.source.key, *loading.source_rows(p)) for p in prepared], counted_label)
+    plan = plan_graph((key, *rows) for key, rows in loading.load_rows(prepared).items())
     planned = plan.graph.nodes[EX + "x"]
     stored = node(db, EX + "x")
     assert sorted(planned["labels"]) == sorted(stored["labels"])
-    assert planned["props"] == stored["props"] and "assertedBy" in stored["props"]
+    assert planned["props"] == plain_props(stored["props"]) and "assertedBy" in stored["props"]

@@ -13,6 +13,7 @@ from graph_loader.neo4j.writer import GraphWriter
 from graph_loader.ontology.schema import schema_from_graph
 from graph_loader.rdf.mapping import map_triples
 from graph_loader.rdf.read import inspect, iter_triples
+from graph_loader.rdf.sources import source_rows
 
 from ..unit.test_mapping import DATA, MINI_ONTOLOGY, PREFIXES
 
@@ -30,11 +31,9 @@ def write(db, schema, data: str, source: str, tmp_path_factory=None):
     mapped = map_triples(iter_triples(inspect(path)), schema)
     writer = GraphWriter(db, schema, batch_size=3)  # small batches: several transactions per type
     writer.ensure_schema()
-    nodes = list(mapped.nodes.values())
-    for uri in {u for r in mapped.relationships.values() for u in (r["start"], r["end"])} - mapped.nodes.keys():
-        nodes.append({"uri": uri, "labels": ("Resource",), "props": {}, "evidence": [], "stub": True})
+    nodes, relationships = source_rows(mapped)
     counts = writer.write_nodes(nodes, source)
-    counts.add(writer.write_relationships(list(mapped.relationships.values()), source))
+    counts.add(writer.write_relationships(relationships, source))
     return counts
 
 

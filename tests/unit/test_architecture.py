@@ -11,7 +11,8 @@ Every module of ``graph_loader`` is parsed with :mod:`ast`; nothing is imported.
   ``cli``;
 * **one of each**: the ``dkg:`` namespace is written once (``ontology/terms.py``), ``RDF_TYPE`` is defined once
   (``model.py``), there is one ``def as_list``, and Cypher queries (``MATCH (``, ``MERGE (``) are written only
-  in ``graph_loader/neo4j/``;
+  in ``graph_loader/neo4j/``; one node row and one relationship row (``model.py``), and one merge
+  (:data:`MERGE_FUNCTIONS`, defined in ``merge.py`` only, and values merged by ``merge_props`` only there);
 * **the architecture page names only modules that exist**, and names every module.
 
 How imports are read: every ``import`` and ``from … import`` counts, also inside functions (it runs when the
@@ -45,7 +46,7 @@ DOC = ROOT / "docs" / "architecture.md"
 #: The stages, earliest first: each entry is the top-level modules and subpackages of ``graph_loader`` of one
 #: stage ("" is ``graph_loader/__init__.py``). A module may import modules of its own stage and earlier ones.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("", "errors", "settings", "resources", "model"),  # 0 plain values, settings, where package data lives
+    ("", "errors", "settings", "resources", "model", "merge"),  # 0 plain values and their merge, settings, data
     ("ontology",),  # 1 the ontology as the code sees it: terms, schema
     ("rdf", "resolution"),  # 2 files -> triples -> property-graph rows, and back; which rows name one thing
     ("shacl",),  # 3 validation of prepared inputs
@@ -297,8 +298,8 @@ class Never:
 
 
 NEVER = (
-    Never("model, rdf, resolution and shacl never touch Neo4j", ("model", "rdf", "resolution", "shacl"), ("neo4j",),
-          ("neo4j",)),
+    Never("model, merge, rdf, resolution and shacl never touch Neo4j", ("model", "merge", "rdf", "resolution", "shacl"),
+          ("neo4j",), ("neo4j",)),
     Never("analysis takes a NetworkX graph and returns plain data: it neither talks to Neo4j nor draws",
           ("analysis",), ("neo4j", "viz"), ("neo4j", "pyvis", "matplotlib")),
     Never("the command line is the top: only cli itself and __main__ import it",
@@ -381,6 +382,18 @@ def definitions(sources: Mapping[str, str], name: str) -> list[str]:
     """``path:line`` of every ``def name`` (at any level)."""
     return [f"{path}:{node.lineno}" for path, text in sources.items() for node in ast.walk(ast.parse(text))
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name]
+
+
+def calls(sources: Mapping[str, str], name: str) -> list[str]:
+    """``path:line`` of every call of a function called ``name`` (``name(...)`` or ``x.name(...)``)."""
+    return [f"{path}:{node.lineno}" for path, text in sources.items() for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Call) and name in (getattr(node.func, "id", None), getattr(node.func, "attr", None))]
+
+
+def classes(sources: Mapping[str, str], name: str) -> list[str]:
+    """``path:line`` of every ``class name``."""
+    return [f"{path}:{node.lineno}" for path, text in sources.items() for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.ClassDef) and node.name == name]
 
 
 def cypher_outside(sources: Mapping[str, str], home: str = f"{PACKAGE}/neo4j/") -> list[str]:
@@ -509,6 +522,31 @@ def test_as_list_is_defined_once():
     assert len(found) == 1 and found[0].startswith("graph_loader/model.py:"), f"`def as_list` at {found}"
 
 
+#: The one merge (``graph_loader/merge.py``): values, rows into nodes and relationships, what an unload leaves,
+#: the graph a load writes.
+MERGE_FUNCTIONS = ("merge_props", "absorb", "merged_node_props", "merged_relationship_props", "node_after",
+                   "relationship_after", "node_without", "relationship_without", "plan_graph", "derive_names",
+                   "derive_location")
+MERGE_MODULE = f"{PACKAGE}/merge.py"
+
+
+@pytest.mark.parametrize("name", MERGE_FUNCTIONS)
+def test_only_merge_merges(name):
+    found = definitions(SOURCES, name)
+    assert len(found) == 1 and found[0].startswith(MERGE_MODULE + ":"), f"`def {name}` at {found}"
+
+
+def test_values_are_merged_only_inside_merge():
+    found = [c for c in calls(SOURCES, "merge_props") if not c.startswith(MERGE_MODULE + ":")]
+    assert not found, f"merge_props called outside {MERGE_MODULE}: {found}; use the row functions of merge.py"
+
+
+@pytest.mark.parametrize("name", ["NodeRow", "RelationshipRow", "PropertyGraph"])
+def test_one_row_shape_in_model(name):
+    found = classes(SOURCES, name)
+    assert len(found) == 1 and found[0].startswith(f"{PACKAGE}/model.py:"), f"`class {name}` at {found}"
+
+
 def test_cypher_queries_live_in_the_neo4j_package():
     found = cypher_outside(SOURCES)
     assert not found, "Cypher outside graph_loader/neo4j/:\n" + "\n".join(found)
@@ -611,6 +649,15 @@ def test_check_one_of_each():
     assert assignments(sources, "RDF_TYPE") == ["graph_loader/rdf/x.py:3"]
     assert definitions(sources, "as_list") == ["graph_loader/rdf/x.py:2", "graph_loader/viz/y.py:1"]
     assert cypher_outside(sources) == ['graph_loader/viz/y.py:2: q = "MATCH (n) RETURN n"']
+
+
+def test_check_merges_and_rows_outside_their_module_are_found():
+    sources = {
+        "graph_loader/merge.py": "def merge_props(a, b):\n    return merge_props(a, {})\n",
+        "graph_loader/rdf/x.py": "from .. import merge\nclass NodeRow:\n    pass\nmerge.merge_props({}, {})\n",
+    }
+    assert calls(sources, "merge_props") == ["graph_loader/merge.py:2", "graph_loader/rdf/x.py:4"]
+    assert classes(sources, "NodeRow") == ["graph_loader/rdf/x.py:2"]
 
 
 def test_check_a_stale_name_on_the_page_is_found():

@@ -7,17 +7,16 @@ import datetime as dt
 
 import pytest
 
+from graph_loader.merge import DERIVED_NAME_KEYS, derive_names, merged_node_props, plan_graph
+from graph_loader.model import GeoPoint, NodeRow
 from graph_loader.neo4j.bulk_import import (
     ARRAY_DELIMITER,
     NotImportable,
     column_type,
     field_text,
-    plan_first_load,
     write_import_files,
 )
-from graph_loader.neo4j.writer import counted_label, merged_node_props
-from graph_loader.ontology.schema import DERIVED_NAME_KEYS, load_schema
-from graph_loader.rdf.mapping import derive_names
+from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.sources import DEFAULT_PATHS, prepare
 
 
@@ -30,17 +29,15 @@ def test_a_new_node_keeps_the_names_it_was_mapped_with_which_equal_a_fresh_deriv
     for item in seed:
         for row in item.mapped.nodes.values():
             props = merged_node_props({}, row, item.source.key, created=True)
-            again = derive_names({k: v for k, v in props.items() if k not in DERIVED_NAME_KEYS}, row["uri"])
+            again = derive_names({k: v for k, v in props.items() if k not in DERIVED_NAME_KEYS}, row.uri)
             stored = {k: v for k, v in again.items() if v != []}  # an empty list is not stored
             assert {k: props[k] for k in DERIVED_NAME_KEYS if k in props} == stored
 
 
 def test_a_node_described_by_two_sources_gets_names_from_both():
-    first = {"uri": "urn:x", "labels": ("Resource",), "props": {"prefLabel": "Uno", **derive_names(
-        {"prefLabel": "Uno"}, "urn:x")}}
-    second = {"uri": "urn:x", "labels": ("Resource",), "props": {"altLabel": "One", **derive_names(
-        {"altLabel": "One"}, "urn:x")}}
-    plan = plan_first_load([("a", [first], []), ("b", [second], [])], counted_label)
+    first = NodeRow("urn:x", ("Resource",), {"prefLabel": "Uno", **derive_names({"prefLabel": "Uno"}, "urn:x")})
+    second = NodeRow("urn:x", ("Resource",), {"altLabel": "One", **derive_names({"altLabel": "One"}, "urn:x")})
+    plan = plan_graph([("a", [first], []), ("b", [second], [])])
     props = plan.graph.nodes["urn:x"]["props"]
     assert props["name"] == "Uno" and props["altNames"] == ["One"] and props["sources"] == ["a", "b"]
     assert plan.counts["a"].nodes == {"created": 1} and plan.counts["b"].nodes == {"updated": 1}
@@ -49,7 +46,7 @@ def test_a_node_described_by_two_sources_gets_names_from_both():
 @pytest.mark.parametrize("value, kind", [
     ("x", "string"), (3, "long"), (2.5, "double"), (False, "boolean"), (dt.date(2001, 2, 3), "date"),
     (dt.datetime(2001, 2, 3, 4, 5), "localdatetime"), (dt.datetime(2001, 2, 3, tzinfo=dt.UTC), "datetime"),
-    (["a", "b"], "string[]"), ([1.5, 2.0], "double[]"),
+    (["a", "b"], "string[]"), ([1.5, 2.0], "double[]"), (GeoPoint(-103.5, 22.4), "point{crs:WGS-84}"),
 ])
 def test_column_types(value, kind):
     assert column_type(value) == kind
@@ -68,10 +65,10 @@ def test_fields_quote_every_string_and_refuse_what_the_csv_cannot_carry():
 
 
 def test_rows_with_conflicting_column_types_go_to_separate_files(tmp_path):
-    plan = plan_first_load([("s", [
-        {"uri": "urn:a", "labels": ("Resource",), "props": {"code": "12"}},
-        {"uri": "urn:b", "labels": ("Resource",), "props": {"code": 12}},
-    ], [])], counted_label)
+    plan = plan_graph([("s", [
+        NodeRow("urn:a", ("Resource",), {"code": "12"}),
+        NodeRow("urn:b", ("Resource",), {"code": 12}),
+    ], [])])
     arguments = write_import_files(plan.graph, tmp_path)
     assert sorted(a.split("=")[0] for a in arguments) == ["--nodes", "--nodes"]
     headers = sorted((tmp_path / a.split("=", 1)[1]).read_text().splitlines()[0] for a in arguments)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
+from graph_loader.merge import derive_names, merge_props
+from graph_loader.model import fold
 from graph_loader.ontology.schema import schema_from_graph, upper_snake
-from graph_loader.rdf.mapping import GENID, TIE_PREFIX, derive_names, fold, map_triples, merge_props
+from graph_loader.rdf.mapping import GENID, TIE_PREFIX, map_triples
 from graph_loader.rdf.read import from_rdflib
 
 PREFIXES = """
@@ -77,9 +79,9 @@ def mapped(schema):
 
 
 def test_labels_include_superclasses_most_specific_first(mapped):
-    assert mapped.nodes["https://example.org/hta"]["labels"] == (
+    assert mapped.nodes["https://example.org/hta"].labels == (
         "HometownAssociation", "DiasporaOrganisation", "Organisation", "Resource")
-    assert mapped.nodes["https://example.org/town"]["labels"] == ("Municipality", "Place", "Resource")
+    assert mapped.nodes["https://example.org/town"].labels == ("Municipality", "Place", "Resource")
 
 
 def test_relationship_types_from_property_names(schema):
@@ -89,29 +91,29 @@ def test_relationship_types_from_property_names(schema):
 
 
 def test_direct_tie_carries_reified_evidence(mapped):
-    ties = [r for r in mapped.relationships.values() if r["type"] == "MEMBER_OF"]
+    ties = [r for r in mapped.relationships.values() if r.type == "MEMBER_OF"]
     assert len(ties) == 1
-    assert ties[0]["uri"].startswith(TIE_PREFIX)
-    assert (ties[0]["start"], ties[0]["end"]) == ("https://example.org/hta", "https://example.org/fed")
-    assert ties[0]["evidence"] == ["https://example.org/ev2"]
+    assert ties[0].uri.startswith(TIE_PREFIX)
+    assert (ties[0].start, ties[0].end) == ("https://example.org/hta", "https://example.org/fed")
+    assert ties[0].evidence == ["https://example.org/ev2"]
 
 
 def test_symmetric_tie_is_stored_once(mapped):
-    partners = [r for r in mapped.relationships.values() if r["type"] == "PARTNERS_WITH"]
+    partners = [r for r in mapped.relationships.values() if r.type == "PARTNERS_WITH"]
     assert len(partners) == 1
 
 
 def test_nary_class_becomes_relationship_with_properties(mapped):
     funds = mapped.relationships["https://example.org/c1"]
-    assert funds["type"] == "FUNDS"
-    assert (funds["start"], funds["end"]) == ("https://example.org/hta", "https://example.org/proj")
-    assert funds["props"] == {"amountUsd": 99000.5, "share": 0.09, "year": 2003}
-    assert funds["evidence"] == ["https://example.org/ev1"]
+    assert funds.type == "FUNDS"
+    assert (funds.start, funds.end) == ("https://example.org/hta", "https://example.org/proj")
+    assert funds.props == {"amountUsd": 99000.5, "share": 0.09, "year": 2003}
+    assert funds.evidence == ["https://example.org/ev1"]
     assert "https://example.org/c1" not in mapped.nodes
 
 
 def test_literals_keep_types_languages_and_multiple_values(mapped):
-    props = mapped.nodes["https://example.org/hta"]["props"]
+    props = mapped.nodes["https://example.org/hta"].props
     assert props["memberCount"] == 10 and props["unnamed"] is False
     assert props["description_en"] == "first line"
     assert props["description_es"] == ["primera línea", "segunda línea"]
@@ -120,27 +122,27 @@ def test_literals_keep_types_languages_and_multiple_values(mapped):
 
 
 def test_names_are_derived_and_folded(mapped):
-    fed = mapped.nodes["https://example.org/fed"]["props"]
+    fed = mapped.nodes["https://example.org/fed"].props
     assert fed["name"] == "Federación de Clubes Michoacanos en Illinois"
     assert fed["acronyms"] == ["FEDECMI"] and "FEDECMI" in fed["altNames"]
     assert "federacion de clubes michoacanos en illinois" in fed["nameKeys"]
-    hta = mapped.nodes["https://example.org/hta"]["props"]
+    hta = mapped.nodes["https://example.org/hta"].props
     assert hta["name"] == "Monte Escobedo Club"  # English preferred label first, Spanish kept as alternative
     assert set(hta["altNames"]) == {"Club Monte Escobedo", "CME"}
 
 
 def test_node_evidence_is_a_uri_list_not_a_relationship(mapped):
-    assert mapped.nodes["https://example.org/hta"]["evidence"] == ["https://example.org/ev1",
+    assert mapped.nodes["https://example.org/hta"].evidence == ["https://example.org/ev1",
                                                                    "https://example.org/ev2"]
-    assert not any(r["type"] == "EVIDENCE" for r in mapped.relationships.values())
+    assert not any(r.type == "EVIDENCE" for r in mapped.relationships.values())
 
 
 def test_nothing_is_dropped(mapped):
     untyped = mapped.nodes["https://example.org/untyped"]
-    assert untyped["labels"] == ("Resource",) and untyped["props"]["schema__foo"] == "bar"
+    assert untyped.labels == ("Resource",) and untyped.props["schema__foo"] == "bar"
     assert mapped.prefixes["schema"] == "https://schema.org/"
     blank = [n for n in mapped.nodes if n.startswith(GENID)]
-    assert len(blank) == 1 and mapped.nodes[blank[0]]["props"]["name"] == "anonymous project"
+    assert len(blank) == 1 and mapped.nodes[blank[0]].props["name"] == "anonymous project"
     # An IRI used only as an object (ex:schools) is not invented as a node by the mapping.
     assert "https://example.org/schools" not in mapped.nodes
 
