@@ -48,7 +48,7 @@ MATCH (n:{RESOURCE_LABEL}) WHERE n.sources = [$key]
 CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS
 """
 #: What other sources also describe loses only this source's values: found here, recomputed in Python
-#: (:func:`graph_loader.neo4j.writer.node_without`), written back in batches. Each batch first takes its write
+#: (:func:`graph_loader.merge.node_without`), written back in batches. Each batch first takes its write
 #: locks (``SET x.uri = x.uri``), so a concurrent load cannot slip a value in between the read and the write.
 SHARED_RELATIONSHIPS = f"""
 MATCH (n:{RESOURCE_LABEL})-[r]->() WHERE $key IN n.sources AND $key IN r.sources RETURN elementId(r) AS id

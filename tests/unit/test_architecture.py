@@ -541,6 +541,15 @@ def test_values_are_merged_only_inside_merge():
     assert not found, f"merge_props called outside {MERGE_MODULE}: {found}; use the row functions of merge.py"
 
 
+@pytest.mark.parametrize("step", ["attach_relationship_updates", "warn_untyped", "untyped_nodes"])
+def test_one_load_sequence(step):
+    """prepare -> attach -> warn -> validate is written once, in ``loading.prepare_and_validate``: ``validate``,
+    ``load`` and ``run --offline`` all call it (``rdf.sources`` itself may use its own steps)."""
+    home = f"{PACKAGE}/rdf/sources.py:"
+    found = [c for c in calls(SOURCES, step) if not c.startswith(home)]
+    assert all(c.startswith(f"{PACKAGE}/loading.py:") for c in found) and len(found) == 1, found
+
+
 @pytest.mark.parametrize("name", ["NodeRow", "RelationshipRow", "PropertyGraph"])
 def test_one_row_shape_in_model(name):
     found = classes(SOURCES, name)

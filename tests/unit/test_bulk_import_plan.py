@@ -7,7 +7,15 @@ import datetime as dt
 
 import pytest
 
-from graph_loader.merge import DERIVED_NAME_KEYS, derive_names, merged_node_props, plan_graph
+from graph_loader.loading import load_rows
+from graph_loader.merge import (
+    ASSERTED_KEY,
+    DERIVED_NAME_KEYS,
+    derive_names,
+    merged_node_props,
+    plan_graph,
+    public,
+)
 from graph_loader.model import GeoPoint, NodeRow
 from graph_loader.neo4j.bulk_import import (
     ARRAY_DELIMITER,
@@ -17,7 +25,7 @@ from graph_loader.neo4j.bulk_import import (
     write_import_files,
 )
 from graph_loader.ontology.schema import load_schema
-from graph_loader.rdf.sources import DEFAULT_PATHS, prepare
+from graph_loader.rdf.sources import DEFAULT_PATHS, attach_relationship_updates, from_prepared, prepare
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +49,21 @@ def test_a_node_described_by_two_sources_gets_names_from_both():
     props = plan.graph.nodes["urn:x"]["props"]
     assert props["name"] == "Uno" and props["altNames"] == ["One"] and props["sources"] == ["a", "b"]
     assert plan.counts["a"].nodes == {"created": 1} and plan.counts["b"].nodes == {"updated": 1}
+
+
+def test_the_offline_graph_is_the_importers_plan_as_a_reader_sees_it():
+    """``from_prepared`` (analyses without a server) and the importer's plan are one function's graph: the same
+    nodes, labels and properties, no empty list stored, what each source asserted left to the database."""
+    offline = from_prepared(prepare(DEFAULT_PATHS, load_schema()))
+    prepared = prepare(DEFAULT_PATHS, load_schema())
+    attach_relationship_updates(prepared)
+    plan = plan_graph((key, *rows) for key, rows in load_rows(prepared).items()).graph
+    assert offline.nodes.keys() == plan.nodes.keys() and offline.relationships.keys() == plan.relationships.keys()
+    assert any(ASSERTED_KEY in node["props"] for node in plan.nodes.values())  # the seed has shared nodes
+    for planned, table in ((plan.nodes, offline.nodes), (plan.relationships, offline.relationships)):
+        for uri, item in planned.items():
+            assert table[uri] == {**item, "props": public(item["props"])}
+            assert [] not in table[uri]["props"].values()
 
 
 @pytest.mark.parametrize("value, kind", [
