@@ -21,7 +21,7 @@ from graph_loader.neo4j.connection import open_database
 from graph_loader.neo4j.read import read_property_graph
 from graph_loader.neo4j.server import ManagedNeo4j
 from graph_loader.ontology.schema import load_schema
-from graph_loader.rdf.sources import DEFAULT_PATHS
+from graph_loader.rdf.sources import DEFAULT_PATHS, from_files
 from graph_loader.rdf.synth import write_synthetic
 from graph_loader.rdf.unmapping import RdfExporter
 from graph_loader.settings import load_settings
@@ -84,6 +84,26 @@ def test_import_and_bolt_write_the_same_graph(db, empty, tmp_path):
     assert [f.counts.to_dict() for f in by_import.files] == [f.counts.to_dict() for f in by_bolt.files]
     assert empty.read(SCHEMA) == db.read(SCHEMA)
     assert len(snapshot(empty)[1]) > 5_000
+
+
+def as_sets(graph) -> tuple[dict, dict]:
+    """A property graph as comparable values: nodes by uri (label set, properties), relationships by uri (type,
+    ends, properties)."""
+    return ({uri: (frozenset(n["labels"]), n["props"]) for uri, n in graph.nodes.items()},
+            {uri: (r["type"], r["start"], r["end"], r["props"]) for uri, r in graph.relationships.items()})
+
+
+def test_the_importer_bolt_and_offline_graphs_of_the_seed_are_one(db, empty):
+    """The three ways to "the graph a load writes" give one graph: the seed imported by Neo4j's importer and written
+    by Bolt into real Neo4j, read back, and the offline graph made from the files with no server."""
+    assert load(DEFAULT_PATHS, empty, method="import").method == "import"
+    assert load(DEFAULT_PATHS, db, method="bolt").method == "bolt"
+    imported, written = as_sets(read_property_graph(empty)), as_sets(read_property_graph(db))
+    offline = as_sets(from_files(DEFAULT_PATHS))
+    assert len(offline[0]) > 900 and len(offline[1]) > 1_000
+    for part in (0, 1):  # nodes, then relationships; the differing keys first, for a readable failure
+        assert {u for u in offline[part] if offline[part][u] != written[part].get(u)} == set()
+        assert offline[part] == written[part] == imported[part]
 
 
 def test_after_an_import_reloads_changes_and_unloads_work_as_after_bolt(empty, tmp_path):
