@@ -9,7 +9,9 @@ sha256, complete})`` node remembers what was loaded:
   gives: nothing lost, nothing doubled.
 
 Validation runs on all changed inputs together before anything is written; a violation stops the load (exit 1)
-with the database unchanged.
+with the database unchanged. The steps up to it are :func:`prepare_and_validate`, the one sequence ``validate``,
+``load`` and ``run --offline`` share, with a graph context (:class:`DatabaseContext` here); then the load plans
+its rows (:func:`load_rows`; for the importer, :func:`graph_loader.merge.plan_graph`) and writes them.
 
 Two ways to write (``method``): ``bolt`` writes batches in transactions (:mod:`graph_loader.neo4j.writer`), on any
 server and into any graph; ``import`` has the managed instance build its empty database with Neo4j's bulk importer
