@@ -218,6 +218,9 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     echo : callable
         Where to say that this load waits for another.
     """
+    if method == "bolt" and db.instance is not None and db.instance.import_running():
+        # Before the load lock, which the importing load holds: a Bolt load could not write, so it says so at once.
+        raise ImportRunning(db.instance.data_dir)
     with nullcontext() if dry_run else ledger.load_lock(db, echo):
         return _load(paths, db, batch_size=batch_size, dry_run=dry_run, force=force, progress=progress,
                      schema=schema, validator=validator, method=method)
