@@ -263,7 +263,8 @@ def export(fmt, out):
 @reports_errors
 def schema(write_cypher, fmt, columns, wide):
     """Show the property-graph schema the ontology defines: labels, relationship types, n-ary relationships."""
-    from ..ontology.schema import SCHEMA_CYPHER, load_schema, schema_cypher
+    from ..neo4j.schema import SCHEMA_CYPHER, schema_cypher
+    from ..ontology.schema import load_schema
 
     graph_schema = load_schema()
     if write_cypher:

@@ -26,11 +26,9 @@ from ..errors import InputError, Neo4jUnavailable, QueryError
 from ..model import RESOURCE_LABEL
 from ..rdf.read import source_key
 from .connection import Database, open_database
+from .schema import LEDGER_CONSTRAINT
 from .writer import node_without, relationship_without
 
-#: The ledger's uniqueness constraint (the same statement as the ontology's schema: :mod:`..ontology.schema`). Two
-#: transactions that MERGE one key wait for each other on it: that is what the load lock is made of.
-LEDGER_CONSTRAINT = "CREATE CONSTRAINT loaded_source_key IF NOT EXISTS FOR (s:LoadedSource) REQUIRE s.key IS UNIQUE"
 #: The ledger key the load lock takes. It is never committed, and no file's key can hold a NUL character.
 LOCK_KEY = "\x00load-lock"
 #: Seconds to try for the lock before saying that this load waits for another.

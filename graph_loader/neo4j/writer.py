@@ -35,16 +35,10 @@ from neo4j.spatial import WGS84Point
 
 from ..errors import QueryError
 from ..model import GeoPoint, as_list
-from ..ontology.schema import (
-    DERIVED_NAME_KEYS,
-    OBSOLETE_INDEXES,
-    RESOURCE_LABEL,
-    GraphSchema,
-    quote_name,
-    schema_statements,
-)
+from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name
 from ..rdf.mapping import ASSERTED_KEY, DERIVED_KEYS, derive_location, derive_names, merge_props
 from .connection import Database
+from .schema import drop_obsolete_statements, schema_statements
 
 #: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked
 #: against the ontology first; as a parameter (Neo4j 5.26's dynamic labels) they let one statement, planned once,
@@ -359,8 +353,8 @@ class GraphWriter:
 
     def ensure_schema(self) -> list[str]:
         """Create the constraints and indexes generated from the ontology (idempotent)."""
-        for name in OBSOLETE_INDEXES:
-            self.db.write(f"DROP INDEX {quote_name(name)} IF EXISTS")
+        for statement in drop_obsolete_statements():
+            self.db.write(statement)
         statements = schema_statements(self.schema)
         try:
             self._create_in_one_transaction(statements)  # one commit instead of one per index: seconds saved
