@@ -34,6 +34,7 @@ import networkx as nx
 import numpy as np
 from networkx.utils import not_implemented_for
 
+from ..ontology.terms import REL
 from .backends import (
     LARGE_GRAPH_NODES,
     igraph_available,
@@ -45,16 +46,15 @@ from .backends import (
 from .groups import AGENT_LABELS, home_countries, kind_group, nodes_with_labels
 from .projections import (
     AFFILIATION_LABELS,
+    AFFILIATION_TIES,
     UnknownProjection,
     organisation_network,
     shared_affiliation_network,
 )
 
-#: Ties through which members are bound to a programme or project (run, co-run, fund, support, belong to,
-#: partner in).
-BINDING_TIES = frozenset({"RUNS", "CO_RUNS", "FUNDS", "SUPPORTS", "MEMBER_OF", "PARTNERS_WITH"})
-#: Ties that make a co-funding (or co-running) group around a project or programme.
-COFUNDING_TIES = frozenset({"FUNDS", "RUNS", "CO_RUNS"})
+#: Ties that make a co-funding (or co-running) group around a project or programme. (Members are bound to a
+#: programme or project by the affiliation ties, :data:`~graph_loader.analysis.projections.AFFILIATION_TIES`.)
+COFUNDING_TIES = frozenset({REL.FUNDS, REL.RUNS, REL.CO_RUNS})
 
 
 @dataclass
@@ -434,7 +434,7 @@ def _binding_targets(G_full: nx.MultiDiGraph, types: frozenset[str]) -> dict[Has
             for kind in _types_of(ties, multigraph):
                 if kind not in types:
                     continue
-                if kind == "PARTNERS_WITH" and v in agents:  # symmetric: either end may be the agent
+                if kind == REL.PARTNERS_WITH and v in agents:  # symmetric: either end may be the agent
                     if u in affiliations:
                         tied[u][v].add(kind)
                 elif u in agents and v in affiliations:
@@ -581,7 +581,7 @@ def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]],
     'Coalition 1 has 2 members; most common kind group diaspora (2 of 2); 1 internal tie (MEMBER_OF 1).'
     """
     communities = [list(community) for community in communities]
-    return _describe(G_full, communities, _binding_targets(G_full, BINDING_TIES), first)
+    return _describe(G_full, communities, _binding_targets(G_full, AFFILIATION_TIES), first)
 
 
 def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict, first: int = 1) -> list[dict]:
@@ -711,7 +711,7 @@ def find_coalitions(
     else:
         agreement = None
     groups = [c for c in partition.communities if len(c) >= 2]
-    bound = _binding_targets(G_full, BINDING_TIES)  # read once for the descriptions and the co-funding groups
+    bound = _binding_targets(G_full, AFFILIATION_TIES)  # read once for the descriptions and the co-funding groups
     return {
         "projection": projection,
         "nodes": G.number_of_nodes(),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..ontology.schema import SCORE_PREFIX
 from .actors import ActorSet
 from .brokers import rank_brokers
 from .coalitions import find_coalitions
@@ -90,10 +91,6 @@ class AnalysisResult:
                 f"{c.get('singletons', 0)} actors in no coalition" + (f"; {c['note']}" if c.get("note") else ""))
 
 
-#: Prefix of the node properties the scores are stored under (as :mod:`graph_loader.neo4j.scores` writes them).
-STORED_PREFIX = "score_"
-
-
 def stored_scores(G: nx.Graph) -> dict[str, dict]:
     """``{measure: {uri: value}}`` of the ``score_*`` attributes the nodes of ``G`` carry (read from Neo4j).
 
@@ -111,8 +108,8 @@ def stored_scores(G: nx.Graph) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for v, data in G.nodes(data=True):
         for key, value in data.items():
-            if key.startswith(STORED_PREFIX) and value is not None:
-                found.setdefault(key[len(STORED_PREFIX):], {})[data.get("uri", v)] = value
+            if key.startswith(SCORE_PREFIX) and value is not None:
+                found.setdefault(key[len(SCORE_PREFIX):], {})[data.get("uri", v)] = value
     return found
 
 

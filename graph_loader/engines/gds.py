@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from ..analysis.actors import COLLECTIVE_LABEL, ActorSet
 from ..analysis.backends import LARGE_GRAPH_NODES
 from ..analysis.brokers import ROLES, counted_roles, sample_size, structural_hole_arrays
-from ..analysis.coalitions import BINDING_TIES, adjusted_rand_index, describe
+from ..analysis.coalitions import adjusted_rand_index, describe
 from ..analysis.groups import AGENT_LABELS, home_countries
 from ..analysis.projections import (
     AFFILIATION_LABELS,
@@ -60,10 +60,11 @@ from ..errors import DiasporaKGError
 from ..neo4j import gds
 from ..neo4j.connection import Database
 from ..ontology.schema import load_schema
+from ..ontology.terms import REL
 
 #: Ties followed to find an actor's home country (what :func:`graph_loader.analysis.groups.home_countries` reads).
-COUNTRY_TIES = ("HOME_COUNTRY", "ORIGINATES_FROM", "SUB_ORGANISATION_OF", "EXECUTIVE_ARM_OF", "LOCATED_IN",
-                "PART_OF")
+COUNTRY_TIES = (REL.HOME_COUNTRY, REL.ORIGINATES_FROM, REL.SUB_ORGANISATION_OF, REL.EXECUTIVE_ARM_OF,
+                REL.LOCATED_IN, REL.PART_OF)
 #: The only properties the descriptions read (besides labels and relationship types): the names shown by
 #: :func:`~graph_loader.analysis.coalitions.describe` and the broker rows, and the ``isoCode`` that
 #: :func:`~graph_loader.analysis.groups.home_countries` ends its chains on. Reading all properties of a large
@@ -338,7 +339,7 @@ def _described(db: Database, members: list[np.ndarray], limit: int | None) -> li
     schema = load_schema()
     described = []
     for number, group in enumerate(members if limit is None else members[:limit], start=1):
-        small, uri_of = gds.read_neighbourhood(db, group.tolist(), COUNTRY_TIES, hop_types=sorted(BINDING_TIES),
+        small, uri_of = gds.read_neighbourhood(db, group.tolist(), COUNTRY_TIES, hop_types=sorted(AFFILIATION_TIES),
                                                hop_labels=sorted(AFFILIATION_LABELS), properties=READ_PROPERTIES)
         G = small.to_networkx(schema, consume=True)
         described += describe(G, [[uri_of[v] for v in group.tolist() if v in uri_of]], first=number)

@@ -35,7 +35,7 @@ from neo4j.spatial import WGS84Point
 
 from ..errors import QueryError
 from ..model import GeoPoint, as_list
-from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, GraphSchema, quote_name
+from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, SCORE_PREFIX, GraphSchema, quote_name
 from ..rdf.mapping import ASSERTED_KEY, DERIVED_KEYS, derive_location, derive_names, merge_props
 from .connection import Database
 from .schema import drop_obsolete_statements, schema_statements
@@ -230,7 +230,7 @@ _NOT_ASSERTED = {"uri", "sources", "evidence", "stub", ASSERTED, *INTERNAL, *DER
 
 
 def _asserted(props: dict) -> dict:
-    return {k: v for k, v in props.items() if k not in _NOT_ASSERTED and not k.startswith("score_")}
+    return {k: v for k, v in props.items() if k not in _NOT_ASSERTED and not k.startswith(SCORE_PREFIX)}
 
 
 def _row_record(row: dict, *, labels: bool = True) -> dict:
@@ -272,7 +272,7 @@ def _composed(uri: str, records: dict[str, dict], old: dict, *, node: bool = Tru
         props = merge_props(props, record["props"])
         labels.update(dict.fromkeys(record["labels"]))
         evidence |= set(record["evidence"])
-    props.update({k: v for k, v in old.items() if k.startswith("score_")})
+    props.update({k: v for k, v in old.items() if k.startswith(SCORE_PREFIX)})
     props["uri"] = uri
     props["sources"] = sorted(records)
     props["evidence"] = sorted(evidence)

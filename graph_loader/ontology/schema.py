@@ -46,6 +46,9 @@ LOCATION_KEY = "location"
 BORROWED_NAMESPACES = (GEO_NS,)
 #: Bookkeeping properties on every node and relationship.
 PROVENANCE_KEYS = ("uri", "sources", "evidence")
+#: Prefix of the node properties analysis scores are stored under (``score_betweenness``): computed, never asserted
+#: by a source, so loads keep them, unloads and exports leave them out (:mod:`graph_loader.neo4j.scores`).
+SCORE_PREFIX = "score_"
 #: Predicates outside our namespace with a fixed property name (labels and definitions).
 EXTERNAL_PROPERTY_NAMES = {
     SKOS.prefLabel: "prefLabel",

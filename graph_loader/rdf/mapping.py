@@ -42,11 +42,11 @@ from ..ontology.schema import (
     GraphSchema,
     local_name,
 )
-from ..ontology.terms import DKG_NS
+from ..ontology.terms import DKG, DKG_NS
 from .xsd import datatype_of_value, stored_value
 
-EVIDENCE = DKG_NS + "evidence"
-ACRONYM = DKG_NS + "acronym"
+EVIDENCE = str(DKG.evidence)
+ACRONYM = str(DKG.acronym)
 TIE_PREFIX = "urn:dkg:tie:"
 GENID = "https://w3id.org/diaspora-kg/.well-known/genid/"
 REIFICATION = {RDF_NS + "subject": "s", RDF_NS + "predicate": "p", RDF_NS + "object": "o"}

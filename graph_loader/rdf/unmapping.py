@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from ..model import PropertyGraph, as_list
-from ..ontology.schema import DERIVED_NAME_KEYS, LOCATION_KEY, GraphSchema
+from ..ontology.schema import DERIVED_NAME_KEYS, LOCATION_KEY, SCORE_PREFIX, GraphSchema
 from ..ontology.terms import DKG_NS, DKGID_NS
 from . import xsd
 from .mapping import ASSERTED_KEY, DATATYPE_KEYS, GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX
@@ -154,7 +154,7 @@ class RdfExporter:
         for key, (base, _) in tagged.items():
             tagged_values[base].update(map(str, as_list(props[key])))
         for key, value in props.items():
-            if key in skip or value is None or key.startswith("score_"):
+            if key in skip or value is None or key.startswith(SCORE_PREFIX):
                 continue  # score_* are computed by the analyses, not asserted by a source
             if key in tagged:
                 base, lang = tagged[key]
