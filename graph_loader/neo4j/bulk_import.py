@@ -39,7 +39,7 @@ from pathlib import Path
 
 from neo4j.spatial import WGS84Point
 
-from ..errors import ServerError
+from ..errors import ServerError, UsageError
 from ..model import RESOURCE_LABEL, PropertyGraph
 from .connection import Database
 from .server import DatabaseNotEmpty, ImportSession, ManagedNeo4j
@@ -49,7 +49,7 @@ from .writer import WriteCounts, node_after, relationship_after
 ARRAY_DELIMITER = "\x1f"
 
 
-class NotImportable(Exception):
+class NotImportable(UsageError):
     """The input holds a value the importer's CSV cannot carry exactly; the Bolt writer can."""
 
 
@@ -213,7 +213,7 @@ def database_is_empty(db: Database) -> bool:
     return not db.read("MATCH (n) RETURN 1 AS any LIMIT 1")
 
 
-class NotEmpty(Exception):
+class NotEmpty(UsageError):
     """Another load wrote into the database while this one prepared its import."""
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from neo4j.exceptions import Neo4jError
 from neo4j.spatial import WGS84Point
 
-from ..errors import QueryError
+from ..errors import OntologyMismatch, QueryError
 from ..model import GeoPoint, as_list
 from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, SCORE_PREFIX, GraphSchema, quote_name
 from ..rdf.mapping import ASSERTED_KEY, DERIVED_KEYS, derive_location, derive_names, merge_props
@@ -174,12 +174,13 @@ def merged_relationship_props(old: dict, row: dict, source: str) -> dict:
 def check_names(schema: GraphSchema, node_rows: Iterable[dict], relationship_rows: Iterable[dict]) -> None:
     """Refuse labels and relationship types the ontology does not define (they end up in Cypher or the store)."""
     labels, types = schema.node_labels, schema.relationship_types
+    hint = "map the data with the ontology they are loaded with (see DKG_ONTOLOGY_DIR), then load again"
     unknown = {label for row in node_rows for label in row["labels"]} - labels
     if unknown:
-        raise ValueError(f"labels not in the ontology: {sorted(unknown)}")
+        raise OntologyMismatch(f"labels not in the ontology: {', '.join(sorted(unknown))}", hint=hint)
     unknown = {row["type"] for row in relationship_rows} - types
     if unknown:
-        raise ValueError(f"relationship types not in the ontology: {sorted(unknown)}")
+        raise OntologyMismatch(f"relationship types not in the ontology: {', '.join(sorted(unknown))}", hint=hint)
 
 
 def node_after(existing: tuple[Iterable[str], dict] | None, row: dict, source: str) -> tuple[str, list[str], dict]:
