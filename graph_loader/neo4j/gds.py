@@ -38,8 +38,9 @@ from neo4j.exceptions import Neo4jError
 
 from ..errors import QueryError
 from ..model import PropertyGraph
-from ..ontology.schema import RESOURCE_LABEL, quote_name
+from ..ontology.schema import RESOURCE_LABEL
 from .connection import Database
+from .schema import quote_name
 from .scores import SCORE_PREFIX, clear_scores
 
 #: Rows per write transaction when scores are written back.

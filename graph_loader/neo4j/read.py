@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from neo4j.spatial import Point
 
 from ..model import GeoPoint, PropertyGraph
-from ..ontology.schema import RESOURCE_LABEL, GraphSchema, quote_name
+from ..ontology.schema import RESOURCE_LABEL, GraphSchema
 from ..rdf.mapping import ASSERTED_KEY, GENID
 from .connection import Database
+from .schema import quote_name
 
 _NODE_MATCH = f"MATCH (n:{RESOURCE_LABEL})"
 _NODE_COLUMNS = "RETURN n.uri AS uri, elementId(n) AS id, labels(n) AS labels, properties(n) AS props"

@@ -1,4 +1,5 @@
-"""The graph's constraints and indexes as Cypher: rendered from the ontology's index specs, and the ledger's.
+"""The graph's constraints and indexes as Cypher: rendered from the ontology's index specs, and the ledger's; and
+how a name of the ontology is written into Cypher text (:func:`quote_name`).
 
 :func:`graph_loader.ontology.schema.index_specs` says which constraints and indexes the property graph needs
 (typed :class:`~graph_loader.ontology.schema.IndexSpec` values, no Cypher); the ledger of loaded sources
@@ -10,7 +11,9 @@ Constraints come first, then the indexes in the ontology's order.
 
 from __future__ import annotations
 
-from ..ontology.schema import GraphSchema, IndexKind, IndexSpec, index_specs, quote_name
+import re
+
+from ..ontology.schema import GraphSchema, IndexKind, IndexSpec, index_specs
 from ..resources import cypher_dir
 
 #: The label of the ledger's nodes, one per loaded source (:mod:`.ledger`).
@@ -24,6 +27,17 @@ LEDGER_INDEX = IndexSpec("loaded_source_key", IndexKind.UNIQUE, ("key",), label=
 OBSOLETE_INDEXES = ("resource_sources",)
 #: The generated schema file of the query library (:func:`graph_loader.resources.cypher_dir`).
 SCHEMA_CYPHER = cypher_dir() / "schema" / "create_schema.cypher"
+
+
+def quote_name(name: str) -> str:
+    """Backtick-quote a label, type or property name for Cypher text (names come from the ontology only).
+
+    >>> quote_name("MEMBER_OF")
+    '`MEMBER_OF`'
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"not a safe Neo4j name: {name!r}")
+    return f"`{name}`"
 
 
 def render(spec: IndexSpec) -> str:
@@ -50,7 +64,7 @@ def render(spec: IndexSpec) -> str:
 
 
 def _bare(name: str) -> str:
-    """``name`` unquoted, once :func:`~graph_loader.ontology.schema.quote_name` has found it a safe name."""
+    """``name`` unquoted, once :func:`quote_name` has found it a safe name."""
     quote_name(name)
     return name
 

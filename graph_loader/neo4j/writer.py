@@ -17,7 +17,7 @@ committed before the first relationship is written.
 
 Labels and relationship types come from the ontology only: labels are checked against it and passed as
 parameters (Neo4j 5.26's ``n:$(row.labels)``); relationship types are written into the Cypher text only after
-:func:`graph_loader.ontology.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
+:func:`graph_loader.neo4j.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
 use). Every value travels as a parameter.
 """
 
@@ -35,10 +35,10 @@ from neo4j.spatial import WGS84Point
 
 from ..errors import OntologyMismatch, QueryError
 from ..model import GeoPoint, as_list
-from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, SCORE_PREFIX, GraphSchema, quote_name
+from ..ontology.schema import DERIVED_NAME_KEYS, RESOURCE_LABEL, SCORE_PREFIX, GraphSchema
 from ..rdf.mapping import ASSERTED_KEY, DERIVED_KEYS, derive_location, derive_names, merge_props
 from .connection import Database
-from .schema import drop_obsolete_statements, schema_statements
+from .schema import drop_obsolete_statements, quote_name, schema_statements
 
 #: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked
 #: against the ontology first; as a parameter (Neo4j 5.26's dynamic labels) they let one statement, planned once,

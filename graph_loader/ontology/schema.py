@@ -291,13 +291,6 @@ def load_schema(directory: Path | None = None) -> GraphSchema:
     return schema_from_graph(ontology_graph(directory))
 
 
-def quote_name(name: str) -> str:
-    """Backtick-quote a label, type or property name for Cypher text (names come from the ontology only)."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"not a safe Neo4j name: {name!r}")
-    return f"`{name}`"
-
-
 class IndexKind(StrEnum):
     """What an index does (:mod:`graph_loader.neo4j.schema` renders it as Cypher)."""
 
