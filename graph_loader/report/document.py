@@ -36,7 +36,8 @@ MAX_ROWS = 25
 TOP_BROKERS = 10
 TITLE = "diaspora-kg report"
 SOURCE = ("Source corpus: ARI Nº 16/2005 (Rodolfo O. de la Garza et al., Real Instituto Elcano, 3 February 2005) "
-          "and the ISO 3166-2 gazetteer; every fact in the graph carries its source, locator and quote.")
+          "and a gazetteer of countries, states and the places the corpus names, built from packages (ISO 3166, "
+          "GeoNames, INEGI; data/gazetteer/README.md); every fact in the graph carries its source, locator and quote.")
 
 
 def _text_cells(rows: list[dict], columns: list[str]) -> list[list[str]]:
