@@ -137,7 +137,7 @@ def measure_size(bench, agents: int, timeout: float) -> tuple[list[list], dict]:
     about = _load(bench, agents)
     env = {**os.environ, **bench.env}
     from graph_loader.engines.gds import tie_spec
-    from graph_loader.neo4j import gds
+    from graph_loader.neo4j import gds_procedures as gds
 
     with gds.projection(bench.db, tie_spec()):  # warm-up: GDS's classes, Cypher's plan
         pass

@@ -8,7 +8,7 @@ when the server has it and the organisation network has more than :data:`AUTO_GD
 
 from __future__ import annotations
 
-from ..neo4j import gds as server_gds
+from ..neo4j import gds_procedures as procedures
 from ..neo4j.connection import Database
 from .gds import analyse_gds, tie_spec
 
@@ -34,10 +34,10 @@ def choose_engine(engine: str, db: Database | None) -> tuple[str, str]:
         return "networkx", "reading files, not Neo4j"
     if engine != "auto":
         return engine, "asked for"
-    version = server_gds.gds_version(db)
+    version = procedures.gds_version(db)
     if version is None:
         return "networkx", "the server has no Graph Data Science library"
-    agents = server_gds.count_agents(db, tie_spec())
+    agents = procedures.count_agents(db, tie_spec())
     if agents > AUTO_GDS_AGENTS:
         return "gds", f"{agents:,} agents > {AUTO_GDS_AGENTS:,} and the server has GDS {version}"
     return "networkx", f"{agents:,} agents <= {AUTO_GDS_AGENTS:,}"

@@ -2,7 +2,7 @@
 
 The network is the one :mod:`graph_loader.analysis.projections` defines, built by Cypher in Neo4j from the same
 definitions (:func:`tie_spec`: the labels, tie kinds and strengths are read from that module, never restated) and
-projected into GDS's catalogue (:func:`graph_loader.neo4j.gds.project_agents`). Why Cypher rather than the
+projected into GDS's catalogue (:func:`graph_loader.neo4j.gds_procedures.project_agents`). Why Cypher rather than the
 Python projection streamed into GDS: the whole point is to never hold the full graph in Python (at 10^6 agents
 the NetworkX full graph passes 16 GB, where this engine's process stays under 500 MB: ``benchmarks/RESULTS.md``);
 the cross-check tests compare the projected ties, pair by pair and strength by strength, with
@@ -56,9 +56,9 @@ from ..analysis.projections import (
     UnknownProjection,
 )
 from ..analysis.summary import AnalysisResult
-from ..errors import DiasporaKGError
-from ..neo4j import gds
+from ..neo4j import gds_procedures as procedures
 from ..neo4j.connection import Database
+from ..neo4j.gds_procedures import NoGds
 from ..ontology.schema import load_schema
 
 #: Ties followed to find an actor's home country (what :func:`graph_loader.analysis.groups.home_countries` reads).
@@ -70,15 +70,6 @@ COUNTRY_TIES = ("HOME_COUNTRY", "ORIGINATES_FROM", "SUB_ORGANISATION_OF", "EXECU
 #: coalition's neighbourhood cost about 1 GB at 10^5 agents.
 COUNTRY_PROPERTIES = ("isoCode",)
 READ_PROPERTIES = ("name", "unnamed", *COUNTRY_PROPERTIES)
-
-
-class NoGds(DiasporaKGError):
-    """The server has no Graph Data Science library."""
-
-    def __init__(self, uri: str):
-        super().__init__(f"the Neo4j at {uri} has no Graph Data Science library (gds.version() is unknown)",
-                         hint="start the managed instance without --no-gds, or enable the GDS plugin "
-                              "(docker compose: NEO4J_PLUGINS='[\"graph-data-science\"]'); or use --engine networkx")
 
 
 #: The networks the GDS engine projects (names as in :data:`graph_loader.analysis.projections.PROJECTIONS`).
@@ -107,7 +98,7 @@ def _glibc() -> ctypes.CDLL | None:
 _LIBC = _glibc()
 
 
-def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) -> gds.TieSpec:
+def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) -> procedures.TieSpec:
     """A network of :mod:`graph_loader.analysis.projections` as plain data, for the projection in Neo4j.
 
     ``"organisations"``: :func:`~graph_loader.analysis.projections.organisation_network` (direct ties and shared
@@ -121,12 +112,12 @@ def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) 
     agents = {"agent_labels": tuple(sorted(actors.kinds or AGENT_LABELS)),
               "excluded_labels": () if actors.collectives else (COLLECTIVE_LABEL,)}
     if projection == "affiliation-projection":
-        return gds.TieSpec(affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
+        return procedures.TieSpec(affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
                            symmetric=tuple(sorted(SYMMETRIC_TIES)),
                            shared={"AFFILIATION": (tuple(sorted(AFFILIATION_TIES)), None)}, **agents)
     if projection != "organisations":
         raise UnknownProjection(projection, allowed=GDS_PROJECTIONS)
-    return gds.TieSpec(
+    return procedures.TieSpec(
         affiliation_labels=tuple(sorted(AFFILIATION_LABELS)),
         direct=dict(DIRECT_TIE_STRENGTH),
         symmetric=tuple(sorted(SYMMETRIC_TIES)),
@@ -171,7 +162,7 @@ def _betweenness(db: Database, graph: str, ids: np.ndarray, component: np.ndarra
         k = min(n, sample_size(n, work))
         if k >= candidates:
             k = None  # as the NetworkX engine: a sample holding every useful source is the exact run
-    got_ids, raw = gds.betweenness(db, graph, sampling_size=k, seed=seed)
+    got_ids, raw = procedures.betweenness(db, graph, sampling_size=k, seed=seed)
     raw = _aligned(ids, got_ids, raw)
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
     meta = {"method": "exact", "backend": "gds", "k": None, "n": n, "weight": "distance", "normalized": True,
@@ -198,7 +189,7 @@ class Ties:
 
 
 def _ties(db: Database, graph: str, ids: np.ndarray) -> Ties:
-    source, target, strength, arcs = gds.ties(db, graph)
+    source, target, strength, arcs = procedures.ties(db, graph)
     return Ties(np.searchsorted(ids, source), np.searchsorted(ids, target), strength, arcs)
 
 
@@ -211,13 +202,13 @@ def _partitions(db: Database, graph: str, ids: np.ndarray, method: str, seed: in
                 stability_runs: int) -> tuple[np.ndarray, float, dict | None, str | None]:
     """The reported partition's community labels and modularity, and its stability across seeds."""
     if method == "louvain":
-        got, labels, modularity = gds.communities(db, graph, "louvain")
+        got, labels, modularity = procedures.communities(db, graph, "louvain")
         note = "GDS's Louvain takes no seed: it ran on one thread, where it is deterministic; stability not measured"
         return _aligned(ids, got, labels), modularity, None, note
     order = [seed, *(s for s in range(stability_runs) if s != seed)]
     runs = {}
     for s in order:
-        got, labels, modularity = gds.communities(db, graph, "leiden", seed=s)
+        got, labels, modularity = procedures.communities(db, graph, "leiden", seed=s)
         runs[s] = (_aligned(ids, got, labels), modularity)
     stability = None
     if stability_runs:
@@ -239,7 +230,7 @@ def _coalition_ids(db: Database, ids: np.ndarray, labels: np.ndarray) -> tuple[n
     first: dict[int, str] = {}
     for start in range(0, len(grouped), 50_000):
         chunk = grouped[start:start + 50_000]
-        for position, uri in zip(chunk.tolist(), gds.uris(db, ids[chunk]), strict=True):
+        for position, uri in zip(chunk.tolist(), procedures.uris(db, ids[chunk]), strict=True):
             code = int(codes[position])
             if code not in first or uri < first[code]:
                 first[code] = uri
@@ -266,7 +257,7 @@ def _home_countries(db: Database, ids: list[int]) -> dict[int, str | None]:
     country: dict[int, str | None] = {}
     for start in range(0, len(ids), COUNTRY_CHUNK):
         part = ids[start:start + COUNTRY_CHUNK]
-        small, uri_of = gds.read_neighbourhood(db, part, COUNTRY_TIES, properties=COUNTRY_PROPERTIES,
+        small, uri_of = procedures.read_neighbourhood(db, part, COUNTRY_TIES, properties=COUNTRY_PROPERTIES,
                                                ties_among=False)
         found = home_countries(small.to_networkx(schema, consume=True), [uri_of[v] for v in part if v in uri_of])
         country.update((v, found.get(uri_of.get(v))) for v in part)
@@ -306,7 +297,7 @@ def _top_brokers(db: Database, ties: Ties, scores: GdsScores, top: int | None) -
     # the roles come from the streamed arcs; read from Neo4j: the home countries, and the names of the chosen
     country = _home_countries(db, sorted(ego_set))
     roles = counted_roles(succ, pred, country, brokers=chosen.tolist())
-    small, uri_of = gds.read_neighbourhood(db, chosen.tolist(), (), properties=READ_PROPERTIES, ties_among=False)
+    small, uri_of = procedures.read_neighbourhood(db, chosen.tolist(), (), properties=READ_PROPERTIES, ties_among=False)
     G = small.to_networkx(load_schema())
     rows = []
     for v in chosen.tolist():
@@ -338,7 +329,7 @@ def _described(db: Database, members: list[np.ndarray], limit: int | None) -> li
     schema = load_schema()
     described = []
     for number, group in enumerate(members if limit is None else members[:limit], start=1):
-        small, uri_of = gds.read_neighbourhood(db, group.tolist(), COUNTRY_TIES, hop_types=sorted(BINDING_TIES),
+        small, uri_of = procedures.read_neighbourhood(db, group.tolist(), COUNTRY_TIES, hop_types=sorted(BINDING_TIES),
                                                hop_labels=sorted(AFFILIATION_LABELS), properties=READ_PROPERTIES)
         G = small.to_networkx(schema, consume=True)
         described += describe(G, [[uri_of[v] for v in group.tolist() if v in uri_of]], first=number)
@@ -380,11 +371,11 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
     """
     actors = actors or ActorSet()
     spec = tie_spec(projection, actors)
-    if method not in gds.COMMUNITY_PROCEDURES:
-        raise ValueError(f"unknown method {method!r}; use one of {sorted(gds.COMMUNITY_PROCEDURES)}")
+    if method not in procedures.COMMUNITY_PROCEDURES:
+        raise ValueError(f"unknown method {method!r}; use one of {sorted(procedures.COMMUNITY_PROCEDURES)}")
     if stability_runs == 1 or stability_runs < 0:
         raise ValueError("stability_runs must be 0 (no check) or at least 2")
-    if gds.gds_version(db) is None:
+    if procedures.gds_version(db) is None:
         raise NoGds(db.uri)
     timings: dict[str, float] = {}
 
@@ -395,12 +386,12 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         _release_freed_memory()
         started = time.perf_counter()
 
-    with gds.projection(db, spec) as graph:
+    with procedures.projection(db, spec) as graph:
         timings["project"] = graph.seconds
         started = time.perf_counter()
-        ids, degree = gds.degrees(db, graph.name)
-        component = _aligned(ids, *gds.components(db, graph.name))
-        core = _aligned(ids, *gds.core_numbers(db, graph.name))
+        ids, degree = procedures.degrees(db, graph.name)
+        component = _aligned(ids, *procedures.components(db, graph.name))
+        core = _aligned(ids, *procedures.core_numbers(db, graph.name))
         betweenness, between_meta = _betweenness(db, graph.name, ids, component, degree, seed)
         done("betweenness")
         ties = _ties(db, graph.name, ids)
@@ -442,7 +433,7 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         "actors": actors.to_dict(), "coalitions": described, "coalition_count": len(members),
         "singletons": int((coalition == 0).sum()), "stability": stability, "cofunding_groups": None,
     }
-    every = gds.count_agents(db, tie_spec(projection, ActorSet(include_collectives=True)))
+    every = procedures.count_agents(db, tie_spec(projection, ActorSet(include_collectives=True)))
     result = AnalysisResult(None, brokers, brokers_meta, coalitions, actors=actors, left_out=every - len(ids))
     if keep_scores:
         result.scores = _scores_by_uri(db, scores)
@@ -462,11 +453,11 @@ def _write(db: Database, scores: GdsScores, brokers: list[dict], broker_ids: lis
         i = int(np.searchsorted(scores.ids, v))
         for key in role_columns:
             role_columns[key][i] = row[key]
-    return gds.write_node_scores(db, scores.ids, {**columns, **role_columns})
+    return procedures.write_node_scores(db, scores.ids, {**columns, **role_columns})
 
 
 def _scores_by_uri(db: Database, scores: GdsScores) -> dict[str, dict]:
-    uris = gds.uris(db, scores.ids)
+    uris = procedures.uris(db, scores.ids)
     out: dict[str, dict] = defaultdict(dict)
     for key in ("betweenness", "constraint", "effective_size", "efficiency", "degree", "core"):
         values = getattr(scores, key).tolist()
