@@ -53,13 +53,23 @@ from ..analysis.projections import (
     DIRECT_TIE_STRENGTH,
     SHARED_AFFILIATION_TIES,
     SYMMETRIC_TIES,
-    UnknownProjection,
+    check_agent_network,
 )
-from ..analysis.summary import AnalysisResult
+from ..analysis.summary import (
+    AnalysisParameters,
+    AnalysisResult,
+    BetweennessInfo,
+    BrokerInfo,
+    CoalitionInfo,
+    Stability,
+)
 from ..neo4j import gds_procedures as procedures
 from ..neo4j.connection import Database
 from ..neo4j.gds_procedures import NoGds
 from ..ontology.schema import load_schema
+from .source import GraphSource
+
+NAME = "gds"
 
 #: Ties followed to find an actor's home country (what :func:`graph_loader.analysis.groups.home_countries` reads).
 COUNTRY_TIES = ("HOME_COUNTRY", "ORIGINATES_FROM", "SUB_ORGANISATION_OF", "EXECUTIVE_ARM_OF", "LOCATED_IN",
@@ -70,10 +80,6 @@ COUNTRY_TIES = ("HOME_COUNTRY", "ORIGINATES_FROM", "SUB_ORGANISATION_OF", "EXECU
 #: coalition's neighbourhood cost about 1 GB at 10^5 agents.
 COUNTRY_PROPERTIES = ("isoCode",)
 READ_PROPERTIES = ("name", "unnamed", *COUNTRY_PROPERTIES)
-
-
-#: The networks the GDS engine projects (names as in :data:`graph_loader.analysis.projections.PROJECTIONS`).
-GDS_PROJECTIONS = ("organisations", "affiliation-projection")
 
 
 def _release_freed_memory() -> None:
@@ -111,12 +117,10 @@ def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) 
     actors = actors or ActorSet(include_collectives=True)
     agents = {"agent_labels": tuple(sorted(actors.kinds or AGENT_LABELS)),
               "excluded_labels": () if actors.collectives else (COLLECTIVE_LABEL,)}
-    if projection == "affiliation-projection":
+    if check_agent_network(projection) == "affiliation-projection":
         return procedures.TieSpec(affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
                            symmetric=tuple(sorted(SYMMETRIC_TIES)),
                            shared={"AFFILIATION": (tuple(sorted(AFFILIATION_TIES)), None)}, **agents)
-    if projection != "organisations":
-        raise UnknownProjection(projection, allowed=GDS_PROJECTIONS)
     return procedures.TieSpec(
         affiliation_labels=tuple(sorted(AFFILIATION_LABELS)),
         direct=dict(DIRECT_TIE_STRENGTH),
@@ -148,7 +152,7 @@ def _aligned(ids: np.ndarray, other_ids: np.ndarray, values: np.ndarray) -> np.n
 
 
 def _betweenness(db: Database, graph: str, ids: np.ndarray, component: np.ndarray, degree: np.ndarray,
-                 seed: int) -> tuple[np.ndarray, dict]:
+                 seed: int) -> tuple[np.ndarray, BetweennessInfo]:
     """Normalised betweenness (as NetworkX's ``normalized=True``) and how it was computed."""
     n = len(ids)
     sizes = np.bincount(np.unique(component, return_inverse=True)[1]) if n else np.zeros(0, np.int64)
@@ -165,12 +169,12 @@ def _betweenness(db: Database, graph: str, ids: np.ndarray, component: np.ndarra
     got_ids, raw = procedures.betweenness(db, graph, sampling_size=k, seed=seed)
     raw = _aligned(ids, got_ids, raw)
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    meta = {"method": "exact", "backend": "gds", "k": None, "n": n, "weight": "distance", "normalized": True,
-            "seed": None, "error": None, "population": None}
     if k is None:
-        return raw * scale, meta
+        return raw * scale, BetweennessInfo(method="exact", backend="gds", k=None, n=n, weight="distance",
+                                            normalized=True)
     # GDS returns the unscaled sums over its k sources; scaled up as a uniform sample would be (n / k).
-    meta.update(method="sampled", k=k, seed=seed, population=n, error=(
+    meta = BetweennessInfo(method="sampled", backend="gds", k=k, n=n, weight="distance", normalized=True, seed=seed,
+                           population=n, error=(
         f"estimated by GDS from {k} of {n} source nodes (seed={seed}) and scaled by n/k; GDS chooses its sources "
         "with a probability that grows with their degree and favours low node ids "
         "(RandomDegreeSelectionStrategy), not uniformly, so the estimate is biased and no error bound is stated "
@@ -199,7 +203,7 @@ def _structural_holes(ties: Ties, n: int) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _partitions(db: Database, graph: str, ids: np.ndarray, method: str, seed: int,
-                stability_runs: int) -> tuple[np.ndarray, float, dict | None, str | None]:
+                stability_runs: int) -> tuple[np.ndarray, float, Stability | None, str | None]:
     """The reported partition's community labels and modularity, and its stability across seeds."""
     if method == "louvain":
         got, labels, modularity = procedures.communities(db, graph, "louvain")
@@ -214,7 +218,7 @@ def _partitions(db: Database, graph: str, ids: np.ndarray, method: str, seed: in
     if stability_runs:
         seeds = list(range(stability_runs))
         aris = [adjusted_rand_index(runs[a][0], runs[b][0]) for i, a in enumerate(seeds) for b in seeds[i + 1:]]
-        stability = {"mean_ari": float(np.mean(aris)), "min_ari": float(np.min(aris)), "runs": stability_runs}
+        stability = Stability(runs=stability_runs, mean_ari=float(np.mean(aris)), min_ari=float(np.min(aris)))
     return runs[seed][0], runs[seed][1], stability, None
 
 
@@ -341,40 +345,38 @@ def _described(db: Database, members: list[np.ndarray], limit: int | None) -> li
 def analyse_gds(db: Database, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
                 top: int | None = 15, stability_runs: int = 10, write: bool = True,
                 keep_scores: bool = False, actors: ActorSet | None = None) -> AnalysisResult:
+    """:func:`analyse_in_neo4j` with the parameters as keywords (``actors`` default, as the NetworkX engine's:
+    organisations and people, collectives left out; ``top`` default 15)."""
+    parameters = AnalysisParameters(projection=projection, method=method, seed=seed, top=top,
+                                    stability_runs=stability_runs, actors=actors or ActorSet())
+    return analyse_in_neo4j(db, parameters, write=write, keep_scores=keep_scores)
+
+
+def analyse_in_neo4j(db: Database, parameters: AnalysisParameters, *, write: bool = True,
+                     keep_scores: bool = False) -> AnalysisResult:
     """Brokers and coalitions of the graph in Neo4j, computed there by GDS (see the module's docstring).
 
     Parameters
     ----------
-    projection : {"organisations", "affiliation-projection"}
-        The network (:func:`tie_spec`).
-    method : {"louvain", "leiden"}
-    seed : int
-        Seed of the sampled betweenness and of Leiden's reported partition.
-    top : int or None
-        Brokers and coalitions reported (and described); None: every one (small graphs, the cross-checks).
-    stability_runs : int
-        Leiden runs with seeds 0, 1, ... compared for the stability (0: none).
+    parameters : AnalysisParameters
+        The network, method, seed, actors; ``top`` brokers and coalitions are reported (and described), None:
+        every one (small graphs, the cross-checks); ``stability_runs`` Leiden runs with seeds 0, 1, ... are
+        compared for the stability.
     write : bool
         Write the scores back as ``score_*`` properties.
     keep_scores : bool
         Also return every agent's scores as ``{measure: {uri: value}}`` (plus ``core``), for comparisons on
         graphs small enough to hold them.
-    actors : ActorSet, optional
-        The agents projected (default, as :func:`graph_loader.analysis.summary.analyse`: organisations and people,
-        collectives left out).
 
     Returns
     -------
     AnalysisResult
-        ``graph`` is None (the full graph is never read); ``brokers_meta`` and ``coalitions`` carry the same keys as
-        the NetworkX engine's, with ``engine: "gds"``, the projection's time and the components and main core.
+        ``graph`` is None (the full graph is never read); ``broker_info`` has the projection's time, the
+        components and the main core.
     """
-    actors = actors or ActorSet()
+    projection, method, seed, top = parameters.projection, parameters.method, parameters.seed, parameters.top
+    actors = parameters.actors
     spec = tie_spec(projection, actors)
-    if method not in procedures.COMMUNITY_PROCEDURES:
-        raise ValueError(f"unknown method {method!r}; use one of {sorted(procedures.COMMUNITY_PROCEDURES)}")
-    if stability_runs == 1 or stability_runs < 0:
-        raise ValueError("stability_runs must be 0 (no check) or at least 2")
     if procedures.gds_version(db) is None:
         raise NoGds(db.uri)
     timings: dict[str, float] = {}
@@ -392,12 +394,13 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         ids, degree = procedures.degrees(db, graph.name)
         component = _aligned(ids, *procedures.components(db, graph.name))
         core = _aligned(ids, *procedures.core_numbers(db, graph.name))
-        betweenness, between_meta = _betweenness(db, graph.name, ids, component, degree, seed)
+        betweenness, between_info = _betweenness(db, graph.name, ids, component, degree, seed)
         done("betweenness")
         ties = _ties(db, graph.name, ids)
         constraint, effective_size, efficiency = _structural_holes(ties, len(ids))
         done("structural_holes")
-        labels, modularity, stability, note = _partitions(db, graph.name, ids, method, seed, stability_runs)
+        labels, modularity, stability, note = _partitions(db, graph.name, ids, method, seed,
+                                                          parameters.stability_runs)
         coalition, members = _coalition_ids(db, ids, labels)
         done("communities")
         scores = GdsScores(ids, betweenness, degree, constraint, effective_size, efficiency, core, component,
@@ -407,37 +410,40 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         done("brokerage_roles")
     described = _described(db, members, top)
     done("describe")
+    written = None
     if write:
-        _write(db, scores, brokers, broker_ids)
+        written = _write(db, scores, brokers, broker_ids)
         done("write")
     main_k = int(core.max()) if len(core) else 0
     component_sizes = np.bincount(np.unique(component, return_inverse=True)[1]) if len(ids) else np.zeros(0)
-    brokers_meta = {
-        "engine": "gds", "projection": projection, "actors": actors.to_dict(), "nodes": int(len(ids)),
-        "edges": graph.ties,
-        "betweenness": between_meta,
-        "structural_holes": {"weight": "strength", "measures": "Burt 1992 constraint, effective size, efficiency",
-                             "computed": "in Python on the tie strengths streamed from the GDS projection"},
-        "brokerage": {"groups": "home country (ISO 3166-1 alpha-2)",
-                      "graph": "directed organisation network" if projection == "organisations" else "ties both ways",
-                      "computed": f"on the ego networks of the {len(brokers)} reported brokers"},
-        "components": int(len(component_sizes)),
-        "largest_component": int(component_sizes.max()) if len(component_sizes) else 0,
-        "main_core": {"k": main_k, "size": int((core == main_k).sum()) if len(core) else 0},
-        "seconds": timings,
-    }
-    coalitions = {
-        "engine": "gds", "projection": projection, "nodes": int(len(ids)), "edges": graph.ties,
-        "method": method, "backend": "gds", "modularity": modularity, "resolution": 1.0,
-        "seed": seed if method == "leiden" else None, "note": note,
-        "actors": actors.to_dict(), "coalitions": described, "coalition_count": len(members),
-        "singletons": int((coalition == 0).sum()), "stability": stability, "cofunding_groups": None,
-    }
+    broker_info = BrokerInfo(
+        engine=NAME, projection=projection, actors=actors, nodes=int(len(ids)), edges=graph.ties,
+        betweenness=between_info, roles_of=len(brokers), components=int(len(component_sizes)),
+        largest_component=int(component_sizes.max()) if len(component_sizes) else 0,
+        main_core=(main_k, int((core == main_k).sum()) if len(core) else 0), seconds=timings)
+    coalition_info = CoalitionInfo(
+        engine=NAME, projection=projection, actors=actors, nodes=int(len(ids)), edges=graph.ties, method=method,
+        backend="gds", modularity=modularity, resolution=1.0, seed=seed if method == "leiden" else None, note=note,
+        count=len(members), singletons=int((coalition == 0).sum()), stability=stability)
     every = procedures.count_agents(db, tie_spec(projection, ActorSet(include_collectives=True)))
-    result = AnalysisResult(None, brokers, brokers_meta, coalitions, actors=actors, left_out=every - len(ids))
+    result = AnalysisResult(parameters, brokers, broker_info, described, coalition_info,
+                            left_out=every - len(ids), written=written)
     if keep_scores:
         result.scores = _scores_by_uri(db, scores)
     return result
+
+
+class GdsEngine:
+    """The engine ``gds`` of :data:`graph_loader.engines.ENGINES`: Graph Data Science inside Neo4j."""
+
+    name = NAME
+
+    def run(self, source: GraphSource, parameters: AnalysisParameters, *, write: bool = True) -> AnalysisResult:
+        """The analysis of the graph in ``source.db``; with ``write`` the scores written back."""
+        return analyse_in_neo4j(source.db, parameters, write=write)
+
+
+ENGINE = GdsEngine()
 
 
 def _write(db: Database, scores: GdsScores, brokers: list[dict], broker_ids: list[int]) -> int:

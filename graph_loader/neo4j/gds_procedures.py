@@ -277,8 +277,6 @@ def communities(db: Database, graph: str, method: str, *, seed: int | None = 0,
     Leiden takes ``seed`` as ``randomSeed``; ``resolution`` is GDS's ``gamma`` (Leiden) / ``tolerance``-free
     modularity resolution. The modularity is the one GDS reports for the partition (weighted by ``strength``).
     """
-    if method not in COMMUNITY_PROCEDURES:
-        raise ValueError(f"unknown community method {method!r}; use one of {sorted(COMMUNITY_PROCEDURES)}")
     prop = f"dkg_{method}_{secrets.token_hex(4)}"
     config: dict = {"mutateProperty": prop, "relationshipWeightProperty": "strength", "concurrency": 1}
     if method == "leiden":

@@ -45,7 +45,8 @@ DOC = ROOT / "docs" / "architecture.md"
 #: The stages, earliest first: each entry is the top-level modules and subpackages of ``graph_loader`` of one
 #: stage ("" is ``graph_loader/__init__.py``). A module may import modules of its own stage and earlier ones.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("", "errors", "settings", "resources", "model"),  # 0 plain values, settings, where package data lives
+    ("", "errors", "settings", "resources", "model", "choices"),  # 0 plain values, settings, where package data
+    # lives, the names of the choices
     ("ontology",),  # 1 the ontology as the code sees it: terms, schema
     ("rdf", "resolution"),  # 2 files -> triples -> property-graph rows, and back; which rows name one thing
     ("shacl",),  # 3 validation of prepared inputs
