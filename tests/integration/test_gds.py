@@ -19,9 +19,9 @@ from graph_loader.analysis.actors import EVERY_AGENT, ActorSet
 from graph_loader.analysis.brokers import structural_holes
 from graph_loader.analysis.coalitions import adjusted_rand_index, describe, leiden
 from graph_loader.analysis.projections import shared_affiliation_network
-from graph_loader.engines.networkx import analyse
 from graph_loader.engines import choose_engine
 from graph_loader.engines.gds import analyse_gds, tie_spec
+from graph_loader.engines.networkx import analyse
 from graph_loader.neo4j import gds_procedures as gds
 from graph_loader.neo4j.read import read_property_graph
 from graph_loader.ontology.schema import load_schema

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from graph_loader.analysis.actors import EVERY_AGENT, ActorSet
-from graph_loader.engines.networkx import analyse
 from graph_loader.cli import main
+from graph_loader.engines.networkx import analyse
 from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.sources import from_files
 
