@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ..engines import DEFAULT_ENGINE
 from .blocks import (
     Bullets,
     Code,
@@ -162,6 +163,8 @@ def broker_sentence(row: dict) -> list:
 
 def _analysis_command(result, what: str, *extra: str) -> str:
     args = ["analyze", what, *extra, *result.analysis.actors.options()]
+    if result.analysis.engine != DEFAULT_ENGINE:  # reproduced by the engine that ran
+        args += ["--engine", result.analysis.engine]
     args += ["--offline"] if result.offline else ["--no-write"]
     return result.shell(*args, "--format", "csv")
 

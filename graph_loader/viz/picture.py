@@ -4,7 +4,8 @@ interactive page or a figure (:func:`write_picture`).
 
 Sizes and colours by a broker measure or coalition come from the analysis the view already ran (``--brokers``), else
 from the ``score_*`` properties stored in Neo4j when they hold every measure needed (written by ``analyze``,
-whichever engine ran), else from the NetworkX engine run on the graph drawn.
+whichever engine ran), else from the default engine of :data:`graph_loader.engines.ENGINES` (NetworkX) run on the
+graph drawn.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..analysis.summary import AnalysisParameters, AnalysisResult, stored_scores
-from ..engines.networkx import analyse_graph
+from ..engines import DEFAULT_ENGINE, run_engine
 from ..engines.source import GraphSource
 from . import views
 from .options import DrawOptions, PictureRequest
@@ -30,6 +31,11 @@ class ChosenView:
     default_title: str
     analysed: AnalysisResult | None
     from_server: bool
+
+
+def _analysed(G: nx.MultiDiGraph) -> AnalysisResult:
+    """The default analysis of the full graph ``G`` (nothing written back)."""
+    return run_engine(DEFAULT_ENGINE, GraphSource(graph=G), AnalysisParameters(), write=False)
 
 
 def choose_view(source: GraphSource, request: PictureRequest) -> ChosenView:
@@ -47,7 +53,7 @@ def choose_view(source: GraphSource, request: PictureRequest) -> ChosenView:
         default_title = (f"{G.nodes[centre].get('name', centre)} and everything within {request.depth} "
                          f"tie{'s' if request.depth > 1 else ''}")
     elif request.brokers:
-        analysed = analyse_graph(G, AnalysisParameters())
+        analysed = _analysed(G)
         view = views.brokers(G, [r["uri"] for r in analysed.brokers], top=request.brokers, actors=analysed.actors)
         default_title = (f"The {request.brokers} best brokers among {analysed.actors.label}, and the actors tied "
                          "to them")
@@ -68,7 +74,7 @@ def _scores(chosen: ChosenView, request: PictureRequest, echo: Callable[[str], N
     if stored and needed <= stored.keys():  # written by `analyze`, whichever engine ran
         echo(f"Using the score_* properties stored in Neo4j ({', '.join(sorted(needed))}).")
         return {k: v for k, v in stored.items() if k != "coalition"}, stored.get("coalition", {})
-    result = analyse_graph(chosen.graph, AnalysisParameters())
+    result = _analysed(chosen.graph)
     return result.broker_scores, result.groups
 
 
