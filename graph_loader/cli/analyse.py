@@ -143,9 +143,9 @@ def viz(out, query_name, param_values, focus, depth, brokers_top, color_by, size
     from ..viz.options import PictureRequest
     from ..viz.picture import choose_view, write_picture
 
-    request = PictureRequest(out=out, query=query_name, params=params_from(param_values) if query_name else {}, focus=focus, depth=depth,
-                             brokers=brokers_top, color_by=color_by, size_by=size_by, label_top=label_top,
-                             physics=physics, title=title)
+    request = PictureRequest(out=out, query=query_name, params=params_from(param_values) if query_name else {},
+                             focus=focus, depth=depth, brokers=brokers_top, color_by=color_by, size_by=size_by,
+                             label_top=label_top, physics=physics, title=title)
     files = _files(from_rdf, offline)
     if request.query and files is not None:
         raise click.UsageError("--query needs Neo4j (drop --offline/--from-rdf)")
