@@ -179,7 +179,11 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     echo : callable
         Where to say that this load waits for another.
     """
-    with nullcontext() if dry_run else ledger.load_lock(db, echo):
+    def give_way() -> None:  # a Bolt load cannot write during another's import: it says so at once
+        if method == "bolt" and db.instance is not None and db.instance.import_running():
+            raise ImportRunning(db.instance.data_dir)
+
+    with nullcontext() if dry_run else ledger.load_lock(db, echo, while_waiting=give_way):
         return _load(paths, db, batch_size=batch_size, dry_run=dry_run, force=force, progress=progress,
                      schema=schema, validator=validator, method=method)
 

@@ -285,18 +285,20 @@ def _progress(run: Run, total: int, description: str):
 
 
 def _analyse(run: Run) -> None:
-    from .analysis.summary import analyse
+    from .analysis.summary import AnalysisParameters
+    from .engines import DEFAULT_ENGINE, run_engine
+    from .engines.source import GraphSource
+    from .report.analysis import summary_line
 
     result = run.result
-    result.analysis = analyse(run.graph)
+    # the full graph is already read (the pictures draw it): the engine runs on it, the scores are written later
+    result.analysis = run_engine(DEFAULT_ENGINE, GraphSource(graph=run.graph), AnalysisParameters(), write=False)
     analysis = result.analysis
-    meta = analysis.brokers_meta
-    run.echo(f"           among {analysis.actors.label}: {meta['nodes']} actors, {meta['edges']} ties "
-             f"({analysis.left_out} agents left out); {len(analysis.coalitions['coalitions'])} coalitions")
+    run.echo(f"           {summary_line(analysis)}")
     rows = [{**row, "actor_set": analysis.actors.label} for row in analysis.brokers]
     result.write(result.out / "brokers.csv", to_csv(rows))
     result.write(result.out / "brokers.json", to_json(rows))
-    result.write(result.out / "coalitions.json", to_json(analysis.coalitions["coalitions"]))
+    result.write(result.out / "coalitions.json", to_json(analysis.coalitions))
     result.write(result.out / "coalitions.csv", to_csv(
         [{**row, "actor_set": analysis.actors.label} for row in analysis.membership_rows()]))
 

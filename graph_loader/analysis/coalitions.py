@@ -34,6 +34,7 @@ import networkx as nx
 import numpy as np
 from networkx.utils import not_implemented_for
 
+from ..errors import DiasporaKGError
 from ..ontology.terms import REL
 from .backends import (
     LARGE_GRAPH_NODES,
@@ -47,7 +48,7 @@ from .groups import AGENT_LABELS, home_countries, kind_group, nodes_with_labels
 from .projections import (
     AFFILIATION_LABELS,
     AFFILIATION_TIES,
-    UnknownProjection,
+    check_agent_network,
     organisation_network,
     shared_affiliation_network,
 )
@@ -283,8 +284,29 @@ def _leiden_runs(
     return partitions
 
 
-#: Community methods by name, for :func:`stability` and :func:`find_coalitions`.
+#: Community methods by name, for :func:`stability` and :func:`find_coalitions` (``analyze --method``).
 METHODS = {"louvain": louvain, "leiden": leiden}
+
+
+class UnknownMethod(DiasporaKGError, ValueError):
+    """A community method that is not in :data:`METHODS`."""
+
+    def __init__(self, name: str):
+        super().__init__(f"unknown method {name!r}", hint="use one of: " + ", ".join(METHODS))
+
+
+def check_method(name: str) -> str:
+    """``name`` when it is one of :data:`METHODS`; else :class:`UnknownMethod` naming them."""
+    if name not in METHODS:
+        raise UnknownMethod(name)
+    return name
+
+
+def check_stability_runs(runs: int) -> int:
+    """``runs`` when it is 0 (no stability check) or at least 2 (a ``ValueError`` otherwise)."""
+    if runs == 1 or runs < 0:
+        raise ValueError("stability_runs must be 0 (no check) or at least 2")
+    return runs
 #: The same methods, one run per seed of a list (sharing the conversion to igraph).
 _RUNS = {"louvain": _louvain_runs, "leiden": _leiden_runs}
 
@@ -692,16 +714,12 @@ def find_coalitions(
     >>> [c["size"] for c in result["coalitions"]], result["singletons"], result["stability"]["min_ari"]
     ([2], 1, 1.0)
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of {sorted(METHODS)}")
-    if projection == "organisations":
+    check_method(method)
+    check_stability_runs(stability_runs)
+    if check_agent_network(projection) == "organisations":
         G = organisation_network(G_full)
-    elif projection == "affiliation-projection":
-        G = shared_affiliation_network(G_full)
     else:
-        raise UnknownProjection(projection, allowed=("organisations", "affiliation-projection"))
-    if stability_runs == 1 or stability_runs < 0:
-        raise ValueError("stability_runs must be 0 (no check) or at least 2")
+        G = shared_affiliation_network(G_full)
     # The reported partition is one of the seeded runs when its seed is among them: each run is made once.
     order = [seed, *(s for s in range(stability_runs) if s != seed)]
     runs = dict(zip(order, _RUNS[method](G, order, weight="strength"), strict=True))

@@ -40,6 +40,7 @@ from itertools import combinations
 
 import networkx as nx
 
+from graph_loader.choices import AGENT_NETWORKS
 from graph_loader.errors import DiasporaKGError
 
 from ..ontology.terms import REL
@@ -426,6 +427,14 @@ PROJECTIONS: dict[str, Callable[..., nx.Graph]] = {
     "affiliation": affiliation_network,
     "affiliation-projection": shared_affiliation_network,
 }
+
+
+def check_agent_network(name: str) -> str:
+    """``name`` when it is one of :data:`graph_loader.choices.AGENT_NETWORKS` (networks of :data:`PROJECTIONS` both
+    engines measure); else :class:`UnknownProjection` naming them."""
+    if name not in AGENT_NETWORKS:
+        raise UnknownProjection(name, allowed=AGENT_NETWORKS)
+    return name
 
 
 def project(G: nx.MultiDiGraph, name: str, **options) -> nx.Graph:

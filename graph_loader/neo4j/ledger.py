@@ -117,8 +117,13 @@ def namespace_prefixes(db: Database) -> dict[str, str]:
 
 # -- the load lock ---------------------------------------------------------------------------------------------------
 @contextmanager
-def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None, *,
+              while_waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Hold the graph's load lock for the block: loads into one graph take turns (waiting as long as it takes).
+
+    ``while_waiting()`` is called every half second while another load holds the lock; an error it raises ends
+    the wait (a Bolt load gives way at once to a load that is importing: it could not write until the import
+    ends, and then into a database the import has filled).
 
     A load reads the ledger and the graph, validates its files against what the graph holds, then writes: two
     loads that interleave would each validate without the other's facts, and both write (``foundedYear 1990``
@@ -146,7 +151,7 @@ def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None) 
         session = own.driver.session(database=own.database)
         try:
             tx = _take(session, holder, on_wait=lambda: echo(
-                f"Waiting for another load into {db.uri} to finish ({_holder(own)}) ..."))
+                f"Waiting for another load into {db.uri} to finish ({_holder(own)}) ..."), while_waiting=while_waiting)
         except (DriverError, Neo4jError) as exc:  # the server stopped, or restarted for an import, meanwhile
             raise Neo4jUnavailable(f"Neo4j at {db.uri} stopped serving this load while it waited for the load lock "
                                    f"({exc.__class__.__name__})",
@@ -191,9 +196,11 @@ def _ensure_ledger_constraint(db: Database, timeout: float = 300) -> None:
         time.sleep(0.05)
 
 
-def _take(session, holder: dict, on_wait: Callable[[], None]):
+def _take(session, holder: dict, on_wait: Callable[[], None], while_waiting: Callable[[], None] = lambda: None):
     """The open transaction that holds the lock, once it does; ``on_wait()`` after :data:`LOCK_PATIENCE` seconds
-    without it. (No transaction timeout: it would end the transaction, and free the lock, when it runs out.)"""
+    without it, then ``while_waiting()`` every half second. (No transaction timeout: it would end the transaction,
+    and free the lock, when it runs out.) When ``while_waiting`` raises, the waiting transaction is left to the
+    session's closing, which rolls it back."""
     outcome: dict = {}
 
     def take() -> None:
@@ -210,6 +217,7 @@ def _take(session, holder: dict, on_wait: Callable[[], None]):
     if worker.is_alive():
         on_wait()
         while worker.is_alive():  # in steps, so that Ctrl-C is seen (the server frees the lock when we exit)
+            while_waiting()
             worker.join(0.5)
     if "error" in outcome:
         raise outcome["error"]

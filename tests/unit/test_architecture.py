@@ -11,11 +11,14 @@ Every module of ``graph_loader`` is parsed with :mod:`ast`; nothing is imported.
   ``cli``;
 * **one of each**: the ``dkg:`` namespace is written once (``ontology/terms.py``), ``RDF_TYPE`` is defined once
   (``model.py``), there is one ``def as_list``, and Cypher queries (``MATCH (``, ``MERGE (``) are written only
-  in ``graph_loader/neo4j/``; constraints and indexes (``CREATE INDEX``, ``CREATE CONSTRAINT``) only in
-  ``graph_loader/neo4j/schema.py`` and the generated ``cypher/schema/create_schema.cypher``; no query of
-  ``cypher/`` folds accents itself (``normalize(…, NFKD)``: names are folded once, in Python); analysis code names
-  relationship types by the generated constants (``ontology.terms.REL``), never as string literals; the
-  ``score_`` prefix is written once (``ontology/schema.py``);
+  in ``graph_loader/neo4j/``, and so are the names of GDS procedures (``gds.louvain``); constraints and indexes
+  (``CREATE INDEX``, ``CREATE CONSTRAINT``) only in ``graph_loader/neo4j/schema.py`` and the generated
+  ``cypher/schema/create_schema.cypher``; no query of ``cypher/`` folds accents itself (``normalize(…, NFKD)``:
+  names are folded once, in Python); analysis code names relationship types by the generated constants
+  (``ontology.terms.REL``), never as string literals; the ``score_`` prefix is written once (``ontology/schema.py``);
+* **one registry of engines**: outside ``graph_loader/engines/`` the engines are reached through
+  ``graph_loader.engines`` (and ``engines.source``), never by importing an engine's module; ``analyze`` and
+  ``viz`` take their choices from the registries, not from lists written out;
 * **the architecture page names only modules that exist**, and names every module.
 
 How imports are read: every ``import`` and ``from … import`` counts, also inside functions (it runs when the
@@ -49,7 +52,8 @@ DOC = ROOT / "docs" / "architecture.md"
 #: The stages, earliest first: each entry is the top-level modules and subpackages of ``graph_loader`` of one
 #: stage ("" is ``graph_loader/__init__.py``). A module may import modules of its own stage and earlier ones.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("", "errors", "settings", "resources", "model"),  # 0 plain values, settings, where package data lives
+    ("", "errors", "settings", "resources", "model", "choices"),  # 0 plain values, settings, where package data
+    # lives, the names of the choices
     ("ontology",),  # 1 the ontology as the code sees it: terms, schema
     ("rdf", "resolution"),  # 2 files -> triples -> property-graph rows, and back; which rows name one thing
     ("shacl",),  # 3 validation of prepared inputs
@@ -79,6 +83,12 @@ QUERY_LIBRARY = ROOT / "cypher"
 SCHEMA_FILE = "cypher/schema/create_schema.cypher"
 #: Where relationship types are named by ``ontology.terms.REL`` only, never as string literals.
 NO_TYPE_LITERALS = (f"{PACKAGE}/analysis/", f"{PACKAGE}/engines/")
+#: A Graph Data Science procedure or function named (``gds.louvain``, ``CALL gds.graph.project``), not a module
+#: path that ends in ``gds`` (``engines.gds.tie_spec``).
+GDS_CALL = re.compile(r"(?<![\w.])gds\.[A-Za-z]")
+#: The analysis engines' registry, and the one module of the package besides it that others may import.
+ENGINES_PACKAGE = f"{PACKAGE}.engines"
+ENGINES_SHARED = (f"{ENGINES_PACKAGE}.source",)
 
 
 # --- reading the package ------------------------------------------------------------------------------------
@@ -447,6 +457,26 @@ def literals_equal_to(sources: Mapping[str, str], values: set[str], under: tuple
     return sorted(found)
 
 
+def gds_calls_outside(sources: Mapping[str, str], home: str = f"{PACKAGE}/neo4j/") -> list[str]:
+    """``path:line: text`` of every GDS procedure named outside ``home`` (docstrings included)."""
+    return [f"{path}:{number}: {line.strip()}" for path, text in sources.items() if not path.startswith(home)
+            for number, line in enumerate(text.splitlines(), 1) if GDS_CALL.search(line)]
+
+
+def engines_reached_around_the_registry(imports: Iterable[Import]) -> list[Import]:
+    """Imports of an engine's own module (``engines.gds``, ``engines.networkx``) from outside
+    ``graph_loader/engines/``: the others reach the engines through the registry, ``graph_loader.engines``."""
+    return [i for i in imports if i.internal and not i.implicit and unit(i.importer) != "engines"
+            and i.target.startswith(ENGINES_PACKAGE + ".") and i.target not in ENGINES_SHARED]
+
+
+def literal_choices(sources: Mapping[str, str]) -> list[str]:
+    """``path:line`` of every ``click.Choice`` given a list or tuple written out (not a registry's names)."""
+    return [f"{path}:{node.lineno}" for path, text in sources.items() for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Choice"
+            and node.args and isinstance(node.args[0], ast.List | ast.Tuple)]
+
+
 # --- what the architecture page names -----------------------------------------------------------------------
 
 _PATH = re.compile(rf"\b{PACKAGE}(?:/[\w.-]+)+/?")
@@ -599,6 +629,21 @@ def test_the_score_prefix_is_written_once():
     assert len(found) == 1 and found[0].startswith(f"{PACKAGE}/ontology/schema.py:"), found
 
 
+def test_gds_procedures_are_named_only_in_the_neo4j_package():
+    found = gds_calls_outside(SOURCES)
+    assert not found, "GDS procedures named outside graph_loader/neo4j/:\n" + "\n".join(found)
+
+
+def test_the_engines_are_reached_only_through_their_registry():
+    bad = engines_reached_around_the_registry(IMPORTS)
+    assert not bad, "use graph_loader.engines (ENGINES, run_engine):\n" + "\n".join(map(str, bad))
+
+
+def test_analyze_and_viz_offer_the_choices_of_the_registries():
+    found = literal_choices({path: text for path, text in SOURCES.items() if path == f"{PACKAGE}/cli/analyse.py"})
+    assert not found, f"choices written out (use graph_loader.choices or graph_loader.engines): {found}"
+
+
 def test_the_architecture_page_names_only_modules_that_exist():
     _, stale = named_modules(DOC.read_text(encoding="utf-8"), FILES)
     assert not stale, f"docs/architecture.md names what does not exist: {stale}"
@@ -716,6 +761,21 @@ def test_check_the_seam_rules():
     files = {"cypher/a.cypher": "WITH 1 AS x\nRETURN reduce(s = normalize(toLower($n), NFKD), m IN [] | s)\n",
              "cypher/b.cypher": "RETURN reduce(t = 0, x IN [1, 2] | t + x) AS total\n"}
     assert [f.split(": ")[0] for f in folding_in_cypher(files)] == ["cypher/a.cypher:2"]
+
+
+def test_check_the_engines_rules():
+    sources = {"graph_loader/engines/gds.py": '"""Scores as :func:`graph_loader.engines.gds.tie_spec` says."""\n',
+               "graph_loader/cli/x.py": 'q = "CALL gds.louvain.stream($g)"\n',
+               "graph_loader/neo4j/gds_procedures.py": 'q = "CALL gds.louvain.stream($g)"\n'}
+    assert gds_calls_outside(sources) == ['graph_loader/cli/x.py:1: q = "CALL gds.louvain.stream($g)"']
+    imports = [Import("graph_loader.cli.analyse", "graph_loader.engines", 1),
+               Import("graph_loader.cli.analyse", "graph_loader.engines.source", 2),
+               Import("graph_loader.pipeline", "graph_loader.engines.gds", 3),
+               Import("graph_loader.engines", "graph_loader.engines.gds", 4),
+               Import("graph_loader.viz.picture", "graph_loader.engines", 5, implicit=True)]
+    assert [str(i) for i in engines_reached_around_the_registry(imports)] == [
+        "graph_loader.pipeline -> graph_loader.engines.gds (line 3)"]
+    assert literal_choices({"a.py": 'x = click.Choice(["a", "b"])\ny = click.Choice(NAMES)\n'}) == ["a.py:1"]
 
 
 def test_check_a_stale_name_on_the_page_is_found():
