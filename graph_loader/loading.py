@@ -31,7 +31,7 @@ from pathlib import Path
 from . import shacl
 from .errors import InputError, UsageError, ValidationFailed
 from .model import RESOURCE_LABEL, Lit, Term, Triple
-from .neo4j import bulk_import, ledger
+from .neo4j import bulk_import, ledger, merges
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
 from .neo4j.server import ImportRunning
@@ -208,6 +208,8 @@ def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_ru
     attach_relationship_updates(prepared, ledger.relationships_by_uri(db, untyped_nodes(prepared)))
     warn_untyped(prepared, ledger.typed_uris(db, untyped_nodes(prepared)))
     replaced = {f.key for f in changed if f.key in loaded}
+    merges.check_untouched(db, subjects(prepared) | referenced_uris(prepared), replaced,
+                           f"loading {', '.join(f.key for f in changed)}")
     empty = bulk_import.database_is_empty(db)
     context = [] if empty else context_from_database(db, prepared, schema, replaced)
     validation = shacl.validate(prepared, context, engine=validator)
