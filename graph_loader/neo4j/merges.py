@@ -196,15 +196,19 @@ def _checked_groups(tx, path: str, decisions: list[Decision]) -> list[Group]:
         if ends[0] != ends[1]:
             joined.append(d if tuple(ends) == d.pair else replace(d, left=ends[0], right=ends[1]))
     out = groups(joined, weight.get)
-    for group in out:
-        for a in group.uris:
-            for b in group.uris:
-                if a < b and not compatible_kinds(frozenset(nodes[a]), frozenset(nodes[b])):
-                    row = next((d for d in group.decisions if {d.left, d.right} & {a, b}), group.decisions[0])
-                    raise InvalidDecision(path, f"{a} ({_kinds(nodes[a])}) and {b} ({_kinds(nodes[b])}) cannot "
-                                                "be one thing: the kinds of one must all be kinds of the other",
-                                          line=row.line, hint="decide no (or unsure) for this pair, or correct "
-                                                              "the kind of the record that is wrong")
+    for group in out:  # the decisions themselves first (their own line), then the pairs they imply
+        implied = [(a, b) for a in group.uris for b in group.uris if a < b]
+        for a, b in [d.pair for d in group.decisions] + implied:
+            if compatible_kinds(frozenset(nodes[a]), frozenset(nodes[b])):
+                continue
+            direct = [d for d in group.decisions if d.pair in ((a, b), (b, a))]
+            lines = sorted(d.line for d in group.decisions if d.line is not None)
+            how = "" if direct else f" (one through the accepted pairs on lines {', '.join(map(str, lines))})"
+            raise InvalidDecision(path, f"{a} ({_kinds(nodes[a])}) and {b} ({_kinds(nodes[b])}) cannot be one "
+                                        f"thing{how}: the kinds of one must all be kinds of the other",
+                                  line=(direct or group.decisions)[0].line,
+                                  hint="decide no (or unsure) for this pair, or correct the kind of the record "
+                                       "that is wrong")
     return out
 
 
