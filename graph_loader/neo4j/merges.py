@@ -75,8 +75,8 @@ MOVED = (f"UNWIND $rows AS row MATCH (s:{RESOURCE_LABEL} {{uri: row.start}})-[r]
          "{uri: row.end}) WHERE type(r) = row.type AND r.uri = row.uri RETURN DISTINCT elementId(r) AS id")
 HOLDING = (f"MATCH (n:{RESOURCE_LABEL}) WHERE $key IN n.{MERGE_SOURCES} "
            f"RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props")
-SOURCES = ("MATCH (s:LoadedSource) WHERE s.kind = $kind RETURN s.key AS key, s.sequence AS sequence, "
-           "s.complete AS complete ORDER BY s.sequence")
+SOURCES = ("MATCH (s:LoadedSource) WHERE s.kind = $kind RETURN s.key AS key, s.path AS path, "
+           "s.sequence AS sequence, s.complete AS complete ORDER BY s.sequence")
 TOUCHING = (f"MATCH (n:{RESOURCE_LABEL}) WHERE n.{MERGE_SOURCES} IS NOT NULL AND (n.uri IN $uris "
             f"OR any(u IN n.{MERGED_URIS} WHERE u IN $uris) OR any(s IN n.sources WHERE s IN $sources)) "
             f"RETURN n.uri AS uri, n.{MERGE_SOURCES} AS decisions LIMIT 5")
@@ -87,7 +87,7 @@ APPLIED = (f"MATCH (n:{RESOURCE_LABEL}) WHERE n.{MERGE_SOURCES} IS NOT NULL "
 
 # -- the ledger's decisions sources ----------------------------------------------------------------------------
 def decisions_sources(db: Database) -> list[dict]:
-    """``{key, sequence, complete}`` of every decisions file in the ledger, in the order they were applied."""
+    """``{key, path, sequence, complete}`` of every decisions file in the ledger, in the order they were applied."""
     return db.read(SOURCES, {"kind": KIND})
 
 

@@ -117,6 +117,17 @@ def test_resolve_review_apply_and_unload(db, neo4j_env, loaded, tmp_path):
     text = turtle.read_text(encoding="utf-8")
     assert "sameAs" in text and "fed-mich-1" in text and "mergedBy" not in text
 
+    from graph_loader.ontology.schema import load_schema
+    from graph_loader.pipeline import Run, RunResult, _merges
+    from graph_loader.report.blocks import render_markdown
+
+    report = RunResult(out=tmp_path / "out")
+    _merges(Run(report, load_schema(), db, echo=lambda message: None))
+    section = render_markdown(report.sections)
+    assert "Same thing, other names" in section and "2 nodes merged into 1 node" in section
+    assert "Federación de Clubes Michoacanos en Illinois" in section and "tester" in section
+    assert f"{decisions}:" in section and "still open" in section
+
     again = run(["resolve", "--apply", str(decisions)], neo4j_env)
     assert again.returncode == 0 and "nothing to do" in again.stderr
     sources = run(["sources", "--format", "json"], neo4j_env)
@@ -127,6 +138,9 @@ def test_resolve_review_apply_and_unload(db, neo4j_env, loaded, tmp_path):
     assert "undid 1 merge(s); 2 merged node(s)" in undone.stderr
     assert snapshot(db) == before
     assert not db.read("MATCH (s:LoadedSource {key: $key}) RETURN s", {"key": key})
+    report = RunResult(out=tmp_path / "out")
+    _merges(Run(report, load_schema(), db, echo=lambda message: None))
+    assert report.sections == []  # nothing applied: no section
 
 
 def test_a_load_that_would_change_merged_nodes_is_refused(db, neo4j_env, loaded, tmp_path):
