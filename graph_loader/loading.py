@@ -274,7 +274,10 @@ def unload(targets: Iterable[str], db: Database) -> list[dict]:
             keys += inside or [target]  # not a folder either: ledger.unload says so
         else:
             keys.append(target)
-    return [ledger.unload(db, key) for key in dict.fromkeys(keys)]
+    # decisions files first, the latest applied first: their merges undone before the data they merged goes
+    applied = [s["key"] for s in reversed(merges.decisions_sources(db))]
+    keys = sorted(dict.fromkeys(keys), key=lambda k: applied.index(k) if k in applied else len(applied))
+    return [ledger.unload(db, key) for key in keys]
 
 
 def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple[str, str]:

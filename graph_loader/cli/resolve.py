@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import textwrap
 from pathlib import Path
 
 import click
@@ -29,7 +30,7 @@ SHOWN = 15
 @click.option("--review", is_flag=True,
               help="Then review the undecided pairs one by one in the terminal (yes/no/unsure/skip/quit); each "
                    "answer is written to the decisions file at once.")
-@click.option("--reviewer", default=None, help="Who decides in --review (default: $USER).")
+@click.option("--reviewer", default=None, help="Who decides in --review (default: $USER, else the login name).")
 @click.option("--apply", "apply_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Apply this decisions file to the loaded graph instead: each accepted (yes) pair becomes one "
                    "node. `diaspora-kg unload FILE` undoes it.")
@@ -57,10 +58,20 @@ def resolve(paths, offline, decisions_path, min_score, without_seed, review, rev
                          hint="load them first (`diaspora-kg load PATHS`), or add --offline")
     if not paths and without_seed:
         raise UsageError("--without-seed and no file: nothing to read", hint="name files or folders to read")
-    who = reviewer or os.environ.get("USER") or os.environ.get("USERNAME") or ""
+    who = reviewer or os.environ.get("USER") or os.environ.get("USERNAME") or _login()
     if review and not who.strip():
         raise UsageError("--review needs to know who decides", hint="add --reviewer NAME")
     _find(paths, offline, decisions_path, min_score, without_seed, review, who.strip())
+
+
+def _login() -> str:
+    """The login name of this process's user (its password-database entry), or "" when there is none."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def _find(paths, offline, decisions_path, min_score, without_seed, review, who) -> None:
@@ -120,7 +131,7 @@ def _review(path: Path, decisions: list, records: dict, graph, who: str) -> None
                                  details(records.get(row.right), graph, row.right), width):
             click.echo(line)
         for reason in filter(None, (r.strip() for r in row.reasons.split(";"))):
-            click.echo(f"  · {reason}")
+            click.echo(textwrap.fill(reason, width, initial_indent="  · ", subsequent_indent="    "))
         while True:
             understood, decision = answer(click.prompt("Same thing? [y]es / [n]o / [u]nsure / [s]kip / [q]uit",
                                                        default="s", show_default=False))

@@ -156,7 +156,7 @@ def apply_file(db: Database, path: Path) -> dict:
                "MERGE (s:LoadedSource {key: $key}) SET s.kind = $kind, s.sequence = last + 1, s.sha256 = $sha, "
                "s.path = $path, s.complete = true, s.loadedAt = datetime(), s.triples = $yes, "
                "s.nodes = $nodes, s.relationships = $rels, s.prefixes = $prefixes",
-               key=key, kind=KIND, sha=source.sha256, path=str(source.path), yes=counts["yes"],
+               key=key, kind=KIND, sha=source.sha256, path=str(Path(source.path).resolve()), yes=counts["yes"],
                nodes=counts["nodes_merged"], rels=counts["relationships_moved"], prefixes=[f"owl={OWL}"]).consume()
 
     with db.session() as session:

@@ -32,6 +32,10 @@ ANSWERS = {"y": "yes", "yes": "yes", "n": "no", "no": "no", "u": "unsure", "unsu
            "skip": "", "q": None, "quit": None}
 
 
+#: The fields, in the order shown.
+FIELDS = ("name", "also", "kind", "home", "based in", "founded", "sources", "quote")
+
+
 @dataclass(frozen=True)
 class Details:
     """One record as the reviewer sees it: ``rows`` of ``(field, text)``, in display order."""
@@ -86,7 +90,8 @@ def side_by_side(left: Details, right: Details, width: int) -> list[str]:
     record lacks is shown as ``-``."""
     label_width = 12
     column = max(16, (width - label_width - 2) // 2)
-    fields = list(dict.fromkeys([f for f, _ in left.rows] + [f for f, _ in right.rows]))
+    present = {f for f, _ in left.rows} | {f for f, _ in right.rows}
+    fields = [f for f in FIELDS if f in present] + sorted(present - set(FIELDS))
 
     def texts(d: Details, field: str) -> list[str]:
         return [text for f, text in d.rows if f == field] or ["-"]

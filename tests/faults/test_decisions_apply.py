@@ -101,3 +101,10 @@ def test_decisions_are_undone_in_the_reverse_order_of_their_application(db, neo4
         undone = subprocess.run([*CLI, "unload", str(path)], capture_output=True, text=True, env=env, timeout=300)
         assert undone.returncode == 0, undone.stderr
     assert everything(db) == before
+    # a folder holding data and decisions files unloads whole: the decisions first, the latest first
+    for path in (first, second):
+        assert subprocess.run([*CLI, "resolve", "--apply", str(path)], capture_output=True, env=env,
+                              timeout=300).returncode == 0
+    folder = subprocess.run([*CLI, "unload", str(tmp_path)], capture_output=True, text=True, env=env, timeout=300)
+    assert folder.returncode == 0, folder.stderr
+    assert db.read("MATCH (n) WHERE n:Resource OR n:LoadedSource RETURN count(n) AS n")[0]["n"] == 0
