@@ -1,4 +1,6 @@
-"""``resolve``: records that may name the same organisation, person or place, into a decisions file."""
+"""``resolve``: records that may name the same organisation, person or place, into a decisions file; ``--review``
+decides them in the terminal (each answer written at once); ``--apply`` merges the accepted pairs in Neo4j
+(:mod:`graph_loader.neo4j.merges`)."""
 
 from __future__ import annotations
 

@@ -108,3 +108,12 @@ def test_decisions_are_undone_in_the_reverse_order_of_their_application(db, neo4
     folder = subprocess.run([*CLI, "unload", str(tmp_path)], capture_output=True, text=True, env=env, timeout=300)
     assert folder.returncode == 0, folder.stderr
     assert db.read("MATCH (n) WHERE n:Resource OR n:LoadedSource RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_a_decisions_file_given_to_load_says_how_it_is_applied(tmp_path):
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(HEADER + GOOD, encoding="utf-8")
+    result = subprocess.run([*CLI, "validate", str(decisions)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "a decisions file is no CSV template" in result.stderr
+    assert f"resolve --apply {decisions}" in result.stderr
