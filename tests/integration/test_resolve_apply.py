@@ -110,7 +110,9 @@ def test_resolve_review_apply_and_unload(db, neo4j_env, loaded, tmp_path):
 
     found = run(["lookup", "FED. CLUBES MICHOACANOS IL", "--format", "json"], neo4j_env)
     assert found.returncode == 0, found.stderr
-    assert json.loads(found.stdout)[0]["uri"] == FEDECMI
+    match = json.loads(found.stdout)[0]
+    assert match["uri"] == FEDECMI and match["matched"] == VARIANTS[f"{EX}fed-mich-2"]
+    assert match["merged"] == sorted(VARIANTS)
     turtle = tmp_path / "graph.ttl"
     exported = run(["export", "--format", "turtle", "--out", str(turtle)], neo4j_env)
     assert exported.returncode == 0, exported.stderr
