@@ -134,18 +134,23 @@ def _review(path: Path, decisions: list, records: dict, graph, who: str) -> None
             click.echo(line)
         for reason in filter(None, (r.strip() for r in row.reasons.split(";"))):
             click.echo(textwrap.fill(reason, width, initial_indent="  · ", subsequent_indent="    "))
-        while True:
-            understood, decision = answer(click.prompt("Same thing? [y]es / [n]o / [u]nsure / [s]kip / [q]uit",
-                                                       default="s", show_default=False))
-            if understood:
+        try:
+            while True:
+                understood, decision = answer(click.prompt("Same thing? [y]es / [n]o / [u]nsure / [s]kip / [q]uit",
+                                                           default="s", show_default=False))
+                if understood:
+                    break
+                click.echo("Answer y, n, u, s or q.")
+            if decision is None:
                 break
-            click.echo("Answer y, n, u, s or q.")
-        if decision is None:
+            if decision == "":
+                skipped += 1
+                continue
+            note = click.prompt("Note (why; Enter for none)", default="", show_default=False).strip()
+        except click.exceptions.Abort:  # Ctrl-C or the end of the input: every answer given is written already
+            click.echo("")
+            echo("Review stopped.")
             break
-        if decision == "":
-            skipped += 1
-            continue
-        note = click.prompt("Note (why; Enter for none)", default="", show_default=False).strip()
         when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         rows[row.pair] = replace(row, decision=decision, who=who, when=when, note=note)
         write_decisions(path, rows.values())
@@ -180,7 +185,7 @@ def _show(candidates) -> None:
     if not candidates:
         return
     width = max(60, shutil.get_terminal_size((100, 20)).columns)
-    half = (width - 10) // 2
+    half = (width - 11) // 2  # "0.99  " and "  ~  " around the two names
     for c in candidates[:SHOWN]:
         click.echo(f"{c.score:.2f}  {_cut(c.left_name, half)}  ~  {_cut(c.right_name, half)}")
     if len(candidates) > SHOWN:
