@@ -117,3 +117,32 @@ def test_a_decisions_file_given_to_load_says_how_it_is_applied(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "a decisions file is no CSV template" in result.stderr
     assert f"resolve --apply {decisions}" in result.stderr
+
+
+def test_a_changed_decisions_file_is_applied_again_from_the_graph_before_it(db, neo4j_env, corpus, tmp_path):
+    """Editing an applied file and applying it again undoes its old merges and makes the new ones, in one
+    transaction; a bad edit leaves the old merges in place."""
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(HEADER + GOOD, encoding="utf-8")
+    before = everything(db)
+    env = {**neo4j_env, "COLUMNS": "500"}
+
+    def apply() -> subprocess.CompletedProcess:
+        return subprocess.run([*CLI, "resolve", "--apply", str(decisions)], capture_output=True, text=True, env=env,
+                              timeout=300)
+
+    assert apply().returncode == 0
+    merged = everything(db)
+    decisions.write_text(HEADER + GOOD + f"{EX}club,{EX}fed,yes,ana,2026-12-08,\n", encoding="utf-8")
+    refused = apply()
+    assert refused.returncode == 1 and f"{decisions}:3:" in refused.stderr, refused.stderr
+    assert everything(db) == merged
+    decisions.write_text(HEADER + GOOD.replace("same federation", "same federation and board"), encoding="utf-8")
+    again = apply()
+    assert again.returncode == 0 and "its earlier version undone first" in again.stderr, again.stderr
+    notes = db.read("MATCH (n:Resource {uri: $uri}) RETURN n.mergedBy AS records", {"uri": f"{EX}fed"})
+    assert "same federation and board" in notes[0]["records"][0]
+    assert len(db.read("MATCH (n:Resource) WHERE n.uri IN $uris RETURN n", {"uris": [f"{EX}fed", f"{EX}fed2"]})) == 1
+    assert subprocess.run([*CLI, "unload", str(decisions)], capture_output=True, env=env,
+                          timeout=300).returncode == 0
+    assert everything(db) == before
