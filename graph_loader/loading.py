@@ -31,7 +31,7 @@ from pathlib import Path
 from . import shacl
 from .errors import InputError, UsageError, ValidationFailed
 from .model import RESOURCE_LABEL, Lit, Term, Triple
-from .neo4j import bulk_import, ledger
+from .neo4j import bulk_import, ledger, merges
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
 from .neo4j.server import ImportRunning
@@ -212,6 +212,8 @@ def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_ru
     attach_relationship_updates(prepared, ledger.relationships_by_uri(db, untyped_nodes(prepared)))
     warn_untyped(prepared, ledger.typed_uris(db, untyped_nodes(prepared)))
     replaced = {f.key for f in changed if f.key in loaded}
+    merges.check_untouched(db, subjects(prepared) | referenced_uris(prepared), replaced,
+                           f"loading {', '.join(f.key for f in changed)}")
     empty = bulk_import.database_is_empty(db)
     context = [] if empty else context_from_database(db, prepared, schema, replaced)
     validation = shacl.validate(prepared, context, engine=validator)
@@ -276,7 +278,10 @@ def unload(targets: Iterable[str], db: Database) -> list[dict]:
             keys += inside or [target]  # not a folder either: ledger.unload says so
         else:
             keys.append(target)
-    return [ledger.unload(db, key) for key in dict.fromkeys(keys)]
+    # decisions files first, the latest applied first: their merges undone before the data they merged goes
+    applied = [s["key"] for s in reversed(merges.decisions_sources(db))]
+    keys = sorted(dict.fromkeys(keys), key=lambda k: applied.index(k) if k in applied else len(applied))
+    return [ledger.unload(db, key) for key in keys]
 
 
 def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple[str, str]:

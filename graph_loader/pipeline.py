@@ -303,6 +303,18 @@ def _analyse(run: Run) -> None:
         [{**row, "actor_set": analysis.actors.label} for row in analysis.membership_rows()]))
 
 
+def _merges(run: Run) -> None:
+    from .neo4j.merges import applied, decisions_sources
+    from .report.merges import open_rows, section
+
+    merged = applied(run.db)
+    if not merged:
+        return
+    open_pairs, unreadable = open_rows([Path(s["path"]) for s in decisions_sources(run.db) if s["path"]])
+    run.result.sections += section(merged, open_pairs, unreadable, run.result.shell)
+    run.echo(f"           {len(merged)} merged node(s), {len(open_pairs)} candidate pair(s) open")
+
+
 def _write_scores(run: Run) -> None:
     from .neo4j.scores import write_scores
 
@@ -400,6 +412,7 @@ STEPS: list[Step] = [
     Step("read the graph from Neo4j", _read_graph, "neo4j"),
     Step("validate the seed corpus files", _read_files, "files"),
     Step("answer the questions in cypher/", _questions, "neo4j", "the questions of cypher/ (Cypher queries)"),
+    Step("list the merges of entity resolution", _merges, "neo4j"),
     Step("find brokers and coalitions", _analyse, "graph"),
     Step("write scores back to Neo4j", _write_scores, "neo4j", "writing the scores back as score_* properties"),
     Step("audit the figures", _audit, "neo4j", "the audit of the source's figures (it reads the tables with "

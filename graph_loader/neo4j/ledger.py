@@ -25,6 +25,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from ..errors import InputError, Neo4jUnavailable, QueryError
 from ..model import RESOURCE_LABEL
 from ..rdf.read import source_key
+from . import merges
 from .connection import Database, open_database
 from .schema import LEDGER_CONSTRAINT
 from .writer import node_without, relationship_without
@@ -256,6 +257,13 @@ def unload(db: Database, key_or_path: str) -> dict:
     if not known and not any(before.values()):
         raise InputError(key_or_path, "no loaded source has this key or path",
                          hint="`diaspora-kg sources` lists what is loaded")
+    if known and merges.is_decisions(db, key):  # a decisions file: its merges undone, nothing else is its
+        undone = merges.undo(db, key)
+        return {"source": key, "nodes_removed": 0, "nodes_kept": 0, "relationships_removed": 0,
+                "relationships_kept": 0, "merges_undone": undone["groups"],
+                "nodes_restored": undone["nodes_restored"],
+                "relationships_restored": undone["relationships_restored"]}
+    merges.check_untouched(db, [], [key], f"unloading {key}")
     db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = false, s.unloadingSince = datetime()",
              {"key": key})
     with db.connection_guard(f"unloading {key}", "start Neo4j again and run the same `unload` (or `load`, "

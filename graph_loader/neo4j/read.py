@@ -18,7 +18,7 @@ from neo4j.spatial import Point
 
 from ..model import GeoPoint, PropertyGraph
 from ..ontology.schema import RESOURCE_LABEL, GraphSchema
-from ..rdf.mapping import ASSERTED_KEY, GENID
+from ..rdf.mapping import ASSERTED_KEY, GENID, MERGE_RECORDS_KEY
 from .connection import Database
 from .schema import quote_name
 
@@ -77,6 +77,7 @@ def _public(props: dict) -> dict:
     """Properties without what each source asserted (``assertedBy``: the loader's bookkeeping for unloads)."""
     props = dict(props)
     props.pop(ASSERTED_KEY, None)
+    props.pop(MERGE_RECORDS_KEY, None)  # what undoing a merge needs: bookkeeping too
     return props
 
 

@@ -61,11 +61,17 @@ DATATYPE_KEYS = "datatypes"
 #: Bookkeeping property of a node or relationship several sources describe: what each one asserted
 #: (:mod:`graph_loader.neo4j.writer`), so that unloading one source takes exactly its values away.
 ASSERTED_KEY = "assertedBy"
+#: Bookkeeping of a node that accepted decisions made of several (:mod:`graph_loader.neo4j.merges`): the URIs
+#: merged into it, the decisions files that merged them, and what undoing each merge needs (JSON). The merges
+#: themselves are facts, exported as ``owl:sameAs`` (``owl__sameAs``).
+MERGED_URIS_KEY, MERGE_SOURCES_KEY, MERGE_RECORDS_KEY = "mergedUris", "mergeSources", "mergedBy"
+MERGE_KEYS = (MERGED_URIS_KEY, MERGE_SOURCES_KEY, MERGE_RECORDS_KEY)
 #: Predicates the export makes for property keys that have neither an ontology term nor a prefix (written into
 #: Neo4j by another tool); ``urn:dkg:property:tags`` loads back as the key ``tags``.
 PROPERTY_NS = "urn:dkg:property:"
 #: Keys the loader keeps for itself; a ``urn:dkg:property:`` predicate never takes one of them.
-RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY}
+RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY,
+                 *MERGE_KEYS}
 #: Keys computed from a node's other values (names from its labels, ``location`` from ``lat`` and ``long``):
 #: dropped before values are merged and computed again afterwards.
 DERIVED_KEYS = (*DERIVED_NAME_KEYS, LOCATION_KEY)
