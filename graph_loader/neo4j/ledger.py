@@ -119,7 +119,7 @@ def namespace_prefixes(db: Database) -> dict[str, str]:
 # -- the load lock ---------------------------------------------------------------------------------------------------
 @contextmanager
 def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None, *,
-              while_waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
+              while_waiting: Callable[[], None] = lambda: None) -> Iterator[LoadLock]:
     """Hold the graph's load lock for the block: loads into one graph take turns (waiting as long as it takes).
 
     ``while_waiting()`` is called every half second while another load holds the lock; an error it raises ends
@@ -140,9 +140,14 @@ def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None, 
     machine) closes its connection, and the server rolls the transaction back, which frees the lock. (A load
     stopped with SIGSTOP keeps it until it goes on or is killed; a machine cut off the network, until the
     server's Bolt keep-alive finds the connection dead.) The transaction runs on a connection of its own, so
-    the load's reconnecting (after a bulk import) does not free it; a bulk import that shuts the database down
-    ends it (the managed database waits one second for open transactions when it stops, Launcher.java), and the
-    importer's own lock and emptiness check cover that stretch.
+    the load's reconnecting does not free it.
+
+    The block gets a :class:`LoadLock`; a load that has the bulk importer replace the store calls its
+    :meth:`~LoadLock.release` first (the importer's own lock and its refusal of other writes cover the
+    import): the lock's MERGE took a node id in the old store, and a transaction still open when the store is
+    replaced gives that id back to the new store when it ends, where Neo4j hands it out a second time. The
+    next load then waited for ever: its lock held the id, and its own ledger MERGE, given the same id, waited
+    on the node lock (issue 25, the full disk undone).
     """
     _ensure_ledger_constraint(db)
     holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
@@ -154,22 +159,42 @@ def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None, 
             tx = _take(session, holder, on_wait=lambda: echo(
                 f"Waiting for another load into {db.uri} to finish ({_holder(own)}) ..."), while_waiting=while_waiting)
         except (DriverError, Neo4jError) as exc:  # the server stopped, or restarted for an import, meanwhile
+            session.close()
             raise Neo4jUnavailable(f"Neo4j at {db.uri} stopped serving this load while it waited for the load lock "
                                    f"({exc.__class__.__name__})",
                                    hint="run the same `load` again (once the other load or the import is done)") from exc
+        lock = LoadLock(tx, session)
         try:
-            yield
+            yield lock
         finally:
-            try:
-                tx.rollback()  # nothing was written: this only frees the lock
-            except (DriverError, Neo4jError):
-                pass  # the connection is gone (an import restarted the database): the server freed it then
-            try:
-                session.close()
-            except (DriverError, Neo4jError):
-                pass
+            lock.release()
     finally:
         own.close()
+
+
+class LoadLock:
+    """The held load lock of :func:`load_lock`: its open transaction, until :meth:`release`."""
+
+    def __init__(self, tx, session):
+        self._tx, self._session = tx, session
+
+    @property
+    def held(self) -> bool:
+        return self._tx is not None
+
+    def release(self) -> None:
+        """Roll the lock's transaction back (nothing was written: this only frees the lock); once is enough."""
+        tx, session, self._tx, self._session = self._tx, self._session, None, None
+        if tx is None:
+            return
+        try:
+            tx.rollback()
+        except (DriverError, Neo4jError):
+            pass  # the connection is gone (the database stopped): the server ended the transaction
+        try:
+            session.close()
+        except (DriverError, Neo4jError):
+            pass
 
 
 def _ensure_ledger_constraint(db: Database, timeout: float = 300) -> None:
