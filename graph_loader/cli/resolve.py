@@ -5,6 +5,7 @@ decides them in the terminal (each answer written at once); ``--apply`` merges t
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import textwrap
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
+from ..report.commands import invoked_as
 from ..resolution.candidates import DEFAULT_MIN_SCORE
 from .app import echo, main, progress_factory, reports_errors
 
@@ -158,7 +160,7 @@ def _review(path: Path, decisions: list, records: dict, graph, who: str) -> None
     left = len(todo) - answered - skipped
     echo(f"Reviewed {answered} pair(s) as {who}, skipped {skipped}, {left} left undecided; wrote {path}.")
     if answered:
-        echo(f"Apply the accepted pairs with `diaspora-kg resolve --apply {path}`.")
+        echo(f"Apply the accepted pairs with `{invoked_as()} resolve --apply {shlex.quote(str(path))}`.")
 
 
 def _apply(path: Path) -> None:
@@ -177,7 +179,7 @@ def _apply(path: Path) -> None:
          f"{result['groups'] + result['nodes_merged']} ({result['nodes_merged']} merged, "
          f"{result['relationships_moved']} relationship(s) moved); {result['no']} no, {result['unsure']} unsure, "
          f"{result['open']} undecided left as they are.")
-    echo(f"Undo with `diaspora-kg unload {path}`.")
+    echo(f"Undo with `{invoked_as()} unload {shlex.quote(str(path))}`.")
 
 
 def _show(candidates) -> None:
