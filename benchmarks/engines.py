@@ -64,11 +64,11 @@ def _worker(engine: str) -> None:
         from graph_loader.engines.gds import analyse_gds
 
         result = analyse_gds(db, top=15, write=False, stability_runs=0)
-        meta = result.brokers_meta
-        emit_result({"seconds": time.perf_counter() - started, "agents": meta["nodes"], "ties": meta["edges"],
-                     "project": meta["seconds"]["project"], "method": meta["betweenness"]["method"],
-                     "k": meta["betweenness"]["k"], "top": [r["uri"] for r in result.brokers[:10]],
-                     "coalitions": result.coalitions["coalition_count"]})
+        info = result.broker_info
+        emit_result({"seconds": time.perf_counter() - started, "agents": info.nodes, "ties": info.edges,
+                     "project": info.seconds["project"], "method": info.betweenness.method,
+                     "k": info.betweenness.k, "top": [r["uri"] for r in result.brokers[:10]],
+                     "coalitions": result.coalition_info.count})
         return
     from graph_loader.neo4j.read import read_property_graph
     from graph_loader.ontology.schema import load_schema
@@ -137,7 +137,7 @@ def measure_size(bench, agents: int, timeout: float) -> tuple[list[list], dict]:
     about = _load(bench, agents)
     env = {**os.environ, **bench.env}
     from graph_loader.engines.gds import tie_spec
-    from graph_loader.neo4j import gds
+    from graph_loader.neo4j import gds_procedures as gds
 
     with gds.projection(bench.db, tie_spec()):  # warm-up: GDS's classes, Cypher's plan
         pass

@@ -45,6 +45,13 @@ class ValidationFailed(DiasporaKGError):
         self.report = report
 
 
+class OntologyMismatch(DiasporaKGError):
+    """Rows name a node label or relationship type the ontology does not define (they were mapped with another
+    ontology than the one the command reads); refused before they are written."""
+
+    exit_code = 1
+
+
 class ConfigurationError(DiasporaKGError):
     """A setting (environment variable or ``.env`` line) has a value that cannot work; never shows a secret."""
 

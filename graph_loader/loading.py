@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from . import shacl
 from .errors import InputError, UsageError, ValidationFailed
 from .merge import WriteCounts, node_without, plan_graph, relationship_without
 from .model import Lit, NodeRow, RelationshipRow, Term, Triple
-from .neo4j import bulk_import, ledger
+from .neo4j import bulk_import, ledger, merges
 from .neo4j.connection import Database
 from .neo4j.read import read_touched
 from .neo4j.server import ImportRunning
@@ -218,26 +217,44 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
     echo : callable
         Where to say that this load waits for another.
     """
-    if method == "bolt" and db.instance is not None and db.instance.import_running():
-        # Before the load lock, which the importing load holds: a Bolt load could not write, so it says so at once.
-        raise ImportRunning(db.instance.data_dir)
-    with nullcontext() if dry_run else ledger.load_lock(db, echo):
-        return _load(paths, db, batch_size=batch_size, dry_run=dry_run, force=force, progress=progress,
-                     schema=schema, validator=validator, method=method)
+    def give_way() -> None:
+        """Another load's import holds the database: a Bolt load cannot write, and says so at once; a load that
+        may import waits for the import without the load lock (see :class:`_ImportUnderWay`)."""
+        if db.instance is not None and db.instance.import_running():
+            if method == "bolt":
+                raise ImportRunning(db.instance.data_dir)
+            raise _ImportUnderWay
 
-
-def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_run: bool, force: bool,
-          progress: Callable[[str, int], Callable[[int], None]] | None, schema: GraphSchema | None,
-          validator: str, method: str) -> LoadReport:
-    """:func:`load`, with the lock held (or a dry run)."""
     if method not in METHODS:
         raise UsageError(f"unknown load method {method!r}", hint=f"use one of {', '.join(METHODS)}")
+    arguments = dict(batch_size=batch_size, dry_run=dry_run, force=force, progress=progress, schema=schema,
+                     validator=validator, method=method)
+    if dry_run:  # takes no lock: it tells what a load would do now
+        try:
+            give_way()
+        except _ImportUnderWay:
+            bulk_import.wait_for_import(db.instance, db)
+        return _load(paths, db, lock=None, **arguments)
+    while True:
+        try:
+            with ledger.load_lock(db, echo, while_waiting=give_way) as lock:
+                give_way()  # an import that started while this load took the lock
+                return _load(paths, db, lock=lock, **arguments)
+        except _ImportUnderWay:
+            bulk_import.wait_for_import(db.instance, db)  # then take turns again, into what the import wrote
+
+
+class _ImportUnderWay(Exception):
+    """Another load's import holds the database. A load that may import waits for it without holding the load
+    lock: the lock's transaction took a node id in the store the import replaces, and ended after the replacement
+    it would give that id back to the new store, where Neo4j hands it out twice (:func:`ledger.load_lock`)."""
+
+
+def _load(paths: Iterable[Path] | None, db: Database, *, lock: ledger.LoadLock | None, batch_size: int,
+          dry_run: bool, force: bool, progress: Callable[[str, int], Callable[[int], None]] | None,
+          schema: GraphSchema | None, validator: str, method: str) -> LoadReport:
+    """:func:`load`, with the ``lock`` held (or a dry run), and no other load's import under way."""
     started = time.perf_counter()
-    if db.instance is not None and db.instance.import_running():
-        # Another process's import holds the database: a Bolt load could not write; a load that may import waits.
-        if method == "bolt":
-            raise ImportRunning(db.instance.data_dir)
-        bulk_import.wait_for_import(db.instance, db)
     all_files = inspect_paths(paths)
     loaded = ledger.loaded_state(db, [f.key for f in all_files])
     changed = [f for f in all_files if force or loaded.get(f.key) != (f.sha256, True)]
@@ -251,6 +268,8 @@ def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_ru
     prepared, validation = prepare_and_validate(changed, context, schema=schema, validator=validator)
     if not validation.conforms:
         raise ValidationFailed(validation)
+    merges.check_untouched(db, subjects(prepared) | referenced_uris(prepared), context.replaced,
+                           f"loading {', '.join(f.key for f in changed)}")
     rows = load_rows(prepared)
     chosen, reason = choose_method(method, db, empty, sum(len(n) + len(r) for n, r in rows.values()))
     if dry_run:
@@ -258,7 +277,8 @@ def _load(paths: Iterable[Path] | None, db: Database, *, batch_size: int, dry_ru
         return LoadReport(reports, validation, True, time.perf_counter() - started, chosen, reason)
     if chosen == "import":
         try:
-            reports += _import_first_load(db, prepared, rows, schema, progress)
+            reports += _import_first_load(db, prepared, rows, schema, progress,
+                                          release_lock=lock.release if lock else lambda: None)
             return LoadReport(reports, validation, False, time.perf_counter() - started, chosen, reason)
         except (bulk_import.NotImportable, bulk_import.NotEmpty) as exc:
             if method == "import":
@@ -298,7 +318,10 @@ def unload(targets: Iterable[str], db: Database) -> list[dict]:
             keys += inside or [target]  # not a folder either: ledger.unload says so
         else:
             keys.append(target)
-    return [ledger.unload(db, key) for key in dict.fromkeys(keys)]
+    # decisions files first, the latest applied first: their merges undone before the data they merged goes
+    applied = [s["key"] for s in reversed(merges.decisions_sources(db))]
+    keys = sorted(dict.fromkeys(keys), key=lambda k: applied.index(k) if k in applied else len(applied))
+    return [ledger.unload(db, key) for key in keys]
 
 
 def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple[str, str]:
@@ -325,9 +348,13 @@ def choose_method(requested: str, db: Database, empty: bool, rows: int) -> tuple
 
 
 def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[str, tuple[list, list]],
-                       schema: GraphSchema, progress) -> list[FileReport]:
+                       schema: GraphSchema, progress, release_lock: Callable[[], None]) -> list[FileReport]:
     """Build the empty managed database with Neo4j's importer: the graph a Bolt load would leave, then the schema
-    and the ledger as a Bolt load records them, all as one unit (:func:`bulk_import.exclusive_import`)."""
+    and the ledger as a Bolt load records them, all as one unit (:func:`bulk_import.exclusive_import`).
+
+    ``release_lock()`` frees the load lock just before the importer replaces the store (from then on the import
+    session refuses every other write): its transaction must end in the store it began in
+    (:func:`ledger.load_lock`)."""
     started = time.perf_counter()
     for nodes, relationships in rows.values():
         check_names(schema, nodes, relationships)
@@ -343,6 +370,7 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
         arguments = bulk_import.write_import_files(plan.graph, session.folder, step("bulk import: writing its files"))
         importing = step(f"Neo4j's importer: {len(plan.graph.nodes):,} nodes, "
                          f"{len(plan.graph.relationships):,} relationships")
+        release_lock()
         session.run(arguments)
         importing(total)
         db.reconnect()  # a new store: the driver's bookmarks name transactions it never had

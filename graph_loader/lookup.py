@@ -35,6 +35,7 @@ from .model import PropertyGraph, fold
 from .ontology.schema import GraphSchema
 from .ontology.terms import DKG
 from .rdf.csv_templates import short_id
+from .rdf.mapping import MERGED_URIS_KEY
 
 #: Words that tell names apart too little to count (English and Spanish articles and prepositions).
 STOPWORDS = frozenset("a an and at by de del el en for from in la las los of on para por the to y".split())
@@ -61,12 +62,14 @@ class Found:
     score: float
     also_known_as: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: The URIs accepted decisions merged into this node (``resolve --apply``): their names are among its names.
+    merged: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
         """The match as a result row (names first, the IRI last)."""
         return {"name": self.name, "id": self.id, "kind": self.kind, "country": self.country, "place": self.place,
                 "source": self.source, "matched": self.matched, "score": round(self.score, 1),
-                "also_known_as": self.also_known_as, "files": self.files, "uri": self.uri}
+                "also_known_as": self.also_known_as, "files": self.files, "merged": self.merged, "uri": self.uri}
 
 
 def words(text: str) -> list[str]:
@@ -178,7 +181,8 @@ def _found(G, schema: GraphSchema, uri: str, matched: str, score: float) -> Foun
                  country=home_country(G, uri), place=_where(G, uri, where_ties(schema)),
                  source=_source(G, data, quoted), matched=matched, score=score,
                  also_known_as=sorted(n for n in names_of(data) if n != name),
-                 files=sorted(map(str, _as_list(data.get("sources")))))
+                 files=sorted(map(str, _as_list(data.get("sources")))),
+                 merged=sorted(map(str, _as_list(data.get(MERGED_URIS_KEY)))))
 
 
 def _where(G, uri: str, ties: list[tuple[str, str]]) -> str:

@@ -80,6 +80,19 @@ def merge_props(old: dict, new: dict) -> dict:
     return merged
 
 
+def union_props(maps: Iterable[dict]) -> dict:
+    """The values of several property maps as one node holds them (:func:`merge_props` in turn): what entity
+    resolution's accepted pairs make of the nodes they merge.
+
+    >>> union_props([{"a": 1}, {"a": 2, "b": "x"}])
+    {'a': [1, 2], 'b': 'x'}
+    """
+    values: dict = {}
+    for props in maps:
+        values = merge_props(values, props)
+    return values
+
+
 def derive_names(props: dict, uri: str) -> dict:
     """``name``, ``altNames``, ``acronyms`` and ``nameKeys`` from the label properties of a node.
 

@@ -284,20 +284,34 @@ def _progress(run: Run, total: int, description: str):
 
 
 def _analyse(run: Run) -> None:
-    from .analysis.summary import analyse
+    from .analysis.summary import AnalysisParameters
+    from .engines import DEFAULT_ENGINE, run_engine
+    from .engines.source import GraphSource
+    from .report.analysis import summary_line
 
     result = run.result
-    result.analysis = analyse(run.graph)
+    # the full graph is already read (the pictures draw it): the engine runs on it, the scores are written later
+    result.analysis = run_engine(DEFAULT_ENGINE, GraphSource(graph=run.graph), AnalysisParameters(), write=False)
     analysis = result.analysis
-    meta = analysis.brokers_meta
-    run.echo(f"           among {analysis.actors.label}: {meta['nodes']} actors, {meta['edges']} ties "
-             f"({analysis.left_out} agents left out); {len(analysis.coalitions['coalitions'])} coalitions")
+    run.echo(f"           {summary_line(analysis)}")
     rows = [{**row, "actor_set": analysis.actors.label} for row in analysis.brokers]
     result.write(result.out / "brokers.csv", to_csv(rows))
     result.write(result.out / "brokers.json", to_json(rows))
-    result.write(result.out / "coalitions.json", to_json(analysis.coalitions["coalitions"]))
+    result.write(result.out / "coalitions.json", to_json(analysis.coalitions))
     result.write(result.out / "coalitions.csv", to_csv(
         [{**row, "actor_set": analysis.actors.label} for row in analysis.membership_rows()]))
+
+
+def _merges(run: Run) -> None:
+    from .neo4j.merges import applied, decisions_sources
+    from .report.merges import open_rows, section
+
+    merged = applied(run.db)
+    if not merged:
+        return
+    open_pairs, unreadable = open_rows([Path(s["path"]) for s in decisions_sources(run.db) if s["path"]])
+    run.result.sections += section(merged, open_pairs, unreadable, run.result.shell)
+    run.echo(f"           {len(merged)} merged node(s), {len(open_pairs)} candidate pair(s) open")
 
 
 def _write_scores(run: Run) -> None:
@@ -397,6 +411,7 @@ STEPS: list[Step] = [
     Step("read the graph from Neo4j", _read_graph, "neo4j"),
     Step("validate the seed corpus files", _read_files, "files"),
     Step("answer the questions in cypher/", _questions, "neo4j", "the questions of cypher/ (Cypher queries)"),
+    Step("list the merges of entity resolution", _merges, "neo4j"),
     Step("find brokers and coalitions", _analyse, "graph"),
     Step("write scores back to Neo4j", _write_scores, "neo4j", "writing the scores back as score_* properties"),
     Step("audit the figures", _audit, "neo4j", "the audit of the source's figures (it reads the tables with "

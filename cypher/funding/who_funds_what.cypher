@@ -2,24 +2,18 @@
 // description: Who funds which project, programme, event or organisation: amount (in the stated currency and in
 //   US$), share of the cost (a fraction, 0.25 = 25%), year and the programme the project belongs to. Amounts
 //   and shares are null where the source gives none.
-// params: $funder (string, optional, default null): funder name, acronym or URI (accents and case ignored);
+// params: $funder (string, optional, default null, folded): funder name, acronym or URI (accents and case ignored);
 //   null for all
-//   $recipient (string, optional, default null): recipient name, acronym or URI; null for all
+//   $recipient (string, optional, default null, folded): recipient name, acronym or URI; null for all
 // returns: funder, recipient, recipient_kind, programme, amount_usd, amount, currency, share, year, in_kind,
 //   description
 // mode: read
 // example: funder=IFAD
 MATCH (funder)-[funding:FUNDS]->(recipient)
 WHERE ($funder IS NULL OR funder.uri = $funder
-       OR reduce(s = normalize(toLower(trim($funder)), NFKD),
-                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
-          IN funder.nameKeys)
+       OR $funderKey IN funder.nameKeys)
   AND ($recipient IS NULL OR recipient.uri = $recipient
-       OR reduce(s = normalize(toLower(trim($recipient)), NFKD),
-                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
-          IN recipient.nameKeys)
+       OR $recipientKey IN recipient.nameKeys)
 OPTIONAL MATCH (recipient)-[:IN_PROGRAMME]->(programme:Programme)
 // Read the terms from a map: a key the corpus never uses (amount, currency) is then null without a warning.
 WITH funder, recipient, programme, properties(funding) AS terms

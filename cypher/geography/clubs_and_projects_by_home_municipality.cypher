@@ -6,8 +6,10 @@
 //   of their FUNDS amounts per currency ([{currency, amount}], as recorded: a 3x1 list gives pesos), and
 //   funded_usd, the sum of the amounts recorded in US$ (amountUsd). latitude/longitude are the row's place's
 //   (WGS84 degrees).
-// params: $country (string, optional, default null): home country, ISO 3166-1 code ("MX") or name; null for all
-//   $state (string, optional, default null): a state or department, ISO 3166-2 code ("MX-ZAC") or name; null for all
+// params: $country (string, optional, default null, folded): home country, ISO 3166-1 code ("MX") or name; null
+//   for all
+//   $state (string, optional, default null, folded): a state or department, ISO 3166-2 code ("MX-ZAC") or name;
+//   null for all
 // returns: place, level, inegi_code, state, country, latitude, longitude, clubs, club_count, projects,
 //   project_count, funded, funded_usd
 // mode: read
@@ -27,15 +29,9 @@ WITH club, project, home,
      head([(home)-[:PART_OF*0..4]->(c:Country) | c]) AS country
 WITH club, project, home, municipality, state, country, coalesce(municipality, home) AS unit
 WHERE ($country IS NULL OR country.isoCode = toUpper(trim($country))
-       OR reduce(s = normalize(toLower(trim($country)), NFKD),
-                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
-          IN country.nameKeys)
+       OR $countryKey IN country.nameKeys)
   AND ($state IS NULL OR state.isoCode = toUpper(trim($state))
-       OR reduce(s = normalize(toLower(trim($state)), NFKD),
-                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
-          IN state.nameKeys)
+       OR $stateKey IN state.nameKeys)
 WITH unit, municipality, home, state, country, collect(DISTINCT club) AS clubs, collect(DISTINCT project) AS projects
 WITH unit, municipality, home, state, country, clubs, projects,
      reduce(all = [], paid IN [p IN projects | [(p)<-[f:FUNDS]-() | f]] | all + paid) AS funds

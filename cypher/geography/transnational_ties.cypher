@@ -12,7 +12,7 @@
 //   weight counts the actors (association, federation) or the contributions; amount_usd sums the contributions'
 //   known US$ amounts (null when none is known); via lists each path in the graph, US place first; sources lists
 //   "source, locator" of the evidence of every tie on those paths.
-// params: $country (string, optional, default null): home country, as an ISO 3166-1 code ("MX") or a name
+// params: $country (string, optional, default null, folded): home country, as an ISO 3166-1 code ("MX") or a name
 //   ("Mexico", accents and case ignored); null for every country
 // returns: from_place, from_lat, from_lon, from_country, to_place, to_lat, to_lon, to_country, tie, actors,
 //   weight, amount_usd, sources, from_level, to_level, via
@@ -81,10 +81,7 @@ WITH from_drawn, to_drawn, from_country, to_country, actor, unit, amount, links,
 WHERE coalesce(to_country.isoCode, '') <> 'US'
   AND ($country IS NULL
        OR to_country.isoCode = toUpper(trim($country))
-       OR reduce(s = normalize(toLower(trim($country)), NFKD),
-                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
-          IN to_country.nameKeys)
+       OR $countryKey IN to_country.nameKeys)
 // The evidence of every tie on the path, as "source, locator".
 CALL (links) {
   UNWIND links AS link

@@ -4,7 +4,8 @@
 //   every home place at municipality level where the data has it, else at the most specific level known
 //   (home_place_count counts them all, municipality_count only the municipalities). A place named by a source
 //   counts as the gazetteer entry it was matched to (GAZETTEER_PLACE), which gives state and latitude/longitude.
-// params: $country (string, optional, default null): home country of the organisations, ISO 3166-1 code or name;
+// params: $country (string, optional, default null, folded): home country of the organisations, ISO 3166-1 code
+//   or name;
 //   null for every country
 // returns: us_place, level, state, latitude, longitude, home_places, home_place_count, municipality_count, clubs
 // mode: read
@@ -18,9 +19,7 @@ WITH club, home, us,
      head([(home)-[:PART_OF*0..2]->(m:Municipality) | m]) AS municipality,
      head([(home)-[:PART_OF*0..4]->(c:Country) | c]) AS country
 WHERE $country IS NULL OR country.isoCode = toUpper(trim($country))
-   OR reduce(s = normalize(toLower(trim($country)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN country.nameKeys
+   OR $countryKey IN country.nameKeys
 WITH us, collect(DISTINCT coalesce(municipality, home)) AS homes, collect(DISTINCT municipality) AS municipalities,
      collect(DISTINCT club.name) AS clubs
 WITH us, homes, municipalities, clubs, head([(us)-[:PART_OF*0..2]->(a:AdministrativeArea) | a]) AS state

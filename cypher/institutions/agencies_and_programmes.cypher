@@ -1,7 +1,8 @@
 // name: agencies_and_programmes
 // description: Government agencies and other bodies with the programmes they run or co-run, the ministry each
 //   sits in (if any) and the government above it.
-// params: $country (string, optional, default null): home country of the body, ISO 3166-1 code or name; null for all
+// params: $country (string, optional, default null, folded): home country of the body, ISO 3166-1 code or name;
+//   null for all
 // returns: agency, agency_kind, role, programme, ministry, government, country
 // mode: read
 // example: country=SV
@@ -11,9 +12,7 @@ OPTIONAL MATCH (agency)-[:HOME_COUNTRY]->(country:Country)
 WITH agency, country
 WHERE $country IS NULL
    OR country.isoCode = toUpper(trim($country))
-   OR reduce(s = normalize(toLower(trim($country)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN country.nameKeys
+   OR $countryKey IN country.nameKeys
 OPTIONAL MATCH (agency)-[running:RUNS|CO_RUNS]->(programme:Programme)
 OPTIONAL MATCH (agency)-[:SUB_ORGANISATION_OF*1..3]->(ministry:Ministry)
 OPTIONAL MATCH (agency)-[:SUB_ORGANISATION_OF*1..4]->(government:Government)

@@ -3,8 +3,9 @@
 //   department or state they come from, directly or through a home community inside it (as the source places
 //   it, or as the gazetteer entry it was matched to does). For the municipalities themselves see
 //   clubs_and_projects_by_home_municipality.
-// params: $country (string, optional, default null): home country, ISO 3166-1 code or name; null for all
-//   $area (string, optional, default null): a department or state, ISO 3166-2 code ("SV-CU") or name; null for all
+// params: $country (string, optional, default null, folded): home country, ISO 3166-1 code or name; null for all
+//   $area (string, optional, default null, folded): a department or state, ISO 3166-2 code ("SV-CU") or name;
+//   null for all
 // returns: area, area_level, country, associations, association_count
 // mode: read
 // example: country=SV
@@ -13,14 +14,9 @@
 MATCH (association:DiasporaOrganisation)-[:ORIGINATES_FROM]->(:Place)-[:PART_OF|GAZETTEER_PLACE*0..4]->
       (area:AdministrativeArea)-[:PART_OF]->(country:Country)
 WHERE ($country IS NULL OR country.isoCode = toUpper(trim($country))
-       OR reduce(s = normalize(toLower(trim($country)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN country.nameKeys)
+       OR $countryKey IN country.nameKeys)
   AND ($area IS NULL OR area.isoCode = toUpper(trim($area))
-       OR reduce(s = normalize(toLower(trim($area)), NFKD),
-                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
-          IN area.nameKeys)
+       OR $areaKey IN area.nameKeys)
 WITH area, country, collect(DISTINCT association.name) AS associations
 RETURN area.name AS area,
        CASE WHEN area:Department THEN 'department' WHEN area:State THEN 'state' ELSE 'administrative area' END

@@ -3,7 +3,8 @@
 //   source gives no city, US state), with the home country they belong to. state is the city's US state, from
 //   the source or from the gazetteer entry the city was matched to (GAZETTEER_PLACE), which also gives
 //   latitude/longitude (WGS84 degrees).
-// params: $city (string, optional, default null): a US city or state name (accents and case ignored); null for all
+// params: $city (string, optional, default null, folded): a US city or state name (accents and case ignored);
+//   null for all
 // returns: city, place_level, state, latitude, longitude, association, kind, home_country
 // mode: read
 // example: city=Los Angeles
@@ -11,10 +12,7 @@ MATCH (association)-[:LOCATED_IN]->(city:Place)
 WHERE (association:DiasporaOrganisation OR association:Collective)
   AND EXISTS { (city)-[:PART_OF*1..3]->(:Country {isoCode: 'US'}) }
   AND ($city IS NULL
-       OR reduce(s = normalize(toLower(trim($city)), NFKD),
-                 mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                          '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, ''))
-          IN city.nameKeys)
+       OR $cityKey IN city.nameKeys)
 OPTIONAL MATCH (association)-[:HOME_COUNTRY]->(home:Country)
 WITH association, city, home, coalesce(head([(city)-[:GAZETTEER_PLACE]->(entry:Place) | entry]), city) AS resolved
 WITH association, city, home, resolved,

@@ -4,7 +4,8 @@
 //   is a municipality, lies in one, or was matched to a gazetteer municipality (GAZETTEER_PLACE); otherwise at
 //   the most specific level known (locality or city, else department/state, else country), which level says.
 //   latitude/longitude (WGS84 degrees) are those of the row's place (the municipality at that level).
-// params: $country (string, optional, default null): home country of the place, as an ISO 3166-1 code ("MX") or a
+// params: $country (string, optional, default null, folded): home country of the place, as an ISO 3166-1 code
+//   ("MX") or a
 //   name ("Mexico", accents and case ignored); null for every country
 // returns: federation, place, place_level, municipality, inegi_code, state, country, latitude, longitude, via
 // mode: read
@@ -29,9 +30,7 @@ WITH federation, association, named, via, coalesce(head([(named)-[:GAZETTEER_PLA
 MATCH chain = (home)-[:PART_OF*0..4]->(country:Country)
 WHERE $country IS NULL
    OR country.isoCode = toUpper(trim($country))
-   OR reduce(s = normalize(toLower(trim($country)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN country.nameKeys
+   OR $countryKey IN country.nameKeys
 // The number of PART_OF steps down from the country measures how specific a place is; keep, per linking
 // association, only its most specific places.
 WITH federation, association, named, home, via, country, max(length(chain)) AS depth

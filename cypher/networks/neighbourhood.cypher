@@ -1,20 +1,16 @@
 // name: neighbourhood
 // description: Everything within $depth ties of an organisation (or any named resource), with the distance and
 //   one shortest chain of ties; evidence and statistical observations are left out.
-// params: $name (string): name, alternative name, acronym or URI (accents and case ignored)
+// params: $name (string, folded): name, alternative name, acronym or URI (accents and case ignored)
 //   $depth (integer, optional, default 1): number of ties to follow, capped at 3
 // returns: entity, neighbour, neighbour_kind, distance, via
 // mode: read
 // example: name=FISDL depth=2
-// The name is folded as the loader folds nameKeys (NFKD, combining marks dropped, lower case), so accents,
-// case, alternative names and acronyms all match; a full URI matches too.
+// $nameKey is the name folded as the loader folds nameKeys (diaspora-kg passes it: $name is declared folded),
+// so accents, case, alternative names and acronyms all match; a full URI matches too.
 MATCH (entity:Resource)
 WHERE entity.uri = $name
-   OR replace(replace(
-        reduce(s = normalize(toLower(trim($name)), NFKD),
-               mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                        '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')),
-        '  ', ' '), '  ', ' ') IN entity.nameKeys
+   OR $nameKey IN entity.nameKeys
 // Cypher cannot take a path length from a parameter: one branch per depth, and only the branch of $depth runs
 // (searching to the cap and filtering afterwards visited the whole graph from a hub: 0.9 s a name instead of
 // 0.08 s). ANY SHORTEST walks breadth-first and keeps one shortest chain per neighbour instead of every path.

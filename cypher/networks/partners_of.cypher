@@ -2,19 +2,16 @@
 // description: The partner organisations of an association, federation or any organisation: declared
 //   partnerships, support given or received, co-funding of the same project and co-running of the same
 //   programme.
-// params: $name (string): name, alternative name, acronym or URI of the organisation (accents and case ignored)
+// params: $name (string, folded): name, alternative name, acronym or URI of the organisation (accents and case
+//   ignored)
 // returns: organisation, partner, partner_kind, tie, via
 // mode: read
 // example: name=SALA
-// The name is folded as the loader folds nameKeys (NFKD, combining marks dropped, lower case), so accents,
-// case, alternative names and acronyms all match; a full URI matches too.
+// $nameKey is the name folded as the loader folds nameKeys (diaspora-kg passes it: $name is declared folded),
+// so accents, case, alternative names and acronyms all match; a full URI matches too.
 MATCH (entity:Resource)
 WHERE entity.uri = $name
-   OR replace(replace(
-        reduce(s = normalize(toLower(trim($name)), NFKD),
-               mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308',
-                        '\u030a', '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')),
-        '  ', ' '), '  ', ' ') IN entity.nameKeys
+   OR $nameKey IN entity.nameKeys
 CALL (entity) {
   MATCH (entity)-[tie:PARTNERS_WITH|SUPPORTS]-(partner:Agent)
   RETURN partner, CASE WHEN type(tie) = 'SUPPORTS' AND startNode(tie) = entity THEN 'supports'

@@ -2,15 +2,14 @@
 // description: Each numeric programme rule held against the table rows about the programme that carry the
 //   measure it bounds (e.g. rule (b) "at least 10%" against each department's HTA share in Table 1). A table row
 //   aggregates several projects, so a row outside the bound flags a question, not a proven breach.
-// params: $programme (string, optional, default null): programme name, alternative name or URI; null for all
+// params: $programme (string, optional, default null, folded): programme name, alternative name or URI; null for
+//   all
 // returns: programme, rule, row, measure, value, minimum, maximum, within_bounds
 // mode: read
 // example: programme=Unidos por la Solidaridad
 MATCH (programme:Programme)-[:HAS_RULE]->(rule:ProgrammeRule)
 WHERE $programme IS NULL OR programme.uri = $programme
-   OR reduce(s = normalize(toLower(trim($programme)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN programme.nameKeys
+   OR $programmeKey IN programme.nameKeys
 WITH programme, rule, properties(rule) AS terms
 WHERE terms.constrainsMeasure IS NOT NULL
   AND (terms.minimumValue IS NOT NULL OR terms.maximumValue IS NOT NULL)

@@ -1,15 +1,14 @@
 // name: programme_rules
 // description: The rules of each programme as printed, with the machine-readable bound where there is one:
 //   the measure it constrains (a property IRI) and its minimum and maximum (in that measure's unit).
-// params: $programme (string, optional, default null): programme name, alternative name or URI; null for all
+// params: $programme (string, optional, default null, folded): programme name, alternative name or URI; null for
+//   all
 // returns: programme, rule, rule_text, measure, minimum, maximum
 // mode: read
 // example: programme=Unidos por la Solidaridad
 MATCH (programme:Programme)-[:HAS_RULE]->(rule:ProgrammeRule)
 WHERE $programme IS NULL OR programme.uri = $programme
-   OR reduce(s = normalize(toLower(trim($programme)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN programme.nameKeys
+   OR $programmeKey IN programme.nameKeys
 WITH programme, rule, properties(rule) AS terms
 RETURN programme.name AS programme,
        coalesce(terms.ruleLabel, rule.name) AS rule,

@@ -5,10 +5,10 @@
 // returns: nothing
 // mode: write
 
-CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE;
-CREATE CONSTRAINT loaded_source_key IF NOT EXISTS FOR (s:LoadedSource) REQUIRE s.key IS UNIQUE;
-CREATE FULLTEXT INDEX resource_names IF NOT EXISTS FOR (n:Resource) ON EACH [n.name, n.altNames] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}};
-CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name);
+CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:`Resource`) REQUIRE n.uri IS UNIQUE;
+CREATE CONSTRAINT loaded_source_key IF NOT EXISTS FOR (n:`LoadedSource`) REQUIRE n.key IS UNIQUE;
+CREATE FULLTEXT INDEX resource_names IF NOT EXISTS FOR (n:`Resource`) ON EACH [n.name, n.altNames] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}};
+CREATE INDEX resource_name IF NOT EXISTS FOR (n:`Resource`) ON (n.name);
 CREATE POINT INDEX place_location IF NOT EXISTS FOR (n:`Place`) ON (n.location);
 CREATE INDEX rel_uri_about IF NOT EXISTS FOR ()-[r:`ABOUT`]-() ON (r.uri);
 CREATE INDEX rel_uri_adopts IF NOT EXISTS FOR ()-[r:`ADOPTS`]-() ON (r.uri);

@@ -1,22 +1,18 @@
 // name: areas_without_projects
 // description: The departments or states of a country with no recorded project of a programme: no table row
 //   about the programme with projects there, and no project of the programme located there.
-// params: $programme (string): programme name, alternative name or URI (accents and case ignored)
-//   $country (string): country ISO 3166-1 code, name or URI
+// params: $programme (string, folded): programme name, alternative name or URI (accents and case ignored)
+//   $country (string, folded): country ISO 3166-1 code, name or URI
 // returns: area, iso_code, area_level, country, programme
 // mode: read
 // example: programme=Unidos por la Solidaridad country=SV
 MATCH (programme:Programme)
 WHERE programme.uri = $programme
-   OR reduce(s = normalize(toLower(trim($programme)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN programme.nameKeys
+   OR $programmeKey IN programme.nameKeys
 MATCH (country:Country)
 WHERE country.uri = $country
    OR country.isoCode = toUpper(trim($country))
-   OR reduce(s = normalize(toLower(trim($country)), NFKD),
-             mark IN ['\u0300', '\u0301', '\u0302', '\u0303', '\u0304', '\u0306', '\u0307', '\u0308', '\u030a',
-                      '\u030b', '\u030c', '\u0327', '\u0328'] | replace(s, mark, '')) IN country.nameKeys
+   OR $countryKey IN country.nameKeys
 MATCH (area:AdministrativeArea)-[:PART_OF]->(country)
 // A table row counts when it reports at least one project (a row without a count still shows activity).
 WHERE NOT EXISTS {

@@ -39,7 +39,7 @@ from networkx.utils import not_implemented_for
 
 from .backends import LARGE_GRAPH_NODES, igraph_available, paused_gc, to_igraph
 from .groups import home_countries
-from .projections import UnknownProjection, organisation_network_and_arcs, shared_affiliation_network
+from .projections import check_agent_network, organisation_network_and_arcs, shared_affiliation_network
 
 #: Gould–Fernandez roles, in the order they are reported.
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
@@ -773,14 +773,12 @@ def rank_brokers(
     >>> rows[0]["uri"], rows[0]["betweenness"], rows.metadata["betweenness"]["method"]
     ('fed', 1.0, 'exact')
     """
-    if projection == "organisations":
+    if check_agent_network(projection) == "organisations":
         # The directed network's arcs only (no attributes): all the brokerage roles need.
         G, (succ, pred) = organisation_network_and_arcs(G_full)
-    elif projection == "affiliation-projection":
+    else:
         G = shared_affiliation_network(G_full)
         succ = pred = G._adj  # every tie an arc both ways
-    else:
-        raise UnknownProjection(projection, allowed=("organisations", "affiliation-projection"))
     country = home_countries(G_full, G)
 
     between = betweenness(G, weight="distance", seed=seed)

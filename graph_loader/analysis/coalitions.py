@@ -34,6 +34,8 @@ import networkx as nx
 import numpy as np
 from networkx.utils import not_implemented_for
 
+from ..errors import DiasporaKGError
+from ..ontology.terms import REL
 from .backends import (
     LARGE_GRAPH_NODES,
     igraph_available,
@@ -45,16 +47,15 @@ from .backends import (
 from .groups import AGENT_LABELS, home_countries, kind_group, nodes_with_labels
 from .projections import (
     AFFILIATION_LABELS,
-    UnknownProjection,
+    AFFILIATION_TIES,
+    check_agent_network,
     organisation_network,
     shared_affiliation_network,
 )
 
-#: Ties through which members are bound to a programme or project (run, co-run, fund, support, belong to,
-#: partner in).
-BINDING_TIES = frozenset({"RUNS", "CO_RUNS", "FUNDS", "SUPPORTS", "MEMBER_OF", "PARTNERS_WITH"})
-#: Ties that make a co-funding (or co-running) group around a project or programme.
-COFUNDING_TIES = frozenset({"FUNDS", "RUNS", "CO_RUNS"})
+#: Ties that make a co-funding (or co-running) group around a project or programme. (Members are bound to a
+#: programme or project by the affiliation ties, :data:`~graph_loader.analysis.projections.AFFILIATION_TIES`.)
+COFUNDING_TIES = frozenset({REL.FUNDS, REL.RUNS, REL.CO_RUNS})
 
 
 @dataclass
@@ -283,8 +284,29 @@ def _leiden_runs(
     return partitions
 
 
-#: Community methods by name, for :func:`stability` and :func:`find_coalitions`.
+#: Community methods by name, for :func:`stability` and :func:`find_coalitions` (``analyze --method``).
 METHODS = {"louvain": louvain, "leiden": leiden}
+
+
+class UnknownMethod(DiasporaKGError, ValueError):
+    """A community method that is not in :data:`METHODS`."""
+
+    def __init__(self, name: str):
+        super().__init__(f"unknown method {name!r}", hint="use one of: " + ", ".join(METHODS))
+
+
+def check_method(name: str) -> str:
+    """``name`` when it is one of :data:`METHODS`; else :class:`UnknownMethod` naming them."""
+    if name not in METHODS:
+        raise UnknownMethod(name)
+    return name
+
+
+def check_stability_runs(runs: int) -> int:
+    """``runs`` when it is 0 (no stability check) or at least 2 (a ``ValueError`` otherwise)."""
+    if runs == 1 or runs < 0:
+        raise ValueError("stability_runs must be 0 (no check) or at least 2")
+    return runs
 #: The same methods, one run per seed of a list (sharing the conversion to igraph).
 _RUNS = {"louvain": _louvain_runs, "leiden": _leiden_runs}
 
@@ -434,7 +456,7 @@ def _binding_targets(G_full: nx.MultiDiGraph, types: frozenset[str]) -> dict[Has
             for kind in _types_of(ties, multigraph):
                 if kind not in types:
                     continue
-                if kind == "PARTNERS_WITH" and v in agents:  # symmetric: either end may be the agent
+                if kind == REL.PARTNERS_WITH and v in agents:  # symmetric: either end may be the agent
                     if u in affiliations:
                         tied[u][v].add(kind)
                 elif u in agents and v in affiliations:
@@ -581,7 +603,7 @@ def describe(G_full: nx.MultiDiGraph, communities: Iterable[Iterable[Hashable]],
     'Coalition 1 has 2 members; most common kind group diaspora (2 of 2); 1 internal tie (MEMBER_OF 1).'
     """
     communities = [list(community) for community in communities]
-    return _describe(G_full, communities, _binding_targets(G_full, BINDING_TIES), first)
+    return _describe(G_full, communities, _binding_targets(G_full, AFFILIATION_TIES), first)
 
 
 def _describe(G_full: nx.MultiDiGraph, communities: list[list], bound: dict, first: int = 1) -> list[dict]:
@@ -692,16 +714,12 @@ def find_coalitions(
     >>> [c["size"] for c in result["coalitions"]], result["singletons"], result["stability"]["min_ari"]
     ([2], 1, 1.0)
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of {sorted(METHODS)}")
-    if projection == "organisations":
+    check_method(method)
+    check_stability_runs(stability_runs)
+    if check_agent_network(projection) == "organisations":
         G = organisation_network(G_full)
-    elif projection == "affiliation-projection":
-        G = shared_affiliation_network(G_full)
     else:
-        raise UnknownProjection(projection, allowed=("organisations", "affiliation-projection"))
-    if stability_runs == 1 or stability_runs < 0:
-        raise ValueError("stability_runs must be 0 (no check) or at least 2")
+        G = shared_affiliation_network(G_full)
     # The reported partition is one of the seeded runs when its seed is among them: each run is made once.
     order = [seed, *(s for s in range(stability_runs) if s != seed)]
     runs = dict(zip(order, _RUNS[method](G, order, weight="strength"), strict=True))
@@ -711,7 +729,7 @@ def find_coalitions(
     else:
         agreement = None
     groups = [c for c in partition.communities if len(c) >= 2]
-    bound = _binding_targets(G_full, BINDING_TIES)  # read once for the descriptions and the co-funding groups
+    bound = _binding_targets(G_full, AFFILIATION_TIES)  # read once for the descriptions and the co-funding groups
     return {
         "projection": projection,
         "nodes": G.number_of_nodes(),

@@ -33,6 +33,7 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
+from ..ontology.terms import REL
 from .backends import paused_gc
 
 #: The country where the diasporas of the corpus settled; actors based there have setting ``"US"``.
@@ -53,11 +54,11 @@ KIND_GROUPS = (
 )
 
 #: Ties along which a place's country is found (place -> containing place).
-_PLACE_UP = frozenset({"PART_OF", "LOCATED_IN"})
+_PLACE_UP = frozenset({REL.PART_OF, REL.LOCATED_IN})
 #: Agents whose location says nothing of their home country (diaspora organisations are handled apart).
 _LOCATION_SILENT_ON_HOME = frozenset({"InternationalOrganisation", "Person", "Collective"})
 #: Ties from an organisation to a parent whose state it belongs to.
-_PARENT_TIES = frozenset({"SUB_ORGANISATION_OF", "EXECUTIVE_ARM_OF"})
+_PARENT_TIES = frozenset({REL.SUB_ORGANISATION_OF, REL.EXECUTIVE_ARM_OF})
 
 
 def labels_of(G: nx.Graph, node: Hashable) -> tuple[str, ...]:
@@ -302,7 +303,7 @@ class _CountryResolver:
         return answer
 
     def based_country(self, node: Hashable) -> str | None:
-        return _single(self.place_country(p) for p in self._targets(node, {"LOCATED_IN"}))
+        return _single(self.place_country(p) for p in self._targets(node, {REL.LOCATED_IN}))
 
     def home_country(self, node: Hashable) -> str | None:
         if node in self._home:
@@ -316,8 +317,8 @@ class _CountryResolver:
         if "Place" in labels:
             return self.place_country(node)
         for rule in (
-            lambda: [self.place_country(c) for c in self._targets(node, {"HOME_COUNTRY"})],
-            lambda: [self.place_country(p) for p in self._targets(node, {"ORIGINATES_FROM"})],
+            lambda: [self.place_country(c) for c in self._targets(node, {REL.HOME_COUNTRY})],
+            lambda: [self.place_country(p) for p in self._targets(node, {REL.ORIGINATES_FROM})],
             lambda: [self.home_country(p) for p in self._targets(node, _PARENT_TIES)],
         ):
             codes = {code for code in rule() if code}

@@ -40,8 +40,10 @@ from itertools import combinations
 
 import networkx as nx
 
+from graph_loader.choices import AGENT_NETWORKS
 from graph_loader.errors import DiasporaKGError
 
+from ..ontology.terms import REL
 from .backends import paused_gc
 from .groups import AGENT_LABELS, is_agent, labels_of, nodes_with_labels
 
@@ -56,35 +58,35 @@ AFFILIATION_LABELS = frozenset({"Programme", "Project"})
 #: Each kind counts once per pair, however many sources assert it. ``MERGED_INTO`` and ``SUCCEEDED_BY`` are left
 #: out on purpose: they tie a predecessor to its successor, not two actors that work together.
 DIRECT_TIE_STRENGTH = {
-    "MEMBER_OF": 1.0,
-    "SUB_ORGANISATION_OF": 1.0,
-    "EXECUTIVE_ARM_OF": 1.0,
-    "PARTNERS_WITH": 1.0,
-    "HEADS": 1.0,
-    "ADVISES": 1.0,
-    "APPOINTED_BY": 1.0,
-    "ELECTED_BY": 1.0,
-    "CREATED_BY": 1.0,
-    "FUNDS": 1.0,
-    "SUPPORTS": 1.0,
-    "GOVERNS": 1.0,
-    "LOBBIES": 1.0,
-    "DEMANDS": 1.0,
-    "MOBILISES": 1.0,
+    REL.MEMBER_OF: 1.0,
+    REL.SUB_ORGANISATION_OF: 1.0,
+    REL.EXECUTIVE_ARM_OF: 1.0,
+    REL.PARTNERS_WITH: 1.0,
+    REL.HEADS: 1.0,
+    REL.ADVISES: 1.0,
+    REL.APPOINTED_BY: 1.0,
+    REL.ELECTED_BY: 1.0,
+    REL.CREATED_BY: 1.0,
+    REL.FUNDS: 1.0,
+    REL.SUPPORTS: 1.0,
+    REL.GOVERNS: 1.0,
+    REL.LOBBIES: 1.0,
+    REL.DEMANDS: 1.0,
+    REL.MOBILISES: 1.0,
 }
 #: Direct ties with no direction (the directed network gets both arcs).
-SYMMETRIC_TIES = frozenset({"PARTNERS_WITH"})
+SYMMETRIC_TIES = frozenset({REL.PARTNERS_WITH})
 
 #: Shared-affiliation ties: kind -> (relationship types to the shared project/programme, strength per shared one).
 #: Half a direct tie each: funding the same work shows a working relationship less surely than a direct tie.
 SHARED_AFFILIATION_TIES = {
-    "CO_FUNDING": (frozenset({"FUNDS"}), 0.5),
-    "CO_RUNNING": (frozenset({"RUNS", "CO_RUNS"}), 0.5),
+    "CO_FUNDING": (frozenset({REL.FUNDS}), 0.5),
+    "CO_RUNNING": (frozenset({REL.RUNS, REL.CO_RUNS}), 0.5),
 }
 
 #: Ties that affiliate an agent with a programme or project (:func:`affiliation_network`); ``SUPPORTS`` is
 #: non-financial support (technical assistance, help with the authorities) of the project or programme.
-AFFILIATION_TIES = frozenset({"RUNS", "CO_RUNS", "FUNDS", "SUPPORTS", "PARTNERS_WITH", "MEMBER_OF"})
+AFFILIATION_TIES = frozenset({REL.RUNS, REL.CO_RUNS, REL.FUNDS, REL.SUPPORTS, REL.PARTNERS_WITH, REL.MEMBER_OF})
 
 
 class UnknownProjection(DiasporaKGError, ValueError):
@@ -425,6 +427,14 @@ PROJECTIONS: dict[str, Callable[..., nx.Graph]] = {
     "affiliation": affiliation_network,
     "affiliation-projection": shared_affiliation_network,
 }
+
+
+def check_agent_network(name: str) -> str:
+    """``name`` when it is one of :data:`graph_loader.choices.AGENT_NETWORKS` (networks of :data:`PROJECTIONS` both
+    engines measure); else :class:`UnknownProjection` naming them."""
+    if name not in AGENT_NETWORKS:
+        raise UnknownProjection(name, allowed=AGENT_NETWORKS)
+    return name
 
 
 def project(G: nx.MultiDiGraph, name: str, **options) -> nx.Graph:

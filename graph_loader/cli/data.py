@@ -198,6 +198,10 @@ def unload(sources, fmt):
         print_rows(results, fmt)
         return
     for r in results:
+        if "merges_undone" in r:  # a decisions file (`resolve --apply`)
+            echo(f"Unloaded {r['source']}: undid {r['merges_undone']:,} merge(s); {r['nodes_restored']:,} merged "
+                 f"node(s) and {r['relationships_restored']:,} of their relationships are their own again.")
+            continue
         echo(f"Unloaded {r['source']}: removed {r['nodes_removed']:,} nodes and {r['relationships_removed']:,} "
              f"relationships; kept {r['nodes_kept']:,} nodes and {r['relationships_kept']:,} relationships that "
              "other sources also assert.")
@@ -254,7 +258,8 @@ def export(fmt, out):
 @reports_errors
 def schema(write_cypher, fmt, columns, wide):
     """Show the property-graph schema the ontology defines: labels, relationship types, n-ary relationships."""
-    from ..ontology.schema import SCHEMA_CYPHER, load_schema, schema_cypher
+    from ..neo4j.schema import SCHEMA_CYPHER, schema_cypher
+    from ..ontology.schema import load_schema
 
     graph_schema = load_schema()
     if write_cypher:

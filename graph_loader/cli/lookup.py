@@ -14,7 +14,7 @@ from .app import echo, main, reports_errors, table_options
 LOOKUP_LAYOUT = Layout(default=("name", "id", "kind", "country", "place", "source"),
                        roles={"name": "name", "id": "key", "kind": "label", "country": "key", "place": "name",
                               "source": "text", "matched": "name", "also_known_as": "name", "files": "path",
-                              "uri": "uri", "score": "number"},
+                              "merged": "uri", "uri": "uri", "score": "number"},
                        records=True)
 
 

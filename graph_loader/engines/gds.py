@@ -2,7 +2,7 @@
 
 The network is the one :mod:`graph_loader.analysis.projections` defines, built by Cypher in Neo4j from the same
 definitions (:func:`tie_spec`: the labels, tie kinds and strengths are read from that module, never restated) and
-projected into GDS's catalogue (:func:`graph_loader.neo4j.gds.project_agents`). Why Cypher rather than the
+projected into GDS's catalogue (:func:`graph_loader.neo4j.gds_procedures.project_agents`). Why Cypher rather than the
 Python projection streamed into GDS: the whole point is to never hold the full graph in Python (at 10^6 agents
 the NetworkX full graph passes 16 GB, where this engine's process stays under 500 MB: ``benchmarks/RESULTS.md``);
 the cross-check tests compare the projected ties, pair by pair and strength by strength, with
@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from ..analysis.actors import COLLECTIVE_LABEL, ActorSet
 from ..analysis.backends import LARGE_GRAPH_NODES
 from ..analysis.brokers import ROLES, counted_roles, sample_size, structural_hole_arrays
-from ..analysis.coalitions import BINDING_TIES, adjusted_rand_index, describe
+from ..analysis.coalitions import adjusted_rand_index, describe
 from ..analysis.groups import AGENT_LABELS, home_countries
 from ..analysis.projections import (
     AFFILIATION_LABELS,
@@ -53,36 +53,34 @@ from ..analysis.projections import (
     DIRECT_TIE_STRENGTH,
     SHARED_AFFILIATION_TIES,
     SYMMETRIC_TIES,
-    UnknownProjection,
+    check_agent_network,
 )
-from ..analysis.summary import AnalysisResult
-from ..errors import DiasporaKGError
-from ..neo4j import gds
+from ..analysis.summary import (
+    AnalysisParameters,
+    AnalysisResult,
+    BetweennessInfo,
+    BrokerInfo,
+    CoalitionInfo,
+    Stability,
+)
+from ..neo4j import gds_procedures as procedures
 from ..neo4j.connection import Database
+from ..neo4j.gds_procedures import NoGds
 from ..ontology.schema import load_schema
+from ..ontology.terms import REL
+from .source import GraphSource
+
+NAME = "gds"
 
 #: Ties followed to find an actor's home country (what :func:`graph_loader.analysis.groups.home_countries` reads).
-COUNTRY_TIES = ("HOME_COUNTRY", "ORIGINATES_FROM", "SUB_ORGANISATION_OF", "EXECUTIVE_ARM_OF", "LOCATED_IN",
-                "PART_OF")
+COUNTRY_TIES = (REL.HOME_COUNTRY, REL.ORIGINATES_FROM, REL.SUB_ORGANISATION_OF, REL.EXECUTIVE_ARM_OF,
+                REL.LOCATED_IN, REL.PART_OF)
 #: The only properties the descriptions read (besides labels and relationship types): the names shown by
 #: :func:`~graph_loader.analysis.coalitions.describe` and the broker rows, and the ``isoCode`` that
 #: :func:`~graph_loader.analysis.groups.home_countries` ends its chains on. Reading all properties of a large
 #: coalition's neighbourhood cost about 1 GB at 10^5 agents.
 COUNTRY_PROPERTIES = ("isoCode",)
 READ_PROPERTIES = ("name", "unnamed", *COUNTRY_PROPERTIES)
-
-
-class NoGds(DiasporaKGError):
-    """The server has no Graph Data Science library."""
-
-    def __init__(self, uri: str):
-        super().__init__(f"the Neo4j at {uri} has no Graph Data Science library (gds.version() is unknown)",
-                         hint="start the managed instance without --no-gds, or enable the GDS plugin "
-                              "(docker compose: NEO4J_PLUGINS='[\"graph-data-science\"]'); or use --engine networkx")
-
-
-#: The networks the GDS engine projects (names as in :data:`graph_loader.analysis.projections.PROJECTIONS`).
-GDS_PROJECTIONS = ("organisations", "affiliation-projection")
 
 
 def _release_freed_memory() -> None:
@@ -107,7 +105,7 @@ def _glibc() -> ctypes.CDLL | None:
 _LIBC = _glibc()
 
 
-def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) -> gds.TieSpec:
+def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) -> procedures.TieSpec:
     """A network of :mod:`graph_loader.analysis.projections` as plain data, for the projection in Neo4j.
 
     ``"organisations"``: :func:`~graph_loader.analysis.projections.organisation_network` (direct ties and shared
@@ -120,13 +118,11 @@ def tie_spec(projection: str = "organisations", actors: ActorSet | None = None) 
     actors = actors or ActorSet(include_collectives=True)
     agents = {"agent_labels": tuple(sorted(actors.kinds or AGENT_LABELS)),
               "excluded_labels": () if actors.collectives else (COLLECTIVE_LABEL,)}
-    if projection == "affiliation-projection":
-        return gds.TieSpec(affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
+    if check_agent_network(projection) == "affiliation-projection":
+        return procedures.TieSpec(affiliation_labels=tuple(sorted(AFFILIATION_LABELS)), direct={},
                            symmetric=tuple(sorted(SYMMETRIC_TIES)),
                            shared={"AFFILIATION": (tuple(sorted(AFFILIATION_TIES)), None)}, **agents)
-    if projection != "organisations":
-        raise UnknownProjection(projection, allowed=GDS_PROJECTIONS)
-    return gds.TieSpec(
+    return procedures.TieSpec(
         affiliation_labels=tuple(sorted(AFFILIATION_LABELS)),
         direct=dict(DIRECT_TIE_STRENGTH),
         symmetric=tuple(sorted(SYMMETRIC_TIES)),
@@ -157,7 +153,7 @@ def _aligned(ids: np.ndarray, other_ids: np.ndarray, values: np.ndarray) -> np.n
 
 
 def _betweenness(db: Database, graph: str, ids: np.ndarray, component: np.ndarray, degree: np.ndarray,
-                 seed: int) -> tuple[np.ndarray, dict]:
+                 seed: int) -> tuple[np.ndarray, BetweennessInfo]:
     """Normalised betweenness (as NetworkX's ``normalized=True``) and how it was computed."""
     n = len(ids)
     sizes = np.bincount(np.unique(component, return_inverse=True)[1]) if n else np.zeros(0, np.int64)
@@ -171,15 +167,15 @@ def _betweenness(db: Database, graph: str, ids: np.ndarray, component: np.ndarra
         k = min(n, sample_size(n, work))
         if k >= candidates:
             k = None  # as the NetworkX engine: a sample holding every useful source is the exact run
-    got_ids, raw = gds.betweenness(db, graph, sampling_size=k, seed=seed)
+    got_ids, raw = procedures.betweenness(db, graph, sampling_size=k, seed=seed)
     raw = _aligned(ids, got_ids, raw)
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    meta = {"method": "exact", "backend": "gds", "k": None, "n": n, "weight": "distance", "normalized": True,
-            "seed": None, "error": None, "population": None}
     if k is None:
-        return raw * scale, meta
+        return raw * scale, BetweennessInfo(method="exact", backend="gds", k=None, n=n, weight="distance",
+                                            normalized=True)
     # GDS returns the unscaled sums over its k sources; scaled up as a uniform sample would be (n / k).
-    meta.update(method="sampled", k=k, seed=seed, population=n, error=(
+    meta = BetweennessInfo(method="sampled", backend="gds", k=k, n=n, weight="distance", normalized=True, seed=seed,
+                           population=n, error=(
         f"estimated by GDS from {k} of {n} source nodes (seed={seed}) and scaled by n/k; GDS chooses its sources "
         "with a probability that grows with their degree and favours low node ids "
         "(RandomDegreeSelectionStrategy), not uniformly, so the estimate is biased and no error bound is stated "
@@ -198,7 +194,7 @@ class Ties:
 
 
 def _ties(db: Database, graph: str, ids: np.ndarray) -> Ties:
-    source, target, strength, arcs = gds.ties(db, graph)
+    source, target, strength, arcs = procedures.ties(db, graph)
     return Ties(np.searchsorted(ids, source), np.searchsorted(ids, target), strength, arcs)
 
 
@@ -208,22 +204,22 @@ def _structural_holes(ties: Ties, n: int) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _partitions(db: Database, graph: str, ids: np.ndarray, method: str, seed: int,
-                stability_runs: int) -> tuple[np.ndarray, float, dict | None, str | None]:
+                stability_runs: int) -> tuple[np.ndarray, float, Stability | None, str | None]:
     """The reported partition's community labels and modularity, and its stability across seeds."""
     if method == "louvain":
-        got, labels, modularity = gds.communities(db, graph, "louvain")
+        got, labels, modularity = procedures.communities(db, graph, "louvain")
         note = "GDS's Louvain takes no seed: it ran on one thread, where it is deterministic; stability not measured"
         return _aligned(ids, got, labels), modularity, None, note
     order = [seed, *(s for s in range(stability_runs) if s != seed)]
     runs = {}
     for s in order:
-        got, labels, modularity = gds.communities(db, graph, "leiden", seed=s)
+        got, labels, modularity = procedures.communities(db, graph, "leiden", seed=s)
         runs[s] = (_aligned(ids, got, labels), modularity)
     stability = None
     if stability_runs:
         seeds = list(range(stability_runs))
         aris = [adjusted_rand_index(runs[a][0], runs[b][0]) for i, a in enumerate(seeds) for b in seeds[i + 1:]]
-        stability = {"mean_ari": float(np.mean(aris)), "min_ari": float(np.min(aris)), "runs": stability_runs}
+        stability = Stability(runs=stability_runs, mean_ari=float(np.mean(aris)), min_ari=float(np.min(aris)))
     return runs[seed][0], runs[seed][1], stability, None
 
 
@@ -239,7 +235,7 @@ def _coalition_ids(db: Database, ids: np.ndarray, labels: np.ndarray) -> tuple[n
     first: dict[int, str] = {}
     for start in range(0, len(grouped), 50_000):
         chunk = grouped[start:start + 50_000]
-        for position, uri in zip(chunk.tolist(), gds.uris(db, ids[chunk]), strict=True):
+        for position, uri in zip(chunk.tolist(), procedures.uris(db, ids[chunk]), strict=True):
             code = int(codes[position])
             if code not in first or uri < first[code]:
                 first[code] = uri
@@ -266,7 +262,7 @@ def _home_countries(db: Database, ids: list[int]) -> dict[int, str | None]:
     country: dict[int, str | None] = {}
     for start in range(0, len(ids), COUNTRY_CHUNK):
         part = ids[start:start + COUNTRY_CHUNK]
-        small, uri_of = gds.read_neighbourhood(db, part, COUNTRY_TIES, properties=COUNTRY_PROPERTIES,
+        small, uri_of = procedures.read_neighbourhood(db, part, COUNTRY_TIES, properties=COUNTRY_PROPERTIES,
                                                ties_among=False)
         found = home_countries(small.to_networkx(schema, consume=True), [uri_of[v] for v in part if v in uri_of])
         country.update((v, found.get(uri_of.get(v))) for v in part)
@@ -306,7 +302,7 @@ def _top_brokers(db: Database, ties: Ties, scores: GdsScores, top: int | None) -
     # the roles come from the streamed arcs; read from Neo4j: the home countries, and the names of the chosen
     country = _home_countries(db, sorted(ego_set))
     roles = counted_roles(succ, pred, country, brokers=chosen.tolist())
-    small, uri_of = gds.read_neighbourhood(db, chosen.tolist(), (), properties=READ_PROPERTIES, ties_among=False)
+    small, uri_of = procedures.read_neighbourhood(db, chosen.tolist(), (), properties=READ_PROPERTIES, ties_among=False)
     G = small.to_networkx(load_schema())
     rows = []
     for v in chosen.tolist():
@@ -338,7 +334,7 @@ def _described(db: Database, members: list[np.ndarray], limit: int | None) -> li
     schema = load_schema()
     described = []
     for number, group in enumerate(members if limit is None else members[:limit], start=1):
-        small, uri_of = gds.read_neighbourhood(db, group.tolist(), COUNTRY_TIES, hop_types=sorted(BINDING_TIES),
+        small, uri_of = procedures.read_neighbourhood(db, group.tolist(), COUNTRY_TIES, hop_types=sorted(AFFILIATION_TIES),
                                                hop_labels=sorted(AFFILIATION_LABELS), properties=READ_PROPERTIES)
         G = small.to_networkx(schema, consume=True)
         described += describe(G, [[uri_of[v] for v in group.tolist() if v in uri_of]], first=number)
@@ -350,41 +346,39 @@ def _described(db: Database, members: list[np.ndarray], limit: int | None) -> li
 def analyse_gds(db: Database, *, projection: str = "organisations", method: str = "louvain", seed: int = 0,
                 top: int | None = 15, stability_runs: int = 10, write: bool = True,
                 keep_scores: bool = False, actors: ActorSet | None = None) -> AnalysisResult:
+    """:func:`analyse_in_neo4j` with the parameters as keywords (``actors`` default, as the NetworkX engine's:
+    organisations and people, collectives left out; ``top`` default 15)."""
+    parameters = AnalysisParameters(projection=projection, method=method, seed=seed, top=top,
+                                    stability_runs=stability_runs, actors=actors or ActorSet())
+    return analyse_in_neo4j(db, parameters, write=write, keep_scores=keep_scores)
+
+
+def analyse_in_neo4j(db: Database, parameters: AnalysisParameters, *, write: bool = True,
+                     keep_scores: bool = False) -> AnalysisResult:
     """Brokers and coalitions of the graph in Neo4j, computed there by GDS (see the module's docstring).
 
     Parameters
     ----------
-    projection : {"organisations", "affiliation-projection"}
-        The network (:func:`tie_spec`).
-    method : {"louvain", "leiden"}
-    seed : int
-        Seed of the sampled betweenness and of Leiden's reported partition.
-    top : int or None
-        Brokers and coalitions reported (and described); None: every one (small graphs, the cross-checks).
-    stability_runs : int
-        Leiden runs with seeds 0, 1, ... compared for the stability (0: none).
+    parameters : AnalysisParameters
+        The network, method, seed, actors; ``top`` brokers and coalitions are reported (and described), None:
+        every one (small graphs, the cross-checks); ``stability_runs`` Leiden runs with seeds 0, 1, ... are
+        compared for the stability.
     write : bool
         Write the scores back as ``score_*`` properties.
     keep_scores : bool
         Also return every agent's scores as ``{measure: {uri: value}}`` (plus ``core``), for comparisons on
         graphs small enough to hold them.
-    actors : ActorSet, optional
-        The agents projected (default, as :func:`graph_loader.analysis.summary.analyse`: organisations and people,
-        collectives left out).
 
     Returns
     -------
     AnalysisResult
-        ``graph`` is None (the full graph is never read); ``brokers_meta`` and ``coalitions`` carry the same keys as
-        the NetworkX engine's, with ``engine: "gds"``, the projection's time and the components and main core.
+        ``graph`` is None (the full graph is never read); ``broker_info`` has the projection's time, the
+        components and the main core.
     """
-    actors = actors or ActorSet()
+    projection, method, seed, top = parameters.projection, parameters.method, parameters.seed, parameters.top
+    actors = parameters.actors
     spec = tie_spec(projection, actors)
-    if method not in gds.COMMUNITY_PROCEDURES:
-        raise ValueError(f"unknown method {method!r}; use one of {sorted(gds.COMMUNITY_PROCEDURES)}")
-    if stability_runs == 1 or stability_runs < 0:
-        raise ValueError("stability_runs must be 0 (no check) or at least 2")
-    if gds.gds_version(db) is None:
+    if procedures.gds_version(db) is None:
         raise NoGds(db.uri)
     timings: dict[str, float] = {}
 
@@ -395,18 +389,19 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         _release_freed_memory()
         started = time.perf_counter()
 
-    with gds.projection(db, spec) as graph:
+    with procedures.projection(db, spec) as graph:
         timings["project"] = graph.seconds
         started = time.perf_counter()
-        ids, degree = gds.degrees(db, graph.name)
-        component = _aligned(ids, *gds.components(db, graph.name))
-        core = _aligned(ids, *gds.core_numbers(db, graph.name))
-        betweenness, between_meta = _betweenness(db, graph.name, ids, component, degree, seed)
+        ids, degree = procedures.degrees(db, graph.name)
+        component = _aligned(ids, *procedures.components(db, graph.name))
+        core = _aligned(ids, *procedures.core_numbers(db, graph.name))
+        betweenness, between_info = _betweenness(db, graph.name, ids, component, degree, seed)
         done("betweenness")
         ties = _ties(db, graph.name, ids)
         constraint, effective_size, efficiency = _structural_holes(ties, len(ids))
         done("structural_holes")
-        labels, modularity, stability, note = _partitions(db, graph.name, ids, method, seed, stability_runs)
+        labels, modularity, stability, note = _partitions(db, graph.name, ids, method, seed,
+                                                          parameters.stability_runs)
         coalition, members = _coalition_ids(db, ids, labels)
         done("communities")
         scores = GdsScores(ids, betweenness, degree, constraint, effective_size, efficiency, core, component,
@@ -416,37 +411,40 @@ def analyse_gds(db: Database, *, projection: str = "organisations", method: str 
         done("brokerage_roles")
     described = _described(db, members, top)
     done("describe")
+    written = None
     if write:
-        _write(db, scores, brokers, broker_ids)
+        written = _write(db, scores, brokers, broker_ids)
         done("write")
     main_k = int(core.max()) if len(core) else 0
     component_sizes = np.bincount(np.unique(component, return_inverse=True)[1]) if len(ids) else np.zeros(0)
-    brokers_meta = {
-        "engine": "gds", "projection": projection, "actors": actors.to_dict(), "nodes": int(len(ids)),
-        "edges": graph.ties,
-        "betweenness": between_meta,
-        "structural_holes": {"weight": "strength", "measures": "Burt 1992 constraint, effective size, efficiency",
-                             "computed": "in Python on the tie strengths streamed from the GDS projection"},
-        "brokerage": {"groups": "home country (ISO 3166-1 alpha-2)",
-                      "graph": "directed organisation network" if projection == "organisations" else "ties both ways",
-                      "computed": f"on the ego networks of the {len(brokers)} reported brokers"},
-        "components": int(len(component_sizes)),
-        "largest_component": int(component_sizes.max()) if len(component_sizes) else 0,
-        "main_core": {"k": main_k, "size": int((core == main_k).sum()) if len(core) else 0},
-        "seconds": timings,
-    }
-    coalitions = {
-        "engine": "gds", "projection": projection, "nodes": int(len(ids)), "edges": graph.ties,
-        "method": method, "backend": "gds", "modularity": modularity, "resolution": 1.0,
-        "seed": seed if method == "leiden" else None, "note": note,
-        "actors": actors.to_dict(), "coalitions": described, "coalition_count": len(members),
-        "singletons": int((coalition == 0).sum()), "stability": stability, "cofunding_groups": None,
-    }
-    every = gds.count_agents(db, tie_spec(projection, ActorSet(include_collectives=True)))
-    result = AnalysisResult(None, brokers, brokers_meta, coalitions, actors=actors, left_out=every - len(ids))
+    broker_info = BrokerInfo(
+        engine=NAME, projection=projection, actors=actors, nodes=int(len(ids)), edges=graph.ties,
+        betweenness=between_info, roles_of=len(brokers), components=int(len(component_sizes)),
+        largest_component=int(component_sizes.max()) if len(component_sizes) else 0,
+        main_core=(main_k, int((core == main_k).sum()) if len(core) else 0), seconds=timings)
+    coalition_info = CoalitionInfo(
+        engine=NAME, projection=projection, actors=actors, nodes=int(len(ids)), edges=graph.ties, method=method,
+        backend="gds", modularity=modularity, resolution=1.0, seed=seed if method == "leiden" else None, note=note,
+        count=len(members), singletons=int((coalition == 0).sum()), stability=stability)
+    every = procedures.count_agents(db, tie_spec(projection, ActorSet(include_collectives=True)))
+    result = AnalysisResult(parameters, brokers, broker_info, described, coalition_info,
+                            left_out=every - len(ids), written=written)
     if keep_scores:
         result.scores = _scores_by_uri(db, scores)
     return result
+
+
+class GdsEngine:
+    """The engine ``gds`` of :data:`graph_loader.engines.ENGINES`: Graph Data Science inside Neo4j."""
+
+    name = NAME
+
+    def run(self, source: GraphSource, parameters: AnalysisParameters, *, write: bool = True) -> AnalysisResult:
+        """The analysis of the graph in ``source.db``; with ``write`` the scores written back."""
+        return analyse_in_neo4j(source.db, parameters, write=write)
+
+
+ENGINE = GdsEngine()
 
 
 def _write(db: Database, scores: GdsScores, brokers: list[dict], broker_ids: list[int]) -> int:
@@ -462,11 +460,11 @@ def _write(db: Database, scores: GdsScores, brokers: list[dict], broker_ids: lis
         i = int(np.searchsorted(scores.ids, v))
         for key in role_columns:
             role_columns[key][i] = row[key]
-    return gds.write_node_scores(db, scores.ids, {**columns, **role_columns})
+    return procedures.write_node_scores(db, scores.ids, {**columns, **role_columns})
 
 
 def _scores_by_uri(db: Database, scores: GdsScores) -> dict[str, dict]:
-    uris = gds.uris(db, scores.ids)
+    uris = procedures.uris(db, scores.ids)
     out: dict[str, dict] = defaultdict(dict)
     for key in ("betweenness", "constraint", "effective_size", "efficiency", "degree", "core"):
         values = getattr(scores, key).tolist()

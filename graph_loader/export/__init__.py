@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import DiasporaKGError
+from ..errors import DiasporaKGError, UsageError
 from ..model import PropertyGraph
 from ..ontology.schema import GraphSchema
 from .csv import write_csv
@@ -45,7 +45,7 @@ def export(graph: PropertyGraph, schema: GraphSchema, fmt: str, out: Path,
     """
     fmt = ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
     try:
         return FORMATS[fmt](graph, schema, fmt, Path(out), prefixes, on_warning)
     except OSError as exc:

@@ -91,10 +91,15 @@ def _cypher_literal(value) -> str:
 
 def params_text(query: NamedQuery) -> str | None:
     """The frame that sets a query's parameters to their defaults (``:params {…}``, which also clears any other
-    parameter), or None for a query without parameters."""
+    parameter), a ``folded`` one's folded form (``nameKey``) beside it; None for a query without parameters."""
     if not query.params:
         return None
-    return ":params {" + ", ".join(f"{p.name}: {_cypher_literal(p.default)}" for p in query.params) + "}"
+    values = {}
+    for p in query.params:
+        values[p.name] = p.default
+        if p.folded:
+            values[p.key] = p.folded_value(p.default)
+    return ":params {" + ", ".join(f"{name}: {_cypher_literal(value)}" for name, value in values.items()) + "}"
 
 
 def frame_text(query: NamedQuery) -> str:
@@ -105,7 +110,9 @@ def frame_text(query: NamedQuery) -> str:
 def _frame(query: NamedQuery) -> str:
     params = "".join(
         f"<li><code>${html.escape(p.name)}</code> ({html.escape(p.type)}"
-        f"{', optional' if p.optional else ''})</li>" for p in query.params)
+        f"{', optional' if p.optional else ''})"
+        + (f"; set <code>${html.escape(p.key)}</code> with it: the same name in lower case, accents dropped"
+           if p.folded else "") + "</li>" for p in query.params)
     frames = [text for text in (params_text(query), frame_text(query)) if text]
     return (f'<h4>{html.escape(query.name)}</h4>\n<p>{html.escape(query.description)}</p>\n'
             + (f"<ul>{params}</ul>\n" if params else "")

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ServerError
+from ..errors import ServerError, UsageError
 from ..model import RESOURCE_LABEL, GeoPoint, PropertyGraph
 from .connection import Database
 from .server import DatabaseNotEmpty, ImportSession, ManagedNeo4j
@@ -46,7 +46,7 @@ from .server import DatabaseNotEmpty, ImportSession, ManagedNeo4j
 ARRAY_DELIMITER = "\x1f"
 
 
-class NotImportable(Exception):
+class NotImportable(UsageError):
     """The input holds a value the importer's CSV cannot carry exactly; the Bolt writer can."""
 
 
@@ -172,7 +172,7 @@ def database_is_empty(db: Database) -> bool:
     return not db.read("MATCH (n) RETURN 1 AS any LIMIT 1")
 
 
-class NotEmpty(Exception):
+class NotEmpty(UsageError):
     """Another load wrote into the database while this one prepared its import."""
 
 

@@ -10,6 +10,11 @@ A header is a block of ``// key: value`` lines at the top of the file::
 
 ``params`` may span several ``// params:`` lines or continuation lines (``//   $x ...``); ``none`` when there is
 no parameter. ``mode`` is ``read`` or ``write``; write queries run only when the caller allows it.
+
+A name parameter declared ``folded`` (``// params: $name (string, folded): ...``) comes with its folded form,
+``$nameKey``: :func:`graph_loader.model.fold` of the value (lower case, accents dropped, single spaces), the form
+the loader stores in ``nameKeys``. So a query matches names with ``$nameKey IN n.nameKeys``, and accent folding is
+done once, in Python, not written into each query.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import QueryError
+from ..model import fold
 from ..resources import cypher_dir
 
 #: The query library (:func:`graph_loader.resources.cypher_dir`, found once when this module is imported).
@@ -40,6 +46,17 @@ class Param:
     type: str
     optional: bool
     default: object = None
+    #: The query also takes ``$<name>Key``, the value folded (:attr:`key`).
+    folded: bool = False
+
+    @property
+    def key(self) -> str | None:
+        """The name of the folded form's parameter (``nameKey`` for ``name``), or None when not ``folded``."""
+        return f"{self.name}Key" if self.folded else None
+
+    def folded_value(self, value):
+        """``value`` folded as ``nameKeys`` are (None for None or a value that is not text)."""
+        return fold(value) if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -63,8 +80,18 @@ class NamedQuery:
         """Every ``$name`` used in the body (strings and comments excluded)."""
         return set(_PARAM_USE.findall(_STRING_OR_COMMENT.sub("", self.text)))
 
+    def param_names(self) -> set[str]:
+        """The parameters the body may use: the declared ones and the folded forms of the ``folded`` ones."""
+        return {p.name for p in self.params} | {p.key for p in self.params if p.folded}
+
     def bind(self, given: dict) -> dict:
-        """Complete ``given`` with defaults; raise QueryError for unknown or missing parameters."""
+        """Complete ``given`` with defaults and the folded forms; raise QueryError for unknown or missing
+        parameters.
+
+        >>> query = NamedQuery("q", "", (Param("name", "string", False, folded=True),), (), "read", "", Path("q"))
+        >>> query.bind({"name": "  Federación  MICHOACANA"})
+        {'name': '  Federación  MICHOACANA', 'nameKey': 'federacion michoacana'}
+        """
         declared = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(declared))
         if unknown:
@@ -79,6 +106,12 @@ class NamedQuery:
             else:
                 raise QueryError(f"query {self.name}: missing parameter ${name} ({param.type})",
                                  hint=f"add --param {name}=VALUE")
+            if param.folded:
+                if bound[name] is not None and not isinstance(bound[name], str):
+                    raise QueryError(f"query {self.name}: ${name} expected a string (a name to match), "
+                                     f"not {bound[name]!r}",
+                                     hint=f"give the name as text; a number as a JSON string: -p '{name}=\"5\"'")
+                bound[param.key] = param.folded_value(bound[name])
         return bound
 
 
@@ -123,7 +156,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         parts = [p.strip() for p in spec.split(",")]
         optional = any(p.startswith("optional") or p.startswith("default") for p in parts[1:])
         default = next((_parse_default(p.split("default", 1)[1]) for p in parts if p.startswith("default")), None)
-        params.append(Param(name, parts[0], optional, default))
+        params.append(Param(name, parts[0], optional, default, folded="folded" in parts[1:]))
     returns = tuple(c.strip() for c in header["returns"].split(",") if c.strip())
     return NamedQuery(header["name"].strip(), header["description"], tuple(params), returns, mode, text, path,
                       header)

@@ -26,12 +26,11 @@ from ..errors import InputError, Neo4jUnavailable, QueryError
 from ..merge import node_without, relationship_without
 from ..model import RESOURCE_LABEL
 from ..rdf.read import source_key
+from . import merges
 from .connection import Database, open_database
+from .schema import LEDGER_CONSTRAINT
 from .writer import driver_props, merge_form
 
-#: The ledger's uniqueness constraint (the same statement as the ontology's schema: :mod:`..ontology.schema`). Two
-#: transactions that MERGE one key wait for each other on it: that is what the load lock is made of.
-LEDGER_CONSTRAINT = "CREATE CONSTRAINT loaded_source_key IF NOT EXISTS FOR (s:LoadedSource) REQUIRE s.key IS UNIQUE"
 #: The ledger key the load lock takes. It is never committed, and no file's key can hold a NUL character.
 LOCK_KEY = "\x00load-lock"
 #: Seconds to try for the lock before saying that this load waits for another.
@@ -120,8 +119,13 @@ def namespace_prefixes(db: Database) -> dict[str, str]:
 
 # -- the load lock ---------------------------------------------------------------------------------------------------
 @contextmanager
-def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None, *,
+              while_waiting: Callable[[], None] = lambda: None) -> Iterator[LoadLock]:
     """Hold the graph's load lock for the block: loads into one graph take turns (waiting as long as it takes).
+
+    ``while_waiting()`` is called every half second while another load holds the lock; an error it raises ends
+    the wait (a Bolt load gives way at once to a load that is importing: it could not write until the import
+    ends, and then into a database the import has filled).
 
     A load reads the ledger and the graph, validates its files against what the graph holds, then writes: two
     loads that interleave would each validate without the other's facts, and both write (``foundedYear 1990``
@@ -137,9 +141,14 @@ def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None) 
     machine) closes its connection, and the server rolls the transaction back, which frees the lock. (A load
     stopped with SIGSTOP keeps it until it goes on or is killed; a machine cut off the network, until the
     server's Bolt keep-alive finds the connection dead.) The transaction runs on a connection of its own, so
-    the load's reconnecting (after a bulk import) does not free it; a bulk import that shuts the database down
-    ends it (the managed database waits one second for open transactions when it stops, Launcher.java), and the
-    importer's own lock and emptiness check cover that stretch.
+    the load's reconnecting does not free it.
+
+    The block gets a :class:`LoadLock`; a load that has the bulk importer replace the store calls its
+    :meth:`~LoadLock.release` first (the importer's own lock and its refusal of other writes cover the
+    import): the lock's MERGE took a node id in the old store, and a transaction still open when the store is
+    replaced gives that id back to the new store when it ends, where Neo4j hands it out a second time. The
+    next load then waited for ever: its lock held the id, and its own ledger MERGE, given the same id, waited
+    on the node lock (issue 25, the full disk undone).
     """
     _ensure_ledger_constraint(db)
     holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
@@ -149,24 +158,44 @@ def load_lock(db: Database, echo: Callable[[str], None] = lambda message: None) 
         session = own.driver.session(database=own.database)
         try:
             tx = _take(session, holder, on_wait=lambda: echo(
-                f"Waiting for another load into {db.uri} to finish ({_holder(own)}) ..."))
+                f"Waiting for another load into {db.uri} to finish ({_holder(own)}) ..."), while_waiting=while_waiting)
         except (DriverError, Neo4jError) as exc:  # the server stopped, or restarted for an import, meanwhile
+            session.close()
             raise Neo4jUnavailable(f"Neo4j at {db.uri} stopped serving this load while it waited for the load lock "
                                    f"({exc.__class__.__name__})",
                                    hint="run the same `load` again (once the other load or the import is done)") from exc
+        lock = LoadLock(tx, session)
         try:
-            yield
+            yield lock
         finally:
-            try:
-                tx.rollback()  # nothing was written: this only frees the lock
-            except (DriverError, Neo4jError):
-                pass  # the connection is gone (an import restarted the database): the server freed it then
-            try:
-                session.close()
-            except (DriverError, Neo4jError):
-                pass
+            lock.release()
     finally:
         own.close()
+
+
+class LoadLock:
+    """The held load lock of :func:`load_lock`: its open transaction, until :meth:`release`."""
+
+    def __init__(self, tx, session):
+        self._tx, self._session = tx, session
+
+    @property
+    def held(self) -> bool:
+        return self._tx is not None
+
+    def release(self) -> None:
+        """Roll the lock's transaction back (nothing was written: this only frees the lock); once is enough."""
+        tx, session, self._tx, self._session = self._tx, self._session, None, None
+        if tx is None:
+            return
+        try:
+            tx.rollback()
+        except (DriverError, Neo4jError):
+            pass  # the connection is gone (the database stopped): the server ended the transaction
+        try:
+            session.close()
+        except (DriverError, Neo4jError):
+            pass
 
 
 def _ensure_ledger_constraint(db: Database, timeout: float = 300) -> None:
@@ -194,9 +223,11 @@ def _ensure_ledger_constraint(db: Database, timeout: float = 300) -> None:
         time.sleep(0.05)
 
 
-def _take(session, holder: dict, on_wait: Callable[[], None]):
+def _take(session, holder: dict, on_wait: Callable[[], None], while_waiting: Callable[[], None] = lambda: None):
     """The open transaction that holds the lock, once it does; ``on_wait()`` after :data:`LOCK_PATIENCE` seconds
-    without it. (No transaction timeout: it would end the transaction, and free the lock, when it runs out.)"""
+    without it, then ``while_waiting()`` every half second. (No transaction timeout: it would end the transaction,
+    and free the lock, when it runs out.) When ``while_waiting`` raises, the waiting transaction is left to the
+    session's closing, which rolls it back."""
     outcome: dict = {}
 
     def take() -> None:
@@ -213,6 +244,7 @@ def _take(session, holder: dict, on_wait: Callable[[], None]):
     if worker.is_alive():
         on_wait()
         while worker.is_alive():  # in steps, so that Ctrl-C is seen (the server frees the lock when we exit)
+            while_waiting()
             worker.join(0.5)
     if "error" in outcome:
         raise outcome["error"]
@@ -251,6 +283,13 @@ def unload(db: Database, key_or_path: str) -> dict:
     if not known and not any(before.values()):
         raise InputError(key_or_path, "no loaded source has this key or path",
                          hint="`diaspora-kg sources` lists what is loaded")
+    if known and merges.is_decisions(db, key):  # a decisions file: its merges undone, nothing else is its
+        undone = merges.undo(db, key)
+        return {"source": key, "nodes_removed": 0, "nodes_kept": 0, "relationships_removed": 0,
+                "relationships_kept": 0, "merges_undone": undone["groups"],
+                "nodes_restored": undone["nodes_restored"],
+                "relationships_restored": undone["relationships_restored"]}
+    merges.check_untouched(db, [], [key], f"unloading {key}")
     db.write("MATCH (s:LoadedSource {key: $key}) SET s.complete = false, s.unloadingSince = datetime()",
              {"key": key})
     with db.connection_guard(f"unloading {key}", "start Neo4j again and run the same `unload` (or `load`, "

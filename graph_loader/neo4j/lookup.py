@@ -14,13 +14,13 @@ import re
 from collections.abc import Iterable
 
 from ..model import PropertyGraph, fold
-from ..ontology.schema import RESOURCE_LABEL
+from ..ontology.schema import NAMES_INDEX, RESOURCE_LABEL
 from .connection import Database
 from .read import read_property_graph
 
 #: The full-text index of ``name`` and ``altNames`` (``standard-folding``: case and accents ignored), made with
-#: the schema (:func:`graph_loader.ontology.schema.schema_statements`).
-NAME_INDEX = "resource_names"
+#: the schema (:data:`graph_loader.ontology.schema.NAMES_INDEX`).
+NAME_INDEX = NAMES_INDEX.name
 #: Candidates asked of the index; the matching ranks them.
 CANDIDATES = 200
 #: Up to this many named resources, all names are read and scored.

@@ -18,16 +18,23 @@ from neo4j.spatial import Point
 
 from ..merge import ASSERTED_KEY
 from ..model import GeoPoint, PropertyGraph
-from ..ontology.schema import RESOURCE_LABEL, GraphSchema, quote_name
-from ..rdf.mapping import GENID
+from ..ontology.schema import RESOURCE_LABEL, GraphSchema
+from ..rdf.mapping import GENID, MERGE_RECORDS_KEY
 from .connection import Database
+from .schema import quote_name
 
-NODES = (f"MATCH (n:{RESOURCE_LABEL}) "
-         "RETURN n.uri AS uri, elementId(n) AS id, labels(n) AS labels, properties(n) AS props")
-RELATIONSHIPS = (f"MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL}) "
-                 "RETURN r.uri AS uri, elementId(r) AS id, type(r) AS type, "
-                 "coalesce(a.uri, elementId(a)) AS start, coalesce(b.uri, elementId(b)) AS end, "
-                 "a.uri IS NULL AS start_unnamed, b.uri IS NULL AS end_unnamed, properties(r) AS props")
+_NODE_MATCH = f"MATCH (n:{RESOURCE_LABEL})"
+_NODE_COLUMNS = "RETURN n.uri AS uri, elementId(n) AS id, labels(n) AS labels, properties(n) AS props"
+_RELATIONSHIP_MATCH = f"MATCH (a:{RESOURCE_LABEL})-[r]->(b:{RESOURCE_LABEL})"
+_RELATIONSHIP_COLUMNS = ("RETURN r.uri AS uri, elementId(r) AS id, type(r) AS type, "
+                         "coalesce(a.uri, elementId(a)) AS start, coalesce(b.uri, elementId(b)) AS end, "
+                         "a.uri IS NULL AS start_unnamed, b.uri IS NULL AS end_unnamed, properties(r) AS props")
+#: Every node, every relationship between nodes.
+NODES = f"{_NODE_MATCH} {_NODE_COLUMNS}"
+RELATIONSHIPS = f"{_RELATIONSHIP_MATCH} {_RELATIONSHIP_COLUMNS}"
+#: The nodes in ``$uris`` and the relationships among them (the same columns).
+NODES_AMONG = f"{_NODE_MATCH} WHERE n.uri IN $uris {_NODE_COLUMNS}"
+RELATIONSHIPS_AMONG = f"{_RELATIONSHIP_MATCH} WHERE a.uri IN $uris AND b.uri IN $uris {_RELATIONSHIP_COLUMNS}"
 
 
 #: The SRID of WGS-84 geographic points (x = longitude, y = latitude).
@@ -53,9 +60,7 @@ def read_property_graph(db: Database, *, uris: list[str] | None = None) -> Prope
     graph = PropertyGraph()
     node_query, rel_query, params = NODES, RELATIONSHIPS, {}
     if uris is not None:
-        node_query = NODES.replace("RETURN", "WHERE n.uri IN $uris RETURN", 1)
-        rel_query = RELATIONSHIPS.replace("RETURN", "WHERE a.uri IN $uris AND b.uri IN $uris RETURN", 1)
-        params = {"uris": list(uris)}
+        node_query, rel_query, params = NODES_AMONG, RELATIONSHIPS_AMONG, {"uris": list(uris)}
     with db.session(read_only=True) as session:
         for record in session.run(node_query, params):
             uri = record["uri"] if record["uri"] is not None else fallback_uri(record["id"])
@@ -73,6 +78,7 @@ def _public(props: dict) -> dict:
     """Properties without what each source asserted (``assertedBy``: the loader's bookkeeping for unloads)."""
     props = dict(props)
     props.pop(ASSERTED_KEY, None)
+    props.pop(MERGE_RECORDS_KEY, None)  # what undoing a merge needs: bookkeeping too
     return props
 
 

@@ -8,10 +8,9 @@ replaces them.
 
 from __future__ import annotations
 
-from ..ontology.schema import RESOURCE_LABEL
+from ..ontology.schema import RESOURCE_LABEL, SCORE_PREFIX
 from .connection import Database
 
-SCORE_PREFIX = "score_"
 # In batches: one transaction over every scored node of a 10^6-agent graph would hold them all in the heap.
 CLEAR = f"MATCH (n:{RESOURCE_LABEL}) WHERE any(k IN keys(n) WHERE k STARTS WITH $prefix AND k IN $keys) " \
         "CALL (n) { SET n += $nulls } IN TRANSACTIONS OF 10000 ROWS"

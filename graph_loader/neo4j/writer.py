@@ -17,7 +17,7 @@ committed before the first relationship is written.
 
 Labels and relationship types come from the ontology only: labels are checked against it and passed as
 parameters (Neo4j 5.26's ``n:$(row.labels)``); relationship types are written into the Cypher text only after
-:func:`graph_loader.ontology.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
+:func:`graph_loader.neo4j.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
 use). Every value travels as a parameter.
 """
 
@@ -30,7 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from neo4j.exceptions import Neo4jError
 from neo4j.spatial import WGS84Point
 
-from ..errors import QueryError
+from ..errors import OntologyMismatch, QueryError
 from ..merge import (
     WriteCounts,
     counted_label,
@@ -42,9 +42,10 @@ from ..merge import (
     stored_value,
 )
 from ..model import GeoPoint, NodeRow, RelationshipRow
-from ..ontology.schema import OBSOLETE_INDEXES, RESOURCE_LABEL, GraphSchema, quote_name, schema_statements
+from ..ontology.schema import RESOURCE_LABEL, GraphSchema
 from .connection import Database
 from .read import plain_props
+from .schema import drop_obsolete_statements, quote_name, schema_statements
 
 #: Creates the missing nodes of a batch whole; locks and returns the existing ones. ``row.labels`` are checked
 #: against the ontology first; as a parameter (Neo4j 5.26's dynamic labels) they let one statement, planned once,
@@ -107,12 +108,13 @@ def merge_form(props: dict) -> dict:
 def check_names(schema: GraphSchema, node_rows: Iterable[NodeRow], relationship_rows: Iterable[RelationshipRow]) -> None:
     """Refuse labels and relationship types the ontology does not define (they end up in Cypher or the store)."""
     labels, types = schema.node_labels, schema.relationship_types
+    hint = "map the data with the ontology they are loaded with (see DKG_ONTOLOGY_DIR), then load again"
     unknown = {label for row in node_rows for label in row.labels} - labels
     if unknown:
-        raise ValueError(f"labels not in the ontology: {sorted(unknown)}")
+        raise OntologyMismatch(f"labels not in the ontology: {', '.join(sorted(unknown))}", hint=hint)
     unknown = {row.type for row in relationship_rows} - types
     if unknown:
-        raise ValueError(f"relationship types not in the ontology: {sorted(unknown)}")
+        raise OntologyMismatch(f"relationship types not in the ontology: {', '.join(sorted(unknown))}", hint=hint)
 
 
 def batched(items: list, size: int) -> Iterable[list]:
@@ -132,8 +134,8 @@ class GraphWriter:
 
     def ensure_schema(self) -> list[str]:
         """Create the constraints and indexes generated from the ontology (idempotent)."""
-        for name in OBSOLETE_INDEXES:
-            self.db.write(f"DROP INDEX {quote_name(name)} IF EXISTS")
+        for statement in drop_obsolete_statements():
+            self.db.write(statement)
         statements = schema_statements(self.schema)
         try:
             self._create_in_one_transaction(statements)  # one commit instead of one per index: seconds saved

@@ -2,7 +2,9 @@
 
 ``python -m graph_loader.ontology.generate`` rewrites, from ``ontology/diaspora.ttl``:
 
-* ``graph_loader/ontology/terms.py``: the namespace constants ``DKG_NS`` and ``DKGID_NS``, and the :class:`rdflib.namespace.DefinedNamespace` ``DKG`` (see :func:`render`);
+* ``graph_loader/ontology/terms.py``: the namespace constants ``DKG_NS`` and ``DKGID_NS``, the
+  :class:`rdflib.namespace.DefinedNamespace` ``DKG`` (see :func:`render`) and the relationship types ``REL``
+  (see :func:`render_relationship_types`);
 * in ``ontology/shapes.ttl``, between ``# BEGIN GENERATED ranges`` / ``# END GENERATED ranges``: one SHACL
   shape per property checking that its values fit its ``rdfs:range`` (see :func:`render_range_shapes`);
 * in ``ontology/shapes.ttl``, between ``# BEGIN GENERATED currencies`` / ``# END GENERATED currencies``: the
@@ -28,6 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .load import ontology_dir, ontology_graph
+from .schema import schema_from_graph
 from .terms import DKG_NS as DKG_NAMESPACE
 from .terms import DKGID_NS
 
@@ -147,6 +150,7 @@ def render(ontology: Graph | None = None) -> str:
     for kind, title in TERM_KINDS:
         lines += ["", f"    # {title}"]
         lines += [f"    {t.name}: URIRef  # {t.label}" for t in terms if t.kind == kind]
+    lines += ["", "", *render_relationship_types(ontology)]
     lines += [
         "",
         "",
@@ -155,6 +159,26 @@ def render(ontology: Graph | None = None) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def render_relationship_types(ontology: Graph) -> list[str]:
+    """The lines of the class ``REL``: one constant per relationship type the loader writes (an object property's
+    ``dkg:neo4jType`` or UPPER_SNAKE name, an n-ary class's type), commented with the English label."""
+    schema = schema_from_graph(ontology)
+    label_of = {p.type: p.iri for p in schema.object_properties.values()}
+    label_of.update({n.type: n.class_iri for n in schema.nary.values()})
+    lines = [
+        "class REL:",
+        '    """Neo4j relationship types of the ontology (``REL.MEMBER_OF == "MEMBER_OF"``): what code names a type by.',
+        "",
+        "    Object properties stored as relationships and n-ary classes (:mod:`graph_loader.ontology.schema`); a",
+        "    misspelt type raises AttributeError.",
+        '    """',
+        "",
+    ]
+    lines += [f'    {rel_type} = "{rel_type}"  # {english_label(ontology, URIRef(label_of[rel_type]))}'
+              for rel_type in sorted(schema.relationship_types)]
+    return lines
 
 
 def _union_members(ontology: Graph, node) -> list[URIRef]:

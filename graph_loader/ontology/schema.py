@@ -8,7 +8,8 @@ once and answers every naming question the loader, the exporter, the queries and
 * relationship types: UPPER_SNAKE local names of object properties (or ``dkg:neo4jType``);
 * n-ary classes (``dkg:asRelationship true``) that become one relationship with properties;
 * property names and the XSD datatype of each, so literals round-trip;
-* uniqueness constraints and indexes (:func:`schema_statements`), and a colour/shape per class.
+* the constraints and indexes the graph needs (:func:`index_specs`; :mod:`graph_loader.neo4j.schema` writes them
+  as Cypher), and a colour/shape per class.
 
 Examples
 --------
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -31,7 +33,6 @@ from rdflib.namespace import SKOS
 
 from ..merge import LOCATION_KEY
 from ..model import GEO_NS, RESOURCE_LABEL, local_name
-from ..resources import cypher_dir
 from .load import ontology_graph
 from .terms import DKG_NS
 
@@ -279,52 +280,50 @@ def load_schema(directory: Path | None = None) -> GraphSchema:
     return schema_from_graph(ontology_graph(directory))
 
 
-def quote_name(name: str) -> str:
-    """Backtick-quote a label, type or property name for Cypher text (names come from the ontology only)."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"not a safe Neo4j name: {name!r}")
-    return f"`{name}`"
+class IndexKind(StrEnum):
+    """What an index does (:mod:`graph_loader.neo4j.schema` renders it as Cypher)."""
+
+    UNIQUE = "unique"  #: a uniqueness constraint (with the RANGE index Neo4j makes for it)
+    RANGE = "range"  #: equality and range lookups
+    FULLTEXT = "fulltext"  #: full-text search over text properties
+    POINT = "point"  #: distance and bounding-box searches on point properties
 
 
-#: Indexes earlier versions created and the loader drops: ``resource_sources`` (a RANGE index on the list
-#: ``n.sources``) served no query (``$key IN n.sources`` is a label scan) and refused a node whose list of sources
-#: grew past 8 KB (a place a few hundred files point at).
-OBSOLETE_INDEXES = ("resource_sources",)
+@dataclass(frozen=True)
+class IndexSpec:
+    """One constraint or index the graph needs: on the nodes of ``label`` or on the relationships of ``type``.
+
+    ``analyzer`` names the full-text analyzer (Lucene's, e.g. ``standard-folding``: case and accents ignored).
+    """
+
+    name: str
+    kind: IndexKind
+    properties: tuple[str, ...]
+    label: str | None = None
+    type: str | None = None
+    analyzer: str | None = None
+
+    def __post_init__(self):
+        if (self.label is None) == (self.type is None):
+            raise ValueError(f"index {self.name}: give a node label or a relationship type, not both or neither")
 
 
-def schema_statements(schema: GraphSchema) -> list[str]:
-    """Constraints and indexes, generated from the ontology (also written to ``cypher/schema/``)."""
-    statements = [
-        f"CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) REQUIRE n.uri IS UNIQUE",
-        "CREATE CONSTRAINT loaded_source_key IF NOT EXISTS FOR (s:LoadedSource) REQUIRE s.key IS UNIQUE",
-        f"CREATE FULLTEXT INDEX resource_names IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) ON EACH [n.name, n.altNames] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
-        f"CREATE INDEX resource_name IF NOT EXISTS FOR (n:{RESOURCE_LABEL}) ON (n.name)",
+#: The full-text index of names that name lookups search (accents and case folded by the analyzer).
+NAMES_INDEX = IndexSpec("resource_names", IndexKind.FULLTEXT, ("name", "altNames"), label=RESOURCE_LABEL,
+                        analyzer="standard-folding")
+
+
+def index_specs(schema: GraphSchema) -> list[IndexSpec]:
+    """The constraints and indexes the property graph of ``schema`` needs: ``uri`` unique on every node, the names
+    (full text, and ``name`` for equality), a place's derived point, and ``uri`` on each relationship type."""
+    specs = [
+        IndexSpec("resource_uri", IndexKind.UNIQUE, ("uri",), label=RESOURCE_LABEL),
+        NAMES_INDEX,
+        IndexSpec("resource_name", IndexKind.RANGE, ("name",), label=RESOURCE_LABEL),
     ]
     place = schema.classes.get(DKG_NS + "Place")
     if place is not None:  # distance and bounding-box searches on the places' derived points
-        statements.append(f"CREATE POINT INDEX place_{LOCATION_KEY} IF NOT EXISTS FOR (n:{quote_name(place.label)}) "
-                          f"ON (n.{LOCATION_KEY})")
-    for rel_type in sorted(schema.relationship_types):
-        statements.append(
-            f"CREATE INDEX rel_uri_{rel_type.lower()} IF NOT EXISTS FOR ()-[r:{quote_name(rel_type)}]-() ON (r.uri)"
-        )
-    return statements
-
-
-#: The generated schema file of the query library (:func:`graph_loader.resources.cypher_dir`).
-SCHEMA_CYPHER = cypher_dir() / "schema" / "create_schema.cypher"
-
-
-def schema_cypher(schema: GraphSchema) -> str:
-    """The text of ``cypher/schema/create_schema.cypher``: the loader's constraints and indexes, for analysts."""
-    header = [
-        "// name: create_schema",
-        "// description: Constraints and indexes the loader creates, generated from ontology/diaspora.ttl by",
-        "//   `diaspora-kg schema --write-cypher` (do not edit by hand; a test checks it is in sync).",
-        "// params: none",
-        "// returns: nothing",
-        "// mode: write",
-        "",
-    ]
-    return "\n".join(header + [f"{statement};" for statement in schema_statements(schema)]) + "\n"
+        specs.append(IndexSpec(f"place_{LOCATION_KEY}", IndexKind.POINT, (LOCATION_KEY,), label=place.label))
+    specs += [IndexSpec(f"rel_uri_{rel_type.lower()}", IndexKind.RANGE, ("uri",), type=rel_type)
+              for rel_type in sorted(schema.relationship_types)]
+    return specs

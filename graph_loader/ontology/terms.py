@@ -219,5 +219,66 @@ class DKG(DefinedNamespace):
     vizShape: URIRef  # visualisation shape
 
 
+class REL:
+    """Neo4j relationship types of the ontology (``REL.MEMBER_OF == "MEMBER_OF"``): what code names a type by.
+
+    Object properties stored as relationships and n-ary classes (:mod:`graph_loader.ontology.schema`); a
+    misspelt type raises AttributeError.
+    """
+
+    ABOUT = "ABOUT"  # about
+    ADOPTS = "ADOPTS"  # adopts
+    ADVISES = "ADVISES"  # advises
+    APPOINTED_BY = "APPOINTED_BY"  # appointed by
+    AUTHOR = "AUTHOR"  # author
+    BENEFITS = "BENEFITS"  # beneficiary
+    CITES = "CITES"  # cites
+    COMMISSIONED_BY = "COMMISSIONED_BY"  # commissioned by
+    CONCERNS = "CONCERNS"  # concerns
+    COUNTERPART_OF = "COUNTERPART_OF"  # counterpart of
+    CO_RUNS = "CO_RUNS"  # co-runs
+    CREATED_BY = "CREATED_BY"  # created by
+    DEMANDS = "DEMANDS"  # Demand
+    ELECTED_BY = "ELECTED_BY"  # elected by
+    EXECUTIVE_ARM_OF = "EXECUTIVE_ARM_OF"  # executive arm of
+    FORMED_IN_RESPONSE_TO = "FORMED_IN_RESPONSE_TO"  # formed in response to
+    FRAMED_BY = "FRAMED_BY"  # framed by
+    FUNDS = "FUNDS"  # Contribution
+    GAZETTEER_PLACE = "GAZETTEER_PLACE"  # gazetteer place
+    GOVERNS = "GOVERNS"  # governs
+    HAS_RULE = "HAS_RULE"  # has rule
+    HEADS = "HEADS"  # heads
+    HOME_COUNTRY = "HOME_COUNTRY"  # home country
+    IMPLEMENTS = "IMPLEMENTS"  # implements
+    INTERVIEWEE = "INTERVIEWEE"  # interviewee
+    IN_CATEGORY = "IN_CATEGORY"  # category
+    IN_DATASET = "IN_DATASET"  # data set
+    IN_PROGRAMME = "IN_PROGRAMME"  # in programme
+    JURISDICTION = "JURISDICTION"  # jurisdiction
+    LOBBIES = "LOBBIES"  # Lobbying
+    LOCATED_IN = "LOCATED_IN"  # located in
+    MEMBER_OF = "MEMBER_OF"  # Membership
+    MERGED_INTO = "MERGED_INTO"  # merged into
+    MOBILISES = "MOBILISES"  # Mobilisation
+    OPERATES_IN = "OPERATES_IN"  # operates in
+    ORGANISES = "ORGANISES"  # organises
+    ORIGINATES_FROM = "ORIGINATES_FROM"  # originates from
+    PARTNERS_WITH = "PARTNERS_WITH"  # partners with
+    PART_OF = "PART_OF"  # part of
+    PROPOSES = "PROPOSES"  # proposes
+    PUBLISHES = "PUBLISHES"  # publishes
+    QUOTED_FROM = "QUOTED_FROM"  # source
+    REF_AREA = "REF_AREA"  # reference area
+    REGISTERED_WITH = "REGISTERED_WITH"  # Registration
+    REPORTED_BY = "REPORTED_BY"  # reported by
+    RESTATES = "RESTATES"  # restates
+    RUNS = "RUNS"  # runs
+    SUB_ORGANISATION_OF = "SUB_ORGANISATION_OF"  # sub-organisation of
+    SUCCEEDED_BY = "SUCCEEDED_BY"  # succeeded by
+    SUPERVISES = "SUPERVISES"  # supervises
+    SUPPORTS = "SUPPORTS"  # supports
+    TOPIC = "TOPIC"  # topic
+
+
 DKGID = Namespace(DKGID_NS)
 """Resources of the seed corpus and gazetteer, e.g. ``DKGID["place/SV-CU"]``."""

@@ -331,6 +331,9 @@ def template_for(path: Path) -> Template:
     stem = path.stem.lower()
     matches = [t for name, t in TEMPLATES.items() if name in stem]
     if not matches:
+        if "decisions" in stem:  # what `resolve` writes: applied as a source by `resolve --apply`
+            raise InputError(str(path), "a decisions file is no CSV template",
+                             hint=f"apply its accepted pairs with `diaspora-kg resolve --apply {path}`")
         raise InputError(str(path), "no CSV template matches this file name",
                          hint="name the file after a template in data/templates/: "
                               + ", ".join(f"{n}.csv" for n in TEMPLATES))

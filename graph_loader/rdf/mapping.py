@@ -57,11 +57,11 @@ from ..model import (
     local_name,
 )
 from ..ontology.schema import EXTERNAL_PROPERTY_NAMES, GraphSchema
-from ..ontology.terms import DKG_NS
+from ..ontology.terms import DKG, DKG_NS
 from .xsd import datatype_of_value, stored_value
 
-EVIDENCE = DKG_NS + "evidence"
-ACRONYM = DKG_NS + "acronym"
+EVIDENCE = str(DKG.evidence)
+ACRONYM = str(DKG.acronym)
 TIE_PREFIX = "urn:dkg:tie:"
 GENID = "https://w3id.org/diaspora-kg/.well-known/genid/"
 REIFICATION = {RDF_NS + "subject": "s", RDF_NS + "predicate": "p", RDF_NS + "object": "o"}
@@ -73,11 +73,17 @@ IRI_KEYS = "iriKeys"
 #: does not give it (a foreign ``xsd:dateTime``, ``xsd:int``, a custom datatype), so that the export types them
 #: as they came (a key may hold spaces, an IRI never does).
 DATATYPE_KEYS = "datatypes"
+#: Bookkeeping of a node that accepted decisions made of several (:mod:`graph_loader.neo4j.merges`): the URIs
+#: merged into it, the decisions files that merged them, and what undoing each merge needs (JSON). The merges
+#: themselves are facts, exported as ``owl:sameAs`` (``owl__sameAs``).
+MERGED_URIS_KEY, MERGE_SOURCES_KEY, MERGE_RECORDS_KEY = "mergedUris", "mergeSources", "mergedBy"
+MERGE_KEYS = (MERGED_URIS_KEY, MERGE_SOURCES_KEY, MERGE_RECORDS_KEY)
 #: Predicates the export makes for property keys that have neither an ontology term nor a prefix (written into
 #: Neo4j by another tool); ``urn:dkg:property:tags`` loads back as the key ``tags``.
 PROPERTY_NS = "urn:dkg:property:"
 #: Keys the loader keeps for itself; a ``urn:dkg:property:`` predicate never takes one of them.
-RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY}
+RESERVED_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY,
+                 *MERGE_KEYS}
 #: Prefixes for predicates outside our namespace, so ``schema:foo`` is stored as ``schema__foo`` (loses nothing).
 #: ``{namespace: prefix}``, one prefix per namespace and one namespace per prefix (the export reverses it).
 KNOWN_PREFIXES = {

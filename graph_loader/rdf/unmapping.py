@@ -27,17 +27,26 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
-from ..merge import DERIVED_NAME_KEYS, LOCATION_KEY
+from ..merge import DERIVED_NAME_KEYS, LOCATION_KEY, SCORE_PREFIX
 from ..model import PropertyGraph, as_list
 from ..ontology.schema import GraphSchema
 from ..ontology.terms import DKG_NS, DKGID_NS
 from . import xsd
-from .mapping import ASSERTED_KEY, DATATYPE_KEYS, GENID, IRI_KEYS, KNOWN_PREFIXES, PROPERTY_NS, TIE_PREFIX
+from .mapping import (
+    ASSERTED_KEY,
+    DATATYPE_KEYS,
+    GENID,
+    IRI_KEYS,
+    KNOWN_PREFIXES,
+    MERGE_KEYS,
+    PROPERTY_NS,
+    TIE_PREFIX,
+)
 from .read import quiet_rdflib
 
 #: ``location`` is derived from ``lat`` and ``long``, which the export writes as ``geo:lat`` and ``geo:long``.
 SKIP_NODE_KEYS = {"uri", "sources", "evidence", "stub", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY, LOCATION_KEY,
-                  *DERIVED_NAME_KEYS}
+                  *DERIVED_NAME_KEYS, *MERGE_KEYS}
 SKIP_REL_KEYS = {"uri", "sources", "evidence", "rdfType", IRI_KEYS, DATATYPE_KEYS, ASSERTED_KEY}
 #: A language tag as the mapping stores it in a key (``en``, ``es_419``, ``zh_Hant_TW``: ``-`` becomes ``_``).
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{1,8})*")
@@ -155,7 +164,7 @@ class RdfExporter:
         for key, (base, _) in tagged.items():
             tagged_values[base].update(map(str, as_list(props[key])))
         for key, value in props.items():
-            if key in skip or value is None or key.startswith("score_"):
+            if key in skip or value is None or key.startswith(SCORE_PREFIX):
                 continue  # score_* are computed by the analyses, not asserted by a source
             if key in tagged:
                 base, lang = tagged[key]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ..engines import DEFAULT_ENGINE
 from .blocks import (
     Bullets,
     Code,
@@ -36,7 +37,8 @@ MAX_ROWS = 25
 TOP_BROKERS = 10
 TITLE = "diaspora-kg report"
 SOURCE = ("Source corpus: ARI Nº 16/2005 (Rodolfo O. de la Garza et al., Real Instituto Elcano, 3 February 2005) "
-          "and the ISO 3166-2 gazetteer; every fact in the graph carries its source, locator and quote.")
+          "and a gazetteer of countries, states and the places the corpus names, built from packages (ISO 3166, "
+          "GeoNames, INEGI; data/gazetteer/README.md); every fact in the graph carries its source, locator and quote.")
 
 
 def _text_cells(rows: list[dict], columns: list[str]) -> list[list[str]]:
@@ -162,6 +164,8 @@ def broker_sentence(row: dict) -> list:
 
 def _analysis_command(result, what: str, *extra: str) -> str:
     args = ["analyze", what, *extra, *result.analysis.actors.options()]
+    if result.analysis.engine != DEFAULT_ENGINE:  # reproduced by the engine that ran
+        args += ["--engine", result.analysis.engine]
     args += ["--offline"] if result.offline else ["--no-write"]
     return result.shell(*args, "--format", "csv")
 
@@ -170,7 +174,7 @@ def _brokers(result) -> list:
     analysis = result.analysis
     if analysis is None:
         return []
-    meta = analysis.brokers_meta
+    info = analysis.broker_info
     rows = [{"rank": i, "actor": r["name"], "kind": kind_words(r.get("kind")), "country": r.get("country"),
              "named in the source": "no" if r.get("unnamed") else "yes",
              "betweenness %": round(100 * r["betweenness"], 1) if r.get("betweenness") is not None else None,
@@ -181,9 +185,9 @@ def _brokers(result) -> list:
     return [
         Heading(2, "Brokers"),
         Paragraph([analysis.actors.sentence(analysis.left_out),
-                   f" Organisation network: {plural(meta['nodes'], 'actor')}, {plural(meta['edges'], 'tie')} "
+                   f" Organisation network: {plural(info.nodes, 'actor')}, {plural(info.edges, 'tie')} "
                    "(membership, partnership, sub-organisation, advocacy, co-funding and shared programmes); "
-                   f"betweenness {meta['betweenness']['method']} ({meta['betweenness']['backend']}). An actor the "
+                   f"betweenness {info.betweenness.method} ({info.betweenness.backend}). An actor the "
                    "source does not name (its name is a description) is marked in the table."]),
         table(rows, limit=TOP_BROKERS),
         Bullets([broker_sentence(r) for r in analysis.brokers[:3]], numbered=True),
@@ -196,10 +200,9 @@ def _coalitions(result) -> list:
     analysis = result.analysis
     if analysis is None:
         return []
-    c = analysis.coalitions
-    stability = c.get("stability") or {}
+    c = analysis.coalition_info
     rows = []
-    for coalition in c["coalitions"]:
+    for coalition in analysis.coalitions:
         members = [m["name"] for m in coalition["members"]]
         bound = coalition.get("binding") or []
         rows.append({"coalition": coalition["id"], "members": coalition["size"],
@@ -208,13 +211,13 @@ def _coalitions(result) -> list:
                      "home country": coalition.get("dominant_country"),
                      "bound by": ", ".join(f"{b['name'] or b['uri']} ({b['members']})" for b in bound[:2]),
                      "who": "; ".join(members[:6]) + (f"; … and {len(members) - 6} more" if len(members) > 6 else "")})
-    stable = (f"; across {stability.get('runs')} seeds the partitions agree with a mean adjusted Rand index of "
-              f"{stability['mean_ari']:.2f}" if stability.get("runs") else "")
+    stable = (f"; across {c.stability.runs} seeds the partitions agree with a mean adjusted Rand index of "
+              f"{c.stability.mean_ari:.2f}" if c.stability and c.stability.runs else "")
     return [
         Heading(2, "Coalitions"),
-        Paragraph([f"{c['method'].capitalize()} communities among {analysis.actors.among(c['nodes'])} (seed "
-                   f"{c['seed']}), "
-                   f"modularity {c['modularity']:.3f}{stable}. {plural(c.get('singletons', 0), 'actor')} belong to no "
+        Paragraph([f"{c.method.capitalize()} communities among {analysis.actors.among(c.nodes)} (seed "
+                   f"{c.seed}), "
+                   f"modularity {c.modularity:.3f}{stable}. {plural(c.singletons, 'actor')} belong to no "
                    "coalition. A small corpus (under 100 actors) makes these groupings suggestive, not conclusive."]),
         table(rows, csv="coalitions.csv", what="coalitions"),
         Paragraph(["Every member: ", Link("coalitions.csv", "coalitions.csv"), ". Reproduce: ",

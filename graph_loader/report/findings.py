@@ -135,9 +135,8 @@ def brokers(result, network=None) -> list | None:
     analysis = result.analysis
     if analysis is None or not analysis.brokers:
         return None
-    meta = analysis.brokers_meta
     best, *others = analysis.brokers[:3]
-    parts = [Strong("Brokers."), f" Among {analysis.actors.among(meta['nodes'])}, the best broker is ",
+    parts = [Strong("Brokers."), f" Among {analysis.actors.among(analysis.broker_info.nodes)}, the best broker is ",
              Strong(str(best["name"])), f" ({_who(best)}): it lies on {best['betweenness']:.1%} of the shortest "
              "paths between the others" + _what_it_brokers(best, network) + "."]
     if others:
@@ -154,13 +153,12 @@ def coalitions(result) -> list | None:
     analysis = result.analysis
     if analysis is None:
         return None
-    c = analysis.coalitions
-    found = c["coalitions"]
+    c = analysis.coalition_info
+    found = analysis.coalitions
     if not found:
         return [Strong("Coalitions."), " No coalition of two or more actors forms."]
-    stability = c.get("stability") or {}
-    stable = (f"; across {stability['runs']} seeds the partitions agree with a mean adjusted Rand index of "
-              f"{stability['mean_ari']:.2f}" if stability.get("runs") else "")
+    stable = (f"; across {c.stability.runs} seeds the partitions agree with a mean adjusted Rand index of "
+              f"{c.stability.mean_ari:.2f}" if c.stability and c.stability.runs else "")
     phrases = []
     for coalition in found[:2]:
         if coalition.get("dominant_kind"):
@@ -172,8 +170,8 @@ def coalitions(result) -> list | None:
         tie = f", bound by {bound[0]['name'] or bound[0]['uri']} ({bound[0]['members']} members)" if bound else ""
         phrases.append(f"{coalition['size']} members, most of them {what}{country}{tie}")
     return [Strong("Coalitions."),
-            f" {c['method'].capitalize()} finds {plural(len(found), 'coalition')} of two or more among the "
-            f"{analysis.actors.among(c['nodes'])}: modularity {c['modularity']:.2f}{stable}. The largest: "
+            f" {c.method.capitalize()} finds {plural(len(found), 'coalition')} of two or more among the "
+            f"{analysis.actors.among(c.nodes)}: modularity {c.modularity:.2f}{stable}. The largest: "
             + "; ".join(phrases) + "."]
 
 

@@ -20,9 +20,10 @@ writes the rows sorted by ``(left, right)``, so that a new run of ``resolve`` ch
 changed and a diff of two versions reads row by row; it replaces the file whole or not at all.
 :func:`merge_candidates` brings a file up to date with new candidates without losing a decision.
 
-Decisions are data: a later version loads the file as a source, with provenance (the file, the line, who, when,
-the note), where ``yes`` becomes ``owl:sameAs`` between the two ids, ``no`` ``owl:differentFrom``, and
-``unsure`` nothing; the columns above hold everything that needs.
+Decisions are data: ``resolve --apply`` loads the file as a source (:mod:`graph_loader.neo4j.merges`), with
+provenance (the file, the line, who, when, the note): each group of ``yes`` pairs becomes one node, exported with
+``owl:sameAs``; ``no`` and ``unsure`` change nothing in the graph (they keep the pair from being asked again), and
+``unload`` of the file undoes the merges.
 
 Examples
 --------

@@ -12,13 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..model import PropertyGraph
 from ..ontology.schema import GraphSchema, load_schema
 from ..rdf.sources import DEFAULT_PATHS, from_prepared, prepare
 from .records import Record, Vocabulary, records_from_graph
 
 
-def records_from_files(paths: Iterable[Path], schema: GraphSchema | None = None) -> tuple[list[Record], int]:
-    """The records of the organisations, people and places the files state, and how many files were read."""
+def graph_from_files(paths: Iterable[Path], schema: GraphSchema | None = None) -> tuple[PropertyGraph, int]:
+    """The property graph a load of the files would write (each node's ``sources``: the files that state it),
+    and how many files were read."""
     schema = schema or load_schema()
     prepared = prepare(list(paths), schema)
     graph = from_prepared(prepared)
@@ -29,7 +31,14 @@ def records_from_files(paths: Iterable[Path], schema: GraphSchema | None = None)
     for uri, node in graph.nodes.items():
         if uri in stated_in:
             node["props"]["sources"] = sorted(set(stated_in[uri]))
-    return records_from_graph(graph, Vocabulary.from_schema(schema)), len(prepared)
+    return graph, len(prepared)
+
+
+def records_from_files(paths: Iterable[Path], schema: GraphSchema | None = None) -> tuple[list[Record], int]:
+    """The records of the organisations, people and places the files state, and how many files were read."""
+    schema = schema or load_schema()
+    graph, files = graph_from_files(paths, schema)
+    return records_from_graph(graph, Vocabulary.from_schema(schema)), files
 
 
 def seed_and(paths: Iterable[Path], with_seed: bool = True) -> list[Path]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 
+from ..errors import UsageError
 from ..model import Triple
 from ..rdf.mapping import blank_form
 from ..rdf.sources import PreparedSource
@@ -51,7 +52,7 @@ def validate(prepared: list[PreparedSource], context: Iterable[Triple] = (), *,
     (:func:`graph_loader.rdf.mapping.blank_form`).
     """
     if engine not in ENGINES:
-        raise ValueError(f"unknown validator {engine!r}; choose one of {', '.join(ENGINES)}")
+        raise UsageError(f"unknown validator {engine!r}", hint=f"choose one of {', '.join(ENGINES)}")
     context = list(blank_form(context))
     origins: dict[str, str] = {}
     for item in prepared:

@@ -1,4 +1,5 @@
-"""What every picture of the graph is told, in one value: :class:`DrawOptions`.
+"""What every picture of the graph is told, in one value: :class:`DrawOptions`; what ``viz`` is asked to draw:
+:class:`PictureRequest`.
 
 The interactive page (:func:`graph_loader.viz.html.write_html`) and the figure for a paper
 (:func:`graph_loader.viz.static.write_figure`) encode nodes the same way; each takes a ``DrawOptions`` and, for
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
 #: ``max_label_len`` when it is not given: each kind of picture cuts names at its own length.
 DEFAULT_LABEL_LENGTH = object()
@@ -76,3 +78,53 @@ class DrawOptions:
         """The fields :func:`graph_loader.viz.encoding.encode` takes."""
         return {"styles": self.styles, "color_by": self.color_by, "size_by": self.size_by, "scores": self.scores,
                 "groups": self.groups}
+
+
+@dataclass(frozen=True)
+class PictureRequest:
+    """What ``diaspora-kg viz`` is asked to draw (:mod:`graph_loader.viz.picture` draws it).
+
+    Attributes
+    ----------
+    out : Path
+        The file: ``.html`` (the interactive page), else a figure (``.png``, ``.svg``, ``.pdf``).
+    query : str, optional
+        Draw the nodes this named query returns (needs Neo4j), with its ``params``.
+    focus : str, optional
+        Draw the neighbourhood of this actor (name, acronym or URI), ``depth`` ties deep.
+    brokers : int, optional
+        Draw this many best brokers and the actors tied to them.
+    color_by, size_by : str
+        As :class:`DrawOptions` (``size_by``: ``degree`` or a measure of
+        :data:`graph_loader.choices.BROKER_MEASURES`).
+    label_top : int
+        A figure names this many nodes, the largest first.
+    physics : bool, optional
+        Force the page's physics simulation on or off (None: the page decides).
+    title : str, optional
+        The title (default: what is drawn, with its size).
+
+    One of ``query``, ``focus`` and ``brokers`` chooses the view, in that order; none: the whole graph.
+    """
+
+    out: Path
+    query: str | None = None
+    params: Mapping = field(default_factory=dict)
+    focus: str | None = None
+    depth: int = 1
+    brokers: int | None = None
+    color_by: str = "class"
+    size_by: str = "degree"
+    label_top: int = 12
+    physics: bool | None = None
+    title: str | None = None
+
+    @property
+    def page(self) -> bool:
+        """An interactive HTML page (else a figure)."""
+        return self.out.suffix.lower() == ".html"
+
+    @property
+    def needed_scores(self) -> set[str]:
+        """The stored scores the sizes and colours read (none for degree and class or country colours)."""
+        return ({self.size_by} - {"degree"}) | ({"coalition"} if self.color_by == "coalition" else set())

@@ -76,9 +76,10 @@ def test_a_second_load_waits_says_so_and_a_killed_holder_frees_the_lock(db, tmp_
                                   text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         unloader = subprocess.Popen([*CLI, "unload", "never-loaded.ttl"], env=neo4j_env,  # unloads take turns too
                                     text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        # It waits: after its start, it is still running while the holder holds the lock.
+        # Both wait: after their start, they are still running while the holder holds the lock.
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and waiter.poll() is None and not _waiting(db, holder.pid):
+        while time.monotonic() < deadline and waiter.poll() is None and unloader.poll() is None \
+                and not _waiting(db, waiter.pid, unloader.pid):
             time.sleep(0.2)
         assert waiter.poll() is None, waiter.communicate()
         time.sleep(2)
@@ -96,9 +97,10 @@ def test_a_second_load_waits_says_so_and_a_killed_holder_frees_the_lock(db, tmp_
         == [{"n": "Club Ce"}]
 
 
-def _waiting(db, holder_pid: int) -> bool:
-    """True once a second load's lock transaction is blocked behind the holder's."""
-    return any(row["pid"] != holder_pid and not row["status"].startswith("Running") for row in db.read(HOLDERS))
+def _waiting(db, *pids: int) -> bool:
+    """True once the lock transactions of the processes ``pids`` are all blocked (behind the holder's)."""
+    blocked = {row["pid"] for row in db.read(HOLDERS) if not row["status"].startswith("Running")}
+    return set(pids) <= blocked
 
 
 @pytest.fixture(autouse=True)

@@ -264,7 +264,8 @@ def test_query_timeout_stops_the_query_on_the_server(neo4j_env, tmp_path):
     started = time.monotonic()
     run = cli(["query", "--timeout", "2", "--cypher", LONG_QUERY], neo4j_env, tmp_path)
     assert run.returncode == 2 and "timeout" in run.stderr
-    assert time.monotonic() - started < 30
+    # The whole range takes many minutes; the margin is for a loaded machine's process start-up.
+    assert time.monotonic() - started < 90
 
 
 def test_first_ctrl_c_cancels_the_query_at_once(neo4j_env, db, tmp_path):

@@ -19,10 +19,10 @@ from graph_loader.analysis.actors import EVERY_AGENT, ActorSet
 from graph_loader.analysis.brokers import structural_holes
 from graph_loader.analysis.coalitions import adjusted_rand_index, describe, leiden
 from graph_loader.analysis.projections import shared_affiliation_network
-from graph_loader.analysis.summary import analyse
 from graph_loader.engines import choose_engine
 from graph_loader.engines.gds import analyse_gds, tie_spec
-from graph_loader.neo4j import gds
+from graph_loader.engines.networkx import analyse
+from graph_loader.neo4j import gds_procedures as gds
 from graph_loader.neo4j.read import read_property_graph
 from graph_loader.ontology.schema import load_schema
 
@@ -114,7 +114,7 @@ def test_the_engines_agree_on_the_seed_corpus(seed_db, gds_db):
     assert all(math.isclose(result.scores["constraint"][v], holes[v]["constraint"], rel_tol=1e-12)
                for v in result.scores["constraint"])
     assert result.scores["core"] == k_cores(G)
-    assert result.brokers_meta["betweenness"]["method"] == "exact"
+    assert result.broker_info.betweenness.method == "exact"
     _same_descriptions(result, G_full)
 
 
@@ -140,7 +140,7 @@ def test_the_engines_agree_on_the_affiliation_projection_of_the_seed_corpus(seed
                  projection="affiliation-projection")
     result = analyse_gds(seed_db, projection="affiliation-projection", top=None, write=False, actors=EVERY_AGENT)
     _same_rows(result.brokers, analyse(G_full, projection="affiliation-projection", actors=EVERY_AGENT).brokers)
-    assert result.brokers_meta["brokerage"]["graph"] == "ties both ways"
+    assert not result.broker_info.directed_roles  # ties both ways
     _same_descriptions(result, G_full)
 
 
@@ -160,13 +160,14 @@ def test_the_engines_agree_on_an_actor_set(seed_db, gds_db, actors):
     if not actors.collectives:
         assert not any("Collective" in G_full.nodes[r["uri"]]["labels"] for r in theirs.brokers)
     _same_descriptions(theirs, network)
-    assert theirs.brokers_meta["actors"] == ours.brokers_meta["actors"] == actors.to_dict()
+    assert theirs.broker_info.actors == ours.broker_info.actors == actors
+    assert theirs.coalition_info.actors == ours.coalition_info.actors == actors
 
 
 def _same_descriptions(result, G_full) -> None:
     """The GDS engine describes each coalition from its neighbourhood only (only the properties it needs): the
     description equals the NetworkX engine's of the same members from the full graph."""
-    shown = result.coalitions["coalitions"]
+    shown = result.coalitions
     assert shown and shown == describe(G_full, [[m["uri"] for m in c["members"]] for c in shown])
 
 
@@ -224,7 +225,7 @@ def test_the_engines_agree_on_a_synthetic_graph_of_ten_thousand_agents(db, gds_d
     exact = betweenness(G, weight="distance", k=len(G), backend="igraph").scores
     top = sorted(G, key=lambda v: (-exact[v], -G.degree[v], str(G.nodes[v].get("name")), v))[:10]
     result = analyse_gds(db, top=10, write=False)
-    assert result.brokers_meta["betweenness"]["method"] == "sampled"
+    assert result.broker_info.betweenness.method == "sampled"
     _same_descriptions(result, G_full)
     with gds.projection(db, tie_spec()) as graph:
         got_ids, raw = gds.betweenness(db, graph.name)

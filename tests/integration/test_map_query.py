@@ -71,7 +71,7 @@ def test_a_place_without_coordinates_rolls_up_to_its_state(seed_db):
         try:
             tx.run("MATCH (p:Place)-[:GAZETTEER_PLACE*0..1]->(q:Place) WHERE p.name = 'Monte Escobedo' "
                    "REMOVE p.lat, p.long, p.location, q.lat, q.long, q.location")
-            rows = [record.data() for record in tx.run(query.text, {"country": None})]
+            rows = [record.data() for record in tx.run(query.text, query.bind({"country": None}))]
         finally:
             tx.rollback()
     rolled = [r for r in rows if r["from_place"] == "Chicago"]

@@ -48,8 +48,7 @@ def test_header_is_complete_and_params_match_use(path):
     assert query.name == path.stem, "file name and // name: must agree"
     assert query.mode == "read"
     assert "example" in query.header, "add an // example: line (may be empty when there is no parameter)"
-    declared = {p.name for p in query.params}
-    assert query.used_params() == declared
+    assert query.used_params() == query.param_names()
     for param in query.params:
         assert param.type in ("string", "integer", "float", "boolean", "list"), param
     required = {p.name for p in query.params if not p.optional}

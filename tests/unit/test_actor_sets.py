@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from graph_loader.analysis.actors import EVERY_AGENT, ActorSet
-from graph_loader.analysis.summary import analyse
 from graph_loader.cli import main
+from graph_loader.engines.networkx import analyse
 from graph_loader.ontology.schema import load_schema
 from graph_loader.rdf.sources import from_files
 
@@ -27,11 +27,11 @@ def test_by_default_no_collective_is_ranked_or_grouped(seed_graph):
     assert _collective(seed_graph, every.brokers[0]["uri"])  # the aggregate that topped the ranking
     result = analyse(seed_graph)
     assert result.brokers and not any(_collective(seed_graph, r["uri"]) for r in result.brokers)
-    members = [m["uri"] for c in result.coalitions["coalitions"] for m in c["members"]]
+    members = [m["uri"] for c in result.coalitions for m in c["members"]]
     assert members and not any(_collective(seed_graph, uri) for uri in members)
     collectives = sum(1 for _, d in seed_graph.nodes(data=True) if "Collective" in d.get("labels", ()))
     assert result.left_out == collectives > 0
-    assert result.brokers_meta["actors"]["label"] == "organisations and people (collectives left out)"
+    assert result.broker_info.actors.label == "organisations and people (collectives left out)"
 
 
 def test_unnamed_single_actors_stay_and_are_flagged(seed_graph):

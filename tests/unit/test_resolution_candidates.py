@@ -207,6 +207,8 @@ def test_resolve_offline_writes_a_decisions_file_and_keeps_decisions_on_a_second
     assert "1 decided" in second.stderr
     refused = subprocess.run(command[:4] + [str(data)], capture_output=True, text=True, env=env)
     assert refused.returncode == 2 and "--offline" in refused.stderr and "Traceback" not in refused.stderr
+    both = subprocess.run([*command, "--apply", str(out)], capture_output=True, text=True, env=env)
+    assert both.returncode == 2 and "--apply takes no PATHS" in both.stderr
 
 
 def test_a_place_linked_to_its_gazetteer_entry_is_no_candidate(seed):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from graph_loader.neo4j.queries import statements
-from graph_loader.ontology.schema import SCHEMA_CYPHER, load_schema, schema_cypher
+from graph_loader.neo4j.schema import SCHEMA_CYPHER, schema_cypher
+from graph_loader.ontology.schema import load_schema
 from graph_loader.ontology.terms import DKG_NS
 
 CONTRACT_LABELS = {"HometownAssociation", "Federation", "Municipality", "AdministrativeArea", "Country",

@@ -134,7 +134,7 @@ def test_an_aggregate_can_be_drawn(graph, tmp_path):
 
 @pytest.fixture(scope="module")
 def seed_figure_inputs():
-    from graph_loader.analysis.summary import analyse
+    from graph_loader.engines.networkx import analyse
     from graph_loader.ontology.schema import load_schema
     from graph_loader.rdf.sources import from_files
 

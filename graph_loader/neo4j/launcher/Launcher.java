@@ -250,7 +250,8 @@ public final class Launcher {
           .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMb * 1024 * 1024)
           .setConfig(gdsMemoryGuard())
           // A stopping database (a stop, an import) waits this long for open transactions, then ends them (10 s by
-          // default): the load that asks for an import holds the load lock in one (ledger.py's load_lock).
+          // default). The load that asks for an import ends its load lock's transaction before RUN: one still open
+          // when the store is replaced gives its node id to the new store as it ends (ledger.py's load_lock).
           .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(1))
           .build();
     }

@@ -36,14 +36,24 @@ from dataclasses import dataclass, field
 import numpy as np
 from neo4j.exceptions import Neo4jError
 
-from ..errors import QueryError
+from ..errors import DiasporaKGError, QueryError
 from ..model import PropertyGraph
-from ..ontology.schema import RESOURCE_LABEL, quote_name
+from ..ontology.schema import RESOURCE_LABEL
 from .connection import Database
+from .schema import quote_name
 from .scores import SCORE_PREFIX, clear_scores
 
 #: Rows per write transaction when scores are written back.
 WRITE_BATCH = 10_000
+
+
+class NoGds(DiasporaKGError):
+    """The server has no Graph Data Science library."""
+
+    def __init__(self, uri: str):
+        super().__init__(f"the Neo4j at {uri} has no Graph Data Science library (gds.version() is unknown)",
+                         hint="start the managed instance without --no-gds, or enable the GDS plugin "
+                              "(docker compose: NEO4J_PLUGINS='[\"graph-data-science\"]'); or use --engine networkx")
 
 
 @dataclass(frozen=True)
@@ -268,8 +278,6 @@ def communities(db: Database, graph: str, method: str, *, seed: int | None = 0,
     Leiden takes ``seed`` as ``randomSeed``; ``resolution`` is GDS's ``gamma`` (Leiden) / ``tolerance``-free
     modularity resolution. The modularity is the one GDS reports for the partition (weighted by ``strength``).
     """
-    if method not in COMMUNITY_PROCEDURES:
-        raise ValueError(f"unknown community method {method!r}; use one of {sorted(COMMUNITY_PROCEDURES)}")
     prop = f"dkg_{method}_{secrets.token_hex(4)}"
     config: dict = {"mutateProperty": prop, "relationshipWeightProperty": "strength", "concurrency": 1}
     if method == "leiden":
