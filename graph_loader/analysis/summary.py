@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..choices import BROKER_MEASURES
-from ..ontology.schema import SCORE_PREFIX
+from ..merge import SCORE_PREFIX
 from .actors import ActorSet
 from .coalitions import check_method, check_stability_runs
 from .projections import check_agent_network

@@ -8,7 +8,8 @@ replaces them.
 
 from __future__ import annotations
 
-from ..ontology.schema import RESOURCE_LABEL, SCORE_PREFIX
+from ..merge import SCORE_PREFIX
+from ..ontology.schema import RESOURCE_LABEL
 from .connection import Database
 
 # In batches: one transaction over every scored node of a 10^6-agent graph would hold them all in the heap.
