@@ -7,7 +7,7 @@ import pytest
 from graph_loader.cli.app import reports_errors
 from graph_loader.errors import DiasporaKGError, OntologyMismatch, UsageError
 from graph_loader.export import export
-from graph_loader.model import PropertyGraph
+from graph_loader.model import NodeRow, PropertyGraph, RelationshipRow
 from graph_loader.neo4j.bulk_import import NotEmpty, NotImportable
 from graph_loader.neo4j.writer import check_names
 from graph_loader.ontology.schema import load_schema
@@ -24,11 +24,11 @@ def run_reported(function, capsys) -> tuple[int, str]:
 def test_rows_outside_the_ontology_are_refused_with_a_message(capsys):
     schema = load_schema()
     with pytest.raises(OntologyMismatch, match="labels not in the ontology: Spaceship"):
-        check_names(schema, [{"labels": ("Spaceship", "Resource")}], [])
+        check_names(schema, [NodeRow("u:1", ("Spaceship", "Resource"))], [])
     with pytest.raises(OntologyMismatch, match="relationship types not in the ontology: ORBITS"):
-        check_names(schema, [], [{"type": "ORBITS"}])
-    check_names(schema, [{"labels": ("Federation", "Resource")}], [{"type": "MEMBER_OF"}])  # known: no error
-    code, err = run_reported(lambda: check_names(schema, [], [{"type": "ORBITS"}]), capsys)
+        check_names(schema, [], [RelationshipRow("u:2", "ORBITS", "u:1", "u:3")])
+    check_names(schema, [NodeRow("u:1", ("Federation", "Resource"))], [RelationshipRow("u:2", "MEMBER_OF", "u:1", "u:3")])  # known: no error
+    code, err = run_reported(lambda: check_names(schema, [], [RelationshipRow("u:2", "ORBITS", "u:1", "u:3")]), capsys)
     assert code == 1  # invalid data
     assert "ORBITS" in err and "hint:" in err and "bug" not in err and "internal error" not in err
 
