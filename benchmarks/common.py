@@ -29,6 +29,8 @@ RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 DEFAULT_TIMEOUT = 300.0
 #: How often peak memory is sampled, in seconds.
 RSS_INTERVAL = 0.05
+#: PSS is read every this many samples (every 0.5 s).
+PSS_EVERY = 10
 #: Marks the JSON line a worker process prints with its measurements.
 RESULT_PREFIX = "BENCH-RESULT "
 
@@ -108,6 +110,7 @@ class Measured:
     seconds: float
     peak_rss: int | None = None
     value: object = None
+    peak_pss: int | None = None
     timed_out: bool = False
     error: str | None = None
 
@@ -135,11 +138,17 @@ def mb(size: int | None) -> str:
 
 
 class PeakRss:
-    """Samples the resident memory of a process and its children every :data:`RSS_INTERVAL` s (psutil)."""
+    """Samples the resident memory of a process and its children every :data:`RSS_INTERVAL` s (psutil).
+
+    ``peak`` sums their RSS, which counts twice the pages a forked child shares with its parent (the load's
+    validation process and the triples it inherits); ``peak_pss`` sums their proportional set sizes, which share
+    those pages out: the physical memory they take together (Linux; 0 where it cannot be read).
+    """
 
     def __init__(self, pid: int):
         self.process = psutil.Process(pid)
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -152,13 +161,23 @@ class PeakRss:
         self._thread.join()
 
     def _run(self) -> None:
+        samples = 0
         while not self._stop.is_set():
             try:
-                total = self.process.memory_info().rss
-                total += sum(child.memory_info().rss for child in self.process.children(recursive=True))
+                processes = [self.process, *self.process.children(recursive=True)]
             except psutil.Error:
-                return
+                return  # the process ended
+            total = pss = 0
+            for process in processes:
+                try:
+                    total += process.memory_info().rss
+                    if samples % PSS_EVERY == 0:  # reading smaps_rollup walks the page tables: not every time
+                        pss += getattr(process.memory_full_info(), "pss", 0)
+                except psutil.Error:
+                    continue  # a child that just ended
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
+            samples += 1
             self._stop.wait(RSS_INTERVAL)
 
 
@@ -219,12 +238,13 @@ def run_worker(argv: Sequence[str], env: dict[str, str], timeout: float,
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-            return Measured(timeout, rss.peak or None, timed_out=True)
+            return Measured(timeout, rss.peak or None, timed_out=True, peak_pss=rss.peak_pss or None)
     seconds = time.perf_counter() - started
     lines = [line[len(RESULT_PREFIX):] for line in stdout.splitlines() if line.startswith(RESULT_PREFIX)]
     if proc.returncode != 0 or not lines:
-        return Measured(seconds, rss.peak or None, error=(stderr.strip().splitlines() or ["no output"])[-1])
-    return Measured(seconds, rss.peak or None, json.loads(lines[-1]))
+        return Measured(seconds, rss.peak or None, error=(stderr.strip().splitlines() or ["no output"])[-1],
+                        peak_pss=rss.peak_pss or None)
+    return Measured(seconds, rss.peak or None, json.loads(lines[-1]), peak_pss=rss.peak_pss or None)
 
 
 def emit_result(result: dict) -> None:

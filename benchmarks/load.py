@@ -85,13 +85,15 @@ def load_worker(tool: str, path: Path, batch_size: int) -> dict:
     """One load by our loader, connected as the command line connects (the managed instance, or ``NEO4J_URI``);
     seconds per phase (read + map, validate, write), the method that ran and what it reported."""
     from graph_loader import loading, shacl
+    from graph_loader.beside import Beside
     from graph_loader.neo4j.connection import connect
 
     validator = "pyshacl" if tool == "ours-pyshacl" else shacl.DEFAULT_ENGINE
     method = "bolt" if tool == "ours-bolt" else "auto"
     phases: dict[str, float] = defaultdict(float)  # timed by wrapping the phases' functions (measurement only)
-    _timed(loading, "prepare_sources", phases, "read_map")
-    _timed(shacl, "validate", phases, "validate")
+    _timed(loading, "parse_sources", phases, "read_map")
+    _timed(loading, "map_sources", phases, "read_map")
+    _timed(Beside, "result", phases, "validate")  # beyond the mapping, when validation runs beside it
     _timed(loading, "context_from_database", phases, "validate")
     with connect(echo=lambda message: None) as db:
         started = time.perf_counter()
@@ -219,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 COLUMNS = ("triples", "loader", "process", "triples/s", "load()", "read+map", "validate", "write", "method",
-           "peak RSS (Python)", "peak RSS (Neo4j)", "nodes", "relationships", "status")
+           "peak RSS (PSS), Python", "peak RSS (Neo4j)", "nodes", "relationships", "status")
 
 
 def _row(triples, tool, run, timeout, nodes, relationships, jvm) -> list:
@@ -235,7 +237,7 @@ def _row(triples, tool, run, timeout, nodes, relationships, jvm) -> list:
         value.get("status", "loaded")
     return [f"{triples:,}", LABELS[tool], run.time_text(timeout) if failed else seconds_text(run.seconds), rate,
             phase("seconds"), phase("read_map"), phase("validate"), phase("write"), value.get("method", "-"),
-            mb(run.peak_rss), mb(jvm), f"{nodes:,}", f"{relationships:,}", status]
+            f"{mb(run.peak_rss)} ({mb(run.peak_pss)})", mb(jvm), f"{nodes:,}", f"{relationships:,}", status]
 
 
 def _ratios(size: int, measured: dict) -> str:
@@ -268,14 +270,17 @@ def _ratios(size: int, measured: dict) -> str:
 EXPLANATION = """\
 Each load runs in a fresh Python process; *process* is that process's wall time (start-up, imports and the
 connection included: what a user waits for, and what the ratios compare), *load()* the time inside `load()` (or
-rdflib-neo4j's parse-and-write). Every first load goes into an empty database (constraints and indexes dropped;
-ours creates its own, rdflib-neo4j its `n10s_unique_uri`); *reload* and *incremental* follow the first load of
-*ours (auto)*. *read+map* is `prepare()` (pyoxigraph parse, mapping to rows), *validate* is `shacl.validate()`
-plus the context query, *write* the rest: with the importer the plan, the CSV files, the import and the DBMS
-rebuild in the warm JVM, the schema and the ledger; with Bolt the schema, batched MERGE and the ledger.
-*method* is what `--method auto` chose. Peak RSS is sampled every 50 ms with psutil, over the loading process and
-its children, and over Neo4j's JVM (heap 2 GB, page cache 1 GB, Graph Data Science loaded as `neo4j start` loads
-it) during the load. rdflib-neo4j runs with its defaults otherwise: multivalued properties overwrite each other
+rdflib-neo4j's parse-and-write). Every first load goes into an empty database (constraints and indexes dropped; ours
+creates its own, rdflib-neo4j its `n10s_unique_uri`); *reload* and *incremental* follow the first load of *ours
+(auto)*. *read+map* is the pyoxigraph parse and the mapping to rows; *validate* is the context query and the time
+`shacl.validate()` adds to them (from 50,000 triples it runs in a forked process beside the mapping, and adds only
+what it takes longer), *write* the rest: with the importer the plan, the CSV files, the import and the DBMS rebuild
+in the warm JVM, the schema and the ledger; with Bolt the schema, batched writes (CREATE of the plan into an empty
+graph, MERGE into another) and the ledger. *method* is what `--method auto` chose. Peak RSS is sampled every 50 ms
+with psutil, over the loading process and its children (summed: the pages the validation process shares with the
+loader count twice; PSS, read every 0.5 s, shares them out, and is the physical memory the two take together), and
+over Neo4j's JVM (heap 2 GB, page cache 1 GB, Graph Data Science loaded as `neo4j start` loads it) during the load.
+rdflib-neo4j runs with its defaults otherwise: multivalued properties overwrite each other
 (HANDLE_MULTIVAL_STRATEGY.OVERWRITE), n-ary classes become nodes, nothing is validated; its node and relationship
 counts differ from ours for those reasons."""
 

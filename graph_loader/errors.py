@@ -20,6 +20,18 @@ class DiasporaKGError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
 
+    def __reduce__(self):
+        # Pickled as its state, not as its constructor's arguments (each subclass takes others), so that one raised
+        # in a child process (graph_loader.beside) comes back whole.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[DiasporaKGError], args: tuple, state: dict) -> DiasporaKGError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(DiasporaKGError):
     """An input file cannot be read: missing, empty, binary, a syntax error, a CSV without a required column."""

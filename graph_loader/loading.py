@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import shacl
+from .beside import Beside
 from .errors import InputError, UsageError, ValidationFailed
-from .merge import WriteCounts, node_without, plan_graph, relationship_without
+from .merge import GraphPlan, WriteCounts, node_without, plan_graph, relationship_without
 from .model import Lit, NodeRow, RelationshipRow, Term, Triple
 from .neo4j import bulk_import, ledger, merges
 from .neo4j.connection import Database
@@ -43,10 +44,12 @@ from .rdf.mapping import blank_form, python_value
 from .rdf.read import SourceFile, from_rdflib, source_key
 from .rdf.sources import (
     GraphContext,
+    ParsedSource,
     PreparedSource,
     attach_relationship_updates,
     inspect_paths,
-    prepare_sources,
+    map_sources,
+    parse_sources,
     referenced_uris,
     source_rows,
     subjects,
@@ -74,9 +77,10 @@ class FileReport:
 #: Write methods of :func:`load`.
 METHODS = ("auto", "bolt", "import")
 #: Rows (nodes + relationships) from which ``auto`` uses the importer on an empty managed database. Below it the
-#: importer's fixed cost (shutting the DBMS down and building it again, a few seconds) outweighs Bolt's writes;
-#: measured in ``benchmarks/RESULTS.md``.
-IMPORT_MIN_ROWS = 20_000
+#: importer's fixed cost (its JVM, stopping the database and starting it again: 3-4 s) outweighs what it saves
+#: over Bolt's first load, which creates the planned graph whole: Bolt was 1 s faster at 29,000 rows and the
+#: importer 4 s faster at 288,000 (``benchmarks/RESULTS.md``), so they meet near 80,000.
+IMPORT_MIN_ROWS = 80_000
 
 
 @dataclass
@@ -111,20 +115,30 @@ class LoadReport:
         }
 
 
+#: Triples from which validation runs in a forked process beside the mapping (:class:`graph_loader.beside.Beside`);
+#: below it the fork's cost is not worth saving, and the compiled shapes stay cached in this process.
+VALIDATE_BESIDE_MIN_TRIPLES = 50_000
+
+
 def prepare_and_validate(files: list[SourceFile], context: GraphContext, *, schema: GraphSchema | None = None,
                          validator: str = shacl.DEFAULT_ENGINE) -> tuple[list[PreparedSource], ValidationReport]:
-    """The one beginning of ``validate``, ``load`` and ``run --offline``: parse and map every file, attach the facts
-    a file adds to an n-ary relationship defined elsewhere, warn of untyped subjects, validate all inputs together
-    with what ``context`` (the files, or Neo4j: :class:`DatabaseContext`) already holds about them.
+    """The one beginning of ``validate``, ``load`` and ``run --offline``: parse every file, then map it and, at the
+    same time on the other core, validate all inputs together with what ``context`` (the files, or Neo4j:
+    :class:`DatabaseContext`) already holds about them; attach the facts a file adds to an n-ary relationship
+    defined elsewhere, and warn of untyped subjects.
 
     Returns the prepared inputs and the validation report; the caller decides what a violation means. Then a
     load plans (:func:`load_rows`, :func:`graph_loader.merge.plan_graph`) and writes.
     """
-    prepared = prepare_sources(files, schema)
-    untyped = untyped_nodes(prepared)  # once: the attachment and the warning both start from it
-    attach_relationship_updates(prepared, context.relationships(untyped))
-    warn_untyped(prepared, context.typed(untyped), untyped)
-    return prepared, shacl.validate(prepared, context.triples(prepared), engine=validator)
+    parsed = parse_sources(files)
+    triples = sum(len(item.triples) for item in parsed)
+    with Beside(shacl.validate, parsed, context.triples(parsed), engine=validator,
+                fork=triples >= VALIDATE_BESIDE_MIN_TRIPLES) as validation:
+        prepared = map_sources(parsed, schema)
+        untyped = untyped_nodes(prepared)  # once: the attachment and the warning both start from it
+        attach_relationship_updates(prepared, context.relationships(untyped))
+        warn_untyped(prepared, context.typed(untyped), untyped)
+        return prepared, validation.result()
 
 
 @dataclass
@@ -143,8 +157,8 @@ class DatabaseContext:
     def typed(self, uris: set[str]) -> set[str]:
         return set() if self.empty else ledger.typed_uris(self.db, uris)
 
-    def triples(self, prepared: list[PreparedSource]) -> list[Triple]:
-        return [] if self.empty else context_from_database(self.db, prepared, self.schema, self.replaced)
+    def triples(self, parsed: list[ParsedSource]) -> list[Triple]:
+        return [] if self.empty else context_from_database(self.db, parsed, self.schema, self.replaced)
 
 
 def load_rows(prepared: list[PreparedSource]) -> dict[str, tuple[list[NodeRow], list[RelationshipRow]]]:
@@ -152,7 +166,7 @@ def load_rows(prepared: list[PreparedSource]) -> dict[str, tuple[list[NodeRow], 
     return {item.source.key: source_rows(item.mapped) for item in prepared}
 
 
-def context_from_database(db: Database, prepared: list[PreparedSource], schema: GraphSchema,
+def context_from_database(db: Database, prepared: list[ParsedSource], schema: GraphSchema,
                           replaced: set[str] = frozenset()) -> list[Triple]:
     """What the graph already holds about the resources the inputs touch, as triples to validate with them.
 
@@ -287,6 +301,9 @@ def _load(paths: Iterable[Path] | None, db: Database, *, lock: ledger.LoadLock |
             chosen, reason = "bolt", f"the importer cannot be used ({exc})"
 
     writer = GraphWriter(db, schema, batch_size=batch_size)
+    if empty:
+        reports += _create_first_load(db, writer, prepared, rows, progress)
+        return LoadReport(reports, validation, False, time.perf_counter() - started, chosen, reason)
     writer.ensure_schema()
     for item in prepared:
         # A changed file, or one whose last load died half-way, first loses the facts it asserted before.
@@ -356,9 +373,7 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
     session refuses every other write): its transaction must end in the store it began in
     (:func:`ledger.load_lock`)."""
     started = time.perf_counter()
-    for nodes, relationships in rows.values():
-        check_names(schema, nodes, relationships)
-    plan = plan_graph((key, *r) for key, r in rows.items())
+    plan = _first_load_plan(schema, rows)
     total = len(plan.graph.nodes) + len(plan.graph.relationships)
 
     def step(description: str) -> Callable[[int], None]:
@@ -385,6 +400,41 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
                 ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
                                      relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
         session.commit()
+    seconds = (time.perf_counter() - started) / max(len(prepared), 1)
+    return [FileReport(item.source.key, "loaded", item.mapped.triples, plan.counts[item.source.key],
+                       item.mapped.warnings, seconds) for item in prepared]
+
+
+def _first_load_plan(schema: GraphSchema, rows: dict[str, tuple[list, list]]) -> GraphPlan:
+    """The graph a first load writes, all sources merged (:func:`graph_loader.merge.plan_graph`), its labels and
+    types checked against the ontology."""
+    for nodes, relationships in rows.values():
+        check_names(schema, nodes, relationships)
+    return plan_graph((key, *r) for key, r in rows.items())
+
+
+def _create_first_load(db: Database, writer: GraphWriter, prepared: list[PreparedSource],
+                       rows: dict[str, tuple[list, list]], progress) -> list[FileReport]:
+    """A Bolt load into an empty graph: the planned graph, the importer's, created whole in batches.
+
+    Every source is marked started first and complete last, so a load that dies half-way leaves them all
+    incomplete, and the next load unloads what was written and loads them again."""
+    started = time.perf_counter()
+    plan = _first_load_plan(writer.schema, rows)
+    total = len(plan.graph.nodes) + len(plan.graph.relationships)
+    writer.on_progress = progress(f"{len(plan.graph.nodes):,} nodes, {len(plan.graph.relationships):,} "
+                                  "relationships", total) if progress else (lambda n: None)
+    with db.connection_guard(f"loading {', '.join(item.source.key for item in prepared)}",
+                             "start Neo4j again (`diaspora-kg neo4j start` for the managed instance) and run the "
+                             "same `load`: the files are marked incomplete and are reloaded whole"):
+        writer.ensure_schema(constraints_only=True)
+        for item in prepared:
+            ledger.mark_started(db, item.source.key, item.source.sha256, item.source.path)
+        writer.create_graph(plan.graph)
+        writer.ensure_schema()  # the indexes, filled in one pass each
+        for item in prepared:
+            ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
+                                 relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
     seconds = (time.perf_counter() - started) / max(len(prepared), 1)
     return [FileReport(item.source.key, "loaded", item.mapped.triples, plan.counts[item.source.key],
                        item.mapped.warnings, seconds) for item in prepared]

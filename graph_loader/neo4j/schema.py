@@ -79,9 +79,11 @@ def schema_specs(schema: GraphSchema) -> list[IndexSpec]:
     return [s for s in specs if s.kind is IndexKind.UNIQUE] + [s for s in specs if s.kind is not IndexKind.UNIQUE]
 
 
-def schema_statements(schema: GraphSchema) -> list[str]:
-    """Constraints and indexes, generated from the ontology (also written to ``cypher/schema/``)."""
-    return [render(spec) for spec in schema_specs(schema)]
+def schema_statements(schema: GraphSchema, *, constraints_only: bool = False) -> list[str]:
+    """Constraints and indexes, generated from the ontology (also written to ``cypher/schema/``); only the
+    constraints with ``constraints_only``."""
+    return [render(spec) for spec in schema_specs(schema)
+            if not constraints_only or spec.kind is IndexKind.UNIQUE]
 
 
 def drop_obsolete_statements() -> list[str]:

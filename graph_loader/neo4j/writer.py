@@ -41,7 +41,7 @@ from ..merge import (
     relationship_after,
     stored_value,
 )
-from ..model import GeoPoint, NodeRow, RelationshipRow
+from ..model import GeoPoint, NodeRow, PropertyGraph, RelationshipRow
 from ..ontology.schema import RESOURCE_LABEL, GraphSchema
 from .connection import Database
 from .read import plain_props
@@ -81,6 +81,21 @@ SET n = row.props, n:$(row.labels)
 SET_RELATIONSHIPS = """
 UNWIND $rows AS row
 MATCH ()-[r:{type} {{uri: row.uri}}]->()
+SET r = row.props
+"""
+#: A first load into an empty graph creates the planned graph (:func:`graph_loader.merge.plan_graph`, the bulk
+#: importer's) whole: nothing to merge with, no lock to take first, and one statement each for every label and
+#: type (planned once, where a statement per type costs a plan per type after the schema emptied the plan cache).
+CREATE_NODES = """
+UNWIND $rows AS row
+CREATE (n:$(row.labels))
+SET n = row.props
+"""
+CREATE_RELATIONSHIPS = f"""
+UNWIND $rows AS row
+MATCH (a:{RESOURCE_LABEL} {{uri: row.start}})
+MATCH (b:{RESOURCE_LABEL} {{uri: row.end}})
+CREATE (a)-[r:$(row.type)]->(b)
 SET r = row.props
 """
 INTERNAL = {"_created"}
@@ -132,11 +147,14 @@ class GraphWriter:
         self.batch_size = batch_size
         self.on_progress = on_progress or (lambda n: None)
 
-    def ensure_schema(self) -> list[str]:
-        """Create the constraints and indexes generated from the ontology (idempotent)."""
+    def ensure_schema(self, *, constraints_only: bool = False) -> list[str]:
+        """Create the constraints and indexes generated from the ontology (idempotent).
+
+        ``constraints_only``: only the constraints (``uri`` unique, which writes look nodes up by); a first load
+        creates the indexes after its data, when Neo4j fills each in one pass instead of updating it per write."""
         for statement in drop_obsolete_statements():
             self.db.write(statement)
-        statements = schema_statements(self.schema)
+        statements = schema_statements(self.schema, constraints_only=constraints_only)
         try:
             self._create_in_one_transaction(statements)  # one commit instead of one per index: seconds saved
         except QueryError as exc:
@@ -231,6 +249,34 @@ class GraphWriter:
         # What the upsert did not find lacks an endpoint.
         local.dangling += [dangling_text(row) for row in missing.values()]
         return local
+
+    # -- a first load: the planned graph, created whole ---------------------------------------------------------
+    def create_graph(self, graph: PropertyGraph) -> None:
+        """Create ``graph`` (:func:`graph_loader.merge.plan_graph`'s, every endpoint in it) in a graph that holds
+        none of its nodes: a first load, under the load lock. A node that exists after all breaks the uniqueness
+        constraint on ``uri``, and the batch fails whole."""
+        def node_batches():
+            for batch in batched(list(graph.nodes.items()), self.batch_size):
+                yield self._create, CREATE_NODES, [
+                    {"labels": list(dict.fromkeys([*node["labels"], RESOURCE_LABEL])),
+                     "props": driver_props({**node["props"], "uri": uri})} for uri, node in batch]
+
+        def relationship_batches():
+            for batch in batched(list(graph.relationships.items()), self.batch_size):
+                yield self._create, CREATE_RELATIONSHIPS, [
+                    {"type": rel["type"], "start": rel["start"], "end": rel["end"],
+                     "props": driver_props({**rel["props"], "uri": uri})} for uri, rel in batch]
+
+        self._run(node_batches())  # every node committed before the first relationship looks for its endpoints
+        self._run(relationship_batches())
+
+    @staticmethod
+    def _create(tx, statement: str, rows: list[dict]) -> WriteCounts:
+        tx.run(statement, rows=rows).consume()
+        counts = WriteCounts()
+        counts.nodes["created"] = len(rows) if statement is CREATE_NODES else 0
+        counts.relationships["created"] = len(rows) if statement is CREATE_RELATIONSHIPS else 0
+        return counts
 
     # -- running batches ---------------------------------------------------------------------------------------
     def _run(self, batches: Iterator[tuple]) -> WriteCounts:

@@ -31,11 +31,17 @@ UNTYPED_EXAMPLES = 3
 
 
 @dataclass
-class PreparedSource:
-    """A parsed and mapped input file, ready to validate and write."""
+class ParsedSource:
+    """An input file and its triples, as parsed (what validation reads)."""
 
     source: SourceFile
     triples: list[Triple]
+
+
+@dataclass
+class PreparedSource(ParsedSource):
+    """A parsed and mapped input file, ready to validate and write."""
+
     mapped: MappedGraph
 
 
@@ -49,17 +55,28 @@ def inspect_paths(paths: Iterable[Path] | None) -> list[SourceFile]:
     return files
 
 
-def prepare_sources(sources: Iterable[SourceFile], schema: GraphSchema | None = None) -> list[PreparedSource]:
-    """Parse and map every file first, so a bad file stops the load before anything is written."""
-    schema = schema or load_schema()
-    prepared = []
+def parse_sources(sources: Iterable[SourceFile]) -> list[ParsedSource]:
+    """Parse every file (a bad one raises :class:`~graph_loader.errors.InputError`), each recorded with the hash of
+    the bytes that were parsed."""
+    parsed = []
     for source in sources:
         digest = hashlib.sha256()
         triples = list(iter_triples(source, digest))
         if digest.hexdigest() != source.sha256:  # changed on disk since inspected: record what was parsed
             source = dataclasses.replace(source, sha256=digest.hexdigest())
-        prepared.append(PreparedSource(source, triples, map_triples(triples, schema)))
-    return prepared
+        parsed.append(ParsedSource(source, triples))
+    return parsed
+
+
+def map_sources(parsed: Iterable[ParsedSource], schema: GraphSchema | None = None) -> list[PreparedSource]:
+    """Map each parsed file's triples through the ontology."""
+    schema = schema or load_schema()
+    return [PreparedSource(item.source, item.triples, map_triples(item.triples, schema)) for item in parsed]
+
+
+def prepare_sources(sources: Iterable[SourceFile], schema: GraphSchema | None = None) -> list[PreparedSource]:
+    """Parse and map every file first, so a bad file stops the load before anything is written."""
+    return map_sources(parse_sources(sources), schema)
 
 
 def prepare(paths: Iterable[Path] | None, schema: GraphSchema | None = None) -> list[PreparedSource]:
@@ -67,12 +84,12 @@ def prepare(paths: Iterable[Path] | None, schema: GraphSchema | None = None) -> 
     return prepare_sources(inspect_paths(paths), schema)
 
 
-def subjects(prepared: list[PreparedSource]) -> set[str]:
+def subjects(prepared: list[ParsedSource]) -> set[str]:
     """The IRIs the inputs describe, a blank node as the IRI the graph gives it (``…/.well-known/genid/…``)."""
     return {GENID + s[2:] if s.startswith("_:") else s for p in prepared for s, _, _ in p.triples}
 
 
-def referenced_uris(prepared: list[PreparedSource]) -> set[str]:
+def referenced_uris(prepared: list[ParsedSource]) -> set[str]:
     """IRIs the inputs point at (ties, evidence, n-ary endpoints) but do not describe: they must exist already."""
     described = {s for p in prepared for s, _, _ in p.triples}
     objects = {o for p in prepared for _, pred, o in p.triples
@@ -162,8 +179,8 @@ class GraphContext(Protocol):
     def typed(self, uris: set[str]) -> set[str]:
         """The ``uris`` the graph holds as nodes with a class."""
 
-    def triples(self, prepared: list[PreparedSource]) -> list[Triple]:
-        """What the graph holds about the resources ``prepared`` describes or points at, as triples to validate
+    def triples(self, parsed: list[ParsedSource]) -> list[Triple]:
+        """What the graph holds about the resources ``parsed`` describes or points at, as triples to validate
         with them."""
 
 
@@ -180,8 +197,8 @@ class FilesContext:
     def typed(self, uris: set[str]) -> set[str]:
         return set()
 
-    def triples(self, prepared: list[PreparedSource]) -> list[Triple]:
-        return context_from_files(referenced_uris(prepared), self.paths)
+    def triples(self, parsed: list[ParsedSource]) -> list[Triple]:
+        return context_from_files(referenced_uris(parsed), self.paths)
 
 
 def from_mapped(mapped: MappedGraph, source: str = "rdf") -> PropertyGraph:

@@ -1,4 +1,4 @@
-"""SHACL validation of prepared inputs, by one of two engines that find the same things.
+"""SHACL validation of parsed inputs, by one of two engines that find the same things.
 
 * ``compiled`` (default, :mod:`.compiled`): the shapes compiled once into Python functions over plain triples;
   about 1 s per 10^5 triples.
@@ -17,7 +17,7 @@ from itertools import chain
 from ..errors import UsageError
 from ..model import Triple
 from ..rdf.mapping import blank_form
-from ..rdf.sources import PreparedSource
+from ..rdf.sources import ParsedSource
 from .report import ValidationReport, ValidationResult
 
 
@@ -42,7 +42,7 @@ ENGINES: dict[str, Callable[[Iterable[Triple], Mapping[str, str]], ValidationRep
 DEFAULT_ENGINE = "compiled"
 
 
-def validate(prepared: list[PreparedSource], context: Iterable[Triple] = (), *,
+def validate(parsed: list[ParsedSource], context: Iterable[Triple] = (), *,
              engine: str = DEFAULT_ENGINE) -> ValidationReport:
     """Validate the inputs together, with ``context`` (what they point at or touch in the graph).
 
@@ -55,10 +55,10 @@ def validate(prepared: list[PreparedSource], context: Iterable[Triple] = (), *,
         raise UsageError(f"unknown validator {engine!r}", hint=f"choose one of {', '.join(ENGINES)}")
     context = list(blank_form(context))
     origins: dict[str, str] = {}
-    for item in prepared:
+    for item in parsed:
         for s, _, _ in blank_form(item.triples):
             origins.setdefault(s, item.source.key)  # a blank node's focus text is "_:<label>" in both engines
-    report = ENGINES[engine](chain(context, *(blank_form(item.triples) for item in prepared)), origins)
+    report = ENGINES[engine](chain(context, *(blank_form(item.triples) for item in parsed)), origins)
     context_only = {s for s, _, _ in context} - origins.keys()
     return ValidationReport([r for r in report.results if r.focus_node not in context_only])
 

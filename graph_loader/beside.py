@@ -1,0 +1,99 @@
+"""Work on the other core: a function run in a forked child process while the caller goes on with its own.
+
+A load parses its inputs, then maps them to rows and validates them: two pieces of single-threaded Python that
+need the same triples and not each other's results. :class:`Beside` runs one of them in a child made by
+``fork``, which inherits the triples instead of receiving a copy (pickling 10^6 triples would cost more than the
+work), and hands back only the result, pickled through a pipe. Where ``fork`` is missing (Windows, macOS's
+default), or for small inputs, the function simply runs in the caller when its result is asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ChildDied(RuntimeError):
+    """The child process ended without a result (killed, or out of memory)."""
+
+
+class Beside(Generic[T]):
+    """``function(*args, **kwargs)`` started in a forked child (``fork=True`` and ``os.fork`` exists), or kept to
+    run in the caller; :meth:`result` returns its value or raises its exception, as a call would.
+
+    Use it as a context manager: leaving the block early (an exception in the caller's own work) stops the child.
+    """
+
+    def __init__(self, function: Callable[..., T], *args, fork: bool = True, **kwargs):
+        self._call = lambda: function(*args, **kwargs)
+        self._pid: int | None = None
+        self._reader: int | None = None
+        if fork and hasattr(os, "fork"):
+            self._start()
+
+    def _start(self) -> None:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
+            os.close(reader)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the child
+            try:
+                try:
+                    outcome = pickle.dumps((True, self._call()))
+                except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, as it is
+                    try:
+                        outcome = pickle.dumps((False, exc))
+                    except Exception:  # noqa: BLE001 - an exception that does not pickle goes back as its text
+                        outcome = pickle.dumps((False, ChildDied(f"{type(exc).__name__}: {exc}")))
+                with os.fdopen(writer, "wb") as out:
+                    out.write(outcome)
+            finally:
+                os._exit(0)
+        os.close(writer)
+        self._pid, self._reader = pid, reader
+
+    def result(self) -> T:
+        """The function's value (waiting for the child), or its exception raised here."""
+        if self._pid is None:
+            return self._call()
+        with os.fdopen(self._reader, "rb") as pipe:
+            data = pipe.read()
+        self._reader = None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if not data:
+            raise ChildDied(f"the process working beside this one ended without a result ({_status_text(status)})")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._pid = None
+        if self._reader is not None:
+            os.close(self._reader)
+            self._reader = None
+
+    def __enter__(self) -> Beside[T]:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()
+
+
+def _status_text(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}, perhaps for lack of memory"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
