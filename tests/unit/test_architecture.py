@@ -54,8 +54,8 @@ DOC = ROOT / "docs" / "architecture.md"
 #: The stages, earliest first: each entry is the top-level modules and subpackages of ``graph_loader`` of one
 #: stage ("" is ``graph_loader/__init__.py``). A module may import modules of its own stage and earlier ones.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("", "errors", "settings", "resources", "model", "merge", "choices"),  # 0 plain values and their merge,
-    # settings, where package data lives, the names of the choices
+    ("", "errors", "settings", "resources", "model", "merge", "choices", "beside"),  # 0 plain values and their
+    # merge, settings, where package data lives, the names of the choices, work in a forked process
     ("ontology",),  # 1 the ontology as the code sees it: terms, schema
     ("rdf", "resolution"),  # 2 files -> triples -> property-graph rows, and back; which rows name one thing
     ("shacl",),  # 3 validation of prepared inputs
