@@ -1,18 +1,25 @@
-"""Work on the other core: a function run in a forked child process while the caller goes on with its own.
+"""Bulk work in Python: a function run on the other core, in a forked child process, while the caller goes on with
+its own (:class:`Beside`); and without the cyclic garbage collector's pauses (:func:`gc_paused`).
 
 A load parses its inputs, then maps them to rows and validates them: two pieces of single-threaded Python that
 need the same triples and not each other's results. :class:`Beside` runs one of them in a child made by
 ``fork``, which inherits the triples instead of receiving a copy (pickling 10^6 triples would cost more than the
 work), and hands back only the result, pickled through a pipe. Where ``fork`` is missing (Windows, macOS's
 default), or for small inputs, the function simply runs in the caller when its result is asked for.
+
+A load makes millions of small objects (triples, rows, property maps) that live until it ends and hold no
+reference cycles. Python's cyclic collector, triggered by allocations, walks them all again and again: measured
+on 10^6 triples, a third of the parse, mapping, plan and CSV files' time (18.9 s with it, 12.2 s without).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -97,3 +104,16 @@ def _status_text(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"killed by signal {os.WTERMSIG(status)}, perhaps for lack of memory"
     return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (reference counting still frees everything else); the
+    collector's state is restored after it, so blocks nest."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import shacl
-from .beside import Beside
+from .beside import Beside, gc_paused
 from .errors import InputError, UsageError, ValidationFailed
 from .merge import GraphPlan, WriteCounts, node_without, plan_graph, relationship_without
 from .model import Lit, NodeRow, RelationshipRow, Term, Triple
@@ -130,10 +130,15 @@ def prepare_and_validate(files: list[SourceFile], context: GraphContext, *, sche
     Returns the prepared inputs and the validation report; the caller decides what a violation means. Then a
     load plans (:func:`load_rows`, :func:`graph_loader.merge.plan_graph`) and writes.
     """
-    parsed = parse_sources(files)
-    triples = sum(len(item.triples) for item in parsed)
-    with Beside(shacl.validate, parsed, context.triples(parsed), engine=validator,
-                fork=triples >= VALIDATE_BESIDE_MIN_TRIPLES) as validation:
+    with gc_paused():
+        parsed = parse_sources(files)
+        triples = sum(len(item.triples) for item in parsed)
+        return _map_beside_validation(parsed, context, schema, validator, fork=triples >= VALIDATE_BESIDE_MIN_TRIPLES)
+
+
+def _map_beside_validation(parsed: list[ParsedSource], context: GraphContext, schema: GraphSchema | None,
+                           validator: str, fork: bool) -> tuple[list[PreparedSource], ValidationReport]:
+    with Beside(shacl.validate, parsed, context.triples(parsed), engine=validator, fork=fork) as validation:
         prepared = map_sources(parsed, schema)
         untyped = untyped_nodes(prepared)  # once: the attachment and the warning both start from it
         attach_relationship_updates(prepared, context.relationships(untyped))
@@ -243,19 +248,20 @@ def load(paths: Iterable[Path] | None, db: Database, *, batch_size: int = 5000, 
         raise UsageError(f"unknown load method {method!r}", hint=f"use one of {', '.join(METHODS)}")
     arguments = dict(batch_size=batch_size, dry_run=dry_run, force=force, progress=progress, schema=schema,
                      validator=validator, method=method)
-    if dry_run:  # takes no lock: it tells what a load would do now
-        try:
-            give_way()
-        except _ImportUnderWay:
-            bulk_import.wait_for_import(db.instance, db)
-        return _load(paths, db, lock=None, **arguments)
-    while True:
-        try:
-            with ledger.load_lock(db, echo, while_waiting=give_way) as lock:
-                give_way()  # an import that started while this load took the lock
-                return _load(paths, db, lock=lock, **arguments)
-        except _ImportUnderWay:
-            bulk_import.wait_for_import(db.instance, db)  # then take turns again, into what the import wrote
+    with gc_paused():
+        if dry_run:  # takes no lock: it tells what a load would do now
+            try:
+                give_way()
+            except _ImportUnderWay:
+                bulk_import.wait_for_import(db.instance, db)
+            return _load(paths, db, lock=None, **arguments)
+        while True:
+            try:
+                with ledger.load_lock(db, echo, while_waiting=give_way) as lock:
+                    give_way()  # an import that started while this load took the lock
+                    return _load(paths, db, lock=lock, **arguments)
+            except _ImportUnderWay:
+                bulk_import.wait_for_import(db.instance, db)  # then take turns again, into what the import wrote
 
 
 class _ImportUnderWay(Exception):

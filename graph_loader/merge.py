@@ -145,6 +145,9 @@ def stored_value(value):
     ([1.0, 2.5], ['a', '1'], '{"k": 1}')
     """
     if isinstance(value, list):
+        if len(value) == 1:  # most lists (a row's one source, one piece of evidence): nothing to make alike
+            item = value[0]
+            return [] if item is None else [json.dumps(item) if isinstance(item, dict | list) else item]
         items = [v for v in value if v is not None]
         kinds = {type(v) for v in items}
         if len(kinds) > 1 and not kinds <= {int, float}:
@@ -161,10 +164,12 @@ def clean(props: dict) -> dict:
     """Stored values only: no None, no empty list (a property without values is absent, as in RDF)."""
     cleaned = {}
     for key, value in props.items():
-        if value is not None:
+        if isinstance(value, list | dict):
             value = stored_value(value)
             if value != []:
                 cleaned[key] = value
+        elif value is not None:  # a scalar is stored as it is
+            cleaned[key] = value
     return cleaned
 
 

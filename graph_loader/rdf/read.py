@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
+from sys import intern
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -158,7 +159,7 @@ def _wide_encoding(data: bytes) -> str | None:
 
 def _term(term, bnode_prefix: str, bnodes: dict[str, str]) -> Term:
     if isinstance(term, ox.NamedNode):
-        return term.value
+        return intern(term.value)  # one string per IRI, however many triples name it: memory, and faster lookups
     if isinstance(term, ox.BlankNode):
         # Parsers name anonymous nodes at random; number them by first appearance so the same file content
         # always gives the same identifiers (and a reload the same graph).
@@ -167,9 +168,9 @@ def _term(term, bnode_prefix: str, bnodes: dict[str, str]) -> Term:
             label = bnodes[term.value] = f"_:{bnode_prefix}{len(bnodes)}"
         return label
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
         if term.language:
-            return Lit(term.value, None, term.language)
+            return Lit(term.value, None, intern(term.language))
+        datatype = intern(term.datatype.value)
         return Lit(term.value, None if datatype == XSD_STRING else datatype, None)
     raise _TripleTerm(f"unsupported RDF term {term!r}")
 
@@ -248,7 +249,7 @@ def iter_triples(source: SourceFile, digest=None) -> Iterator[Triple]:
                 if start != UTF8_BOM:
                     text = _Prefixed(start, text)
             for quad in ox.parse(text, format=fmt, base_iri=base):
-                triple = (_term(quad.subject, prefix, bnodes), quad.predicate.value,
+                triple = (_term(quad.subject, prefix, bnodes), intern(quad.predicate.value),
                           _term(quad.object, prefix, bnodes))
                 if base is not None:
                     _check_resolved(path, data, triple)
