@@ -81,6 +81,9 @@ METHODS = ("auto", "bolt", "import")
 #: over Bolt's first load, which creates the planned graph whole: Bolt was 1 s faster at 29,000 rows and the
 #: importer 4 s faster at 288,000 (``benchmarks/RESULTS.md``), so they meet near 80,000.
 IMPORT_MIN_ROWS = 80_000
+#: Rows from which a first Bolt load creates its indexes after the data (Neo4j fills each in one pass) rather than
+#: before (each write updates all of them): measured, 0.5 s saved at 29,000 rows, 0.15 s lost at 2,700.
+INDEXES_AFTER_ROWS = 10_000
 
 
 @dataclass
@@ -433,11 +436,13 @@ def _create_first_load(db: Database, writer: GraphWriter, prepared: list[Prepare
     with db.connection_guard(f"loading {', '.join(item.source.key for item in prepared)}",
                              "start Neo4j again (`diaspora-kg neo4j start` for the managed instance) and run the "
                              "same `load`: the files are marked incomplete and are reloaded whole"):
-        writer.ensure_schema(constraints_only=True)
+        indexes_after = total >= INDEXES_AFTER_ROWS
+        writer.ensure_schema(constraints_only=indexes_after)
         for item in prepared:
             ledger.mark_started(db, item.source.key, item.source.sha256, item.source.path)
         writer.create_graph(plan.graph)
-        writer.ensure_schema()  # the indexes, filled in one pass each
+        if indexes_after:
+            writer.ensure_schema()  # the indexes, filled in one pass each
         for item in prepared:
             ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
                                  relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)

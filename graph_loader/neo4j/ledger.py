@@ -217,6 +217,7 @@ def _ensure_ledger_constraint(db: Database, timeout: float = 300) -> None:
         if not owned:
             try:
                 db.write(LEDGER_CONSTRAINT)
+                continue  # created, and online once created: look again at once
             except QueryError as exc:  # another load is creating it: wait for it to come online
                 if "AlreadyExists" not in (exc.code or ""):
                     raise

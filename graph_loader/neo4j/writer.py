@@ -167,7 +167,8 @@ class GraphWriter:
                 except QueryError as again:
                     if "AlreadyExists" not in (again.code or ""):
                         raise
-        self.db.write("CALL db.awaitIndexes(300)")
+        if not constraints_only:  # a constraint is online once created; an index fills after its commit
+            self.db.write("CALL db.awaitIndexes(300)")
         return statements
 
     def _create_in_one_transaction(self, statements: list[str]) -> None:
