@@ -1,23 +1,26 @@
-"""Writing mapped rows to Neo4j: batched, parameterised, idempotent, safe under concurrent loads.
+"""Writing mapped rows to Neo4j: batched, parameterised, idempotent, one load at a time.
 
-Nodes, then relationships (grouped by type), are written in batches, each one managed transaction (the driver
-retries transient errors) of at most two statements:
+Loads take turns (:func:`graph_loader.neo4j.ledger.load_lock`), so a writer never races another for a node. A
+first load into an empty graph creates the planned graph whole (:meth:`GraphWriter.create_graph`: the rows of
+every file merged first by :func:`graph_loader.merge.plan_graph`, as for the bulk importer). Into a graph that
+holds something, nodes, then relationships (grouped by type), are written in batches, each one managed
+transaction (the driver retries transient errors):
 
-1. ``UNWIND $rows … MERGE (n:Resource {uri: …})`` creates the missing nodes with their properties and labels in
-   one step (``ON CREATE SET``), and takes a write lock on the ones that exist (``ON MATCH SET``), returning
-   their current properties and labels — only theirs, so a load into an empty graph reads nothing back;
-2. for those existing nodes the new properties are merged in Python with the old ones by the one merge,
-   :func:`graph_loader.merge.node_after` (values are unioned, never overwritten; ``sources`` and ``evidence``
-   accumulate) and written with ``SET n = row.props`` — only for the rows that change.
+1. the batch's nodes that exist are looked up; the others are created whole (one ``CREATE``, for every label);
+2. the existing ones go through ``UNWIND $rows … MERGE (n:Resource {uri: …})``, which takes a write lock on them
+   and returns their current properties and labels; the new properties are merged in Python with the old ones
+   by the one merge, :func:`graph_loader.merge.node_after` (values are unioned, never overwritten; ``sources``
+   and ``evidence`` accumulate) and written with ``SET n = row.props``, only for the rows that change.
 
-Because the lock is taken before the read, two loads touching the same node serialise instead of losing each
-other's values. Relationships follow the same pattern, keyed by their ``uri``. Batches run one at a time in a
+Relationships follow the same pattern, keyed by their ``uri``: one with an end this writer created cannot exist
+unless this writer made it, and is created whole; the others are merged. Batches run one at a time in a
 background thread while Python builds the next one, so the two processes work side by side; all nodes are
 committed before the first relationship is written.
 
 Labels and relationship types come from the ontology only: labels are checked against it and passed as
-parameters (Neo4j 5.26's ``n:$(row.labels)``); relationship types are written into the Cypher text only after
-:func:`graph_loader.neo4j.schema.quote_name` checked them (a per-type statement keeps the per-type ``uri`` index in
+parameters (Neo4j 5.26's ``n:$(row.labels)``), and so are the types of relationships created whole
+(``r:$(row.type)``: one statement, planned once); a merge writes its type into the Cypher text only after
+:func:`graph_loader.neo4j.schema.quote_name` checked it (a per-type statement keeps the per-type ``uri`` index in
 use). Every value travels as a parameter.
 """
 
@@ -97,7 +100,10 @@ MATCH (a:{RESOURCE_LABEL} {{uri: row.start}})
 MATCH (b:{RESOURCE_LABEL} {{uri: row.end}})
 CREATE (a)-[r:$(row.type)]->(b)
 SET r = row.props
+RETURN row.uri AS uri
 """
+#: The nodes of a batch that exist: the others are created whole, as in a first load, and only these merged.
+PRESENT_NODES = f"UNWIND $uris AS uri MATCH (n:{RESOURCE_LABEL} {{uri: uri}}) RETURN uri"
 INTERNAL = {"_created"}
 
 
@@ -146,6 +152,10 @@ class GraphWriter:
         self.schema = schema
         self.batch_size = batch_size
         self.on_progress = on_progress or (lambda n: None)
+        # What this writer created: no node had these uris before, so a relationship with one of them at an end
+        # can only exist if this writer made it too.
+        self._created_nodes: set[str] = set()
+        self._created_relationships: set[str] = set()
 
     def ensure_schema(self, *, constraints_only: bool = False) -> list[str]:
         """Create the constraints and indexes generated from the ontology (idempotent).
@@ -194,8 +204,14 @@ class GraphWriter:
 
     def _node_batch(self, tx, by_uri: dict[str, NodeRow], params: list[dict], source: str) -> WriteCounts:
         local = WriteCounts()
+        present = {record["uri"] for record in tx.run(PRESENT_NODES, uris=list(by_uri)).data()}
+        new = [{"labels": [*item["labels"], RESOURCE_LABEL], "props": item["props"]}
+               for item in params if item["uri"] not in present]
+        if new:  # one statement, planned once, for every label
+            tx.run(CREATE_NODES, rows=new).consume()
         created = dict(by_uri)  # a copy: the driver may run this function again
-        existing = tx.run(UPSERT_NODES, rows=params).data()
+        existing = tx.run(UPSERT_NODES, rows=[item for item in params if item["uri"] in present]).data() \
+            if present else []
         updates = []
         for record in existing:
             row = created.pop(record["uri"])
@@ -204,9 +220,10 @@ class GraphWriter:
             local.by_label[counted_label(row)][state] += 1
             if state == "updated":
                 updates.append({"uri": row.uri, "labels": list(row.labels), "props": driver_props(props)})
-        for row in created.values():  # created whole by the upsert
+        for row in created.values():  # created whole
             local.nodes["created"] += 1
             local.by_label[counted_label(row)]["created"] += 1
+        self._created_nodes.update(created)
         if updates:
             tx.run(SET_NODES, rows=updates).consume()
         return local
@@ -233,18 +250,27 @@ class GraphWriter:
                             source: str) -> WriteCounts:
         local = WriteCounts()
         missing = dict(by_uri)  # a copy: the driver may run this function again
-        found = tx.run(UPSERT_RELATIONSHIPS.format(resource=RESOURCE_LABEL, type=quote_name(rel_type)),
-                       rows=params).data()
+        # One whose end this writer created cannot exist unless it made it too: created whole, without a merge.
+        fresh = [dict(item, type=rel_type) for item in params if item["uri"] not in self._created_relationships
+                 and (item["start"] in self._created_nodes or item["end"] in self._created_nodes)]
+        found = tx.run(CREATE_RELATIONSHIPS, rows=fresh).data() if fresh else []
+        fresh_uris = {item["uri"] for item in fresh}
+        merged = [item for item in params if item["uri"] not in fresh_uris]
+        if merged:
+            found += tx.run(UPSERT_RELATIONSHIPS.format(resource=RESOURCE_LABEL, type=quote_name(rel_type)),
+                            rows=merged).data()
         updates = []
         for record in found:
             row = missing.pop(record["uri"])
             state = "created"
-            if record["props"] is not None:
+            if record.get("props") is not None:
                 state, props = relationship_after(merge_form(record["props"]), row, source)
                 if state == "updated":
                     updates.append({"uri": row.uri, "props": driver_props(props)})
             local.relationships[state] += 1
             local.by_type[rel_type][state] += 1
+            if state == "created":
+                self._created_relationships.add(row.uri)
         if updates:
             tx.run(SET_RELATIONSHIPS.format(type=quote_name(rel_type)), rows=updates).consume()
         # What the upsert did not find lacks an endpoint.

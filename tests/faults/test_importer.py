@@ -166,7 +166,7 @@ def crash_bed(tmp_path_factory):
     seconds)."""
     folder = tmp_path_factory.mktemp("corpus")
     for i in range(PARTS):
-        write_synthetic(folder / f"part{i:02}.nt", 8_000, seed=i, part=f"p{i}")  # 27,000 rows: auto imports
+        write_synthetic(folder / f"part{i:02}.nt", 8_000, seed=i, part=f"p{i}")  # 27,000 rows
     instance = start_instance(tmp_path_factory.mktemp("crash") / "neo4j")
     env = env_for(instance)
     try:
