@@ -42,8 +42,6 @@ HANDLERS: dict[str, Handler] = {
 
 def _range_check(bound_term, accept: Callable[[int], bool]) -> ValueCheck:
     """sh:min/maxIn/Exclusive: ``accept(order)`` where order compares the value node with the bound (-1, 0, 1)."""
-    from pyshacl.rdfutil.compare import compare_literal
-
     bound = plain(bound_term)
     if bound.__class__ is not Lit:
         raise Unsupported("a range bound that is not a literal")
@@ -63,6 +61,10 @@ def _range_check(bound_term, accept: Callable[[int], bool]) -> ValueCheck:
         literal = rdflib_literal(v)
         if isinstance(literal.value, str) != bound_is_text:
             return False
+        # Imported here, not when the shapes compile: it pulls in rdflib's SPARQL engine and pyparsing (0.13 s of
+        # every validation's start), for values that are not numbers, which our shapes' bounds never meet.
+        from pyshacl.rdfutil.compare import compare_literal
+
         try:
             return accept(compare_literal(literal, bound_literal))
         except (TypeError, NotImplementedError):
