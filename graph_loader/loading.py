@@ -135,18 +135,13 @@ def prepare_and_validate(files: list[SourceFile], context: GraphContext, *, sche
     """
     with gc_paused():
         parsed = parse_sources(files)
-        triples = sum(len(item.triples) for item in parsed)
-        return _map_beside_validation(parsed, context, schema, validator, fork=triples >= VALIDATE_BESIDE_MIN_TRIPLES)
-
-
-def _map_beside_validation(parsed: list[ParsedSource], context: GraphContext, schema: GraphSchema | None,
-                           validator: str, fork: bool) -> tuple[list[PreparedSource], ValidationReport]:
-    with Beside(shacl.validate, parsed, context.triples(parsed), engine=validator, fork=fork) as validation:
-        prepared = map_sources(parsed, schema)
-        untyped = untyped_nodes(prepared)  # once: the attachment and the warning both start from it
-        attach_relationship_updates(prepared, context.relationships(untyped))
-        warn_untyped(prepared, context.typed(untyped), untyped)
-        return prepared, validation.result()
+        fork = sum(len(item.triples) for item in parsed) >= VALIDATE_BESIDE_MIN_TRIPLES
+        with Beside(shacl.validate, parsed, context.triples(parsed), engine=validator, fork=fork) as validation:
+            prepared = map_sources(parsed, schema)
+            untyped = untyped_nodes(prepared)  # once: the attachment and the warning both start from it
+            attach_relationship_updates(prepared, context.relationships(untyped))
+            warn_untyped(prepared, context.typed(untyped), untyped)
+            return prepared, validation.result()
 
 
 @dataclass
