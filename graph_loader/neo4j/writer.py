@@ -205,7 +205,7 @@ class GraphWriter:
     def _node_batch(self, tx, by_uri: dict[str, NodeRow], params: list[dict], source: str) -> WriteCounts:
         local = WriteCounts()
         present = {record["uri"] for record in tx.run(PRESENT_NODES, uris=list(by_uri)).data()}
-        new = [{"labels": [*item["labels"], RESOURCE_LABEL], "props": item["props"]}
+        new = [{"labels": list(dict.fromkeys([*item["labels"], RESOURCE_LABEL])), "props": item["props"]}
                for item in params if item["uri"] not in present]
         if new:  # one statement, planned once, for every label
             tx.run(CREATE_NODES, rows=new).consume()
@@ -284,13 +284,13 @@ class GraphWriter:
         constraint on ``uri``, and the batch fails whole."""
         def node_batches():
             for batch in batched(list(graph.nodes.items()), self.batch_size):
-                yield self._create, CREATE_NODES, [
+                yield self._create, "nodes", CREATE_NODES, [
                     {"labels": list(dict.fromkeys([*node["labels"], RESOURCE_LABEL])),
                      "props": driver_props({**node["props"], "uri": uri})} for uri, node in batch]
 
         def relationship_batches():
             for batch in batched(list(graph.relationships.items()), self.batch_size):
-                yield self._create, CREATE_RELATIONSHIPS, [
+                yield self._create, "relationships", CREATE_RELATIONSHIPS, [
                     {"type": rel["type"], "start": rel["start"], "end": rel["end"],
                      "props": driver_props({**rel["props"], "uri": uri})} for uri, rel in batch]
 
@@ -298,11 +298,11 @@ class GraphWriter:
         self._run(relationship_batches())
 
     @staticmethod
-    def _create(tx, statement: str, rows: list[dict]) -> WriteCounts:
+    def _create(tx, kind: str, statement: str, rows: list[dict]) -> WriteCounts:
+        """Run a create ``statement`` on ``rows`` of ``kind`` (``nodes`` or ``relationships``); their counts."""
         tx.run(statement, rows=rows).consume()
         counts = WriteCounts()
-        counts.nodes["created"] = len(rows) if statement is CREATE_NODES else 0
-        counts.relationships["created"] = len(rows) if statement is CREATE_RELATIONSHIPS else 0
+        getattr(counts, kind)["created"] = len(rows)
         return counts
 
     # -- running batches ---------------------------------------------------------------------------------------
