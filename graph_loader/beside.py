@@ -4,8 +4,9 @@ its own (:class:`Beside`); and without the cyclic garbage collector's pauses (:f
 A load parses its inputs, then maps them to rows and validates them: two pieces of single-threaded Python that
 need the same triples and not each other's results. :class:`Beside` runs one of them in a child made by
 ``fork``, which inherits the triples instead of receiving a copy (pickling 10^6 triples would cost more than the
-work), and hands back only the result, pickled through a pipe. Where ``fork`` is missing (Windows, macOS's
-default), or for small inputs, the function simply runs in the caller when its result is asked for.
+work), and hands back only the result, pickled through a pipe. Off Linux (no ``fork`` on Windows; on macOS a
+fork is unsafe once system frameworks have started threads), or for small inputs, the function simply runs in
+the caller when its result is asked for.
 
 A load makes millions of small objects (triples, rows, property maps) that live until it ends and hold no
 reference cycles. Python's cyclic collector, triggered by allocations, walks them all again and again: measured
@@ -18,6 +19,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
@@ -30,8 +32,8 @@ class ChildDied(RuntimeError):
 
 
 class Beside(Generic[T]):
-    """``function(*args, **kwargs)`` started in a forked child (``fork=True`` and ``os.fork`` exists), or kept to
-    run in the caller; :meth:`result` returns its value or raises its exception, as a call would.
+    """``function(*args, **kwargs)`` started in a forked child (``fork=True``, on Linux), or kept to run in the
+    caller; :meth:`result` returns its value or raises its exception, as a call would.
 
     Use it as a context manager: leaving the block early (an exception in the caller's own work) stops the child.
     """
@@ -40,7 +42,7 @@ class Beside(Generic[T]):
         self._call = lambda: function(*args, **kwargs)
         self._pid: int | None = None
         self._reader: int | None = None
-        if fork and hasattr(os, "fork"):
+        if fork and sys.platform == "linux":
             self._start()
 
     def _start(self) -> None:
