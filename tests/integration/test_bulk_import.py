@@ -26,7 +26,7 @@ from graph_loader.rdf.synth import write_synthetic
 from graph_loader.rdf.unmapping import RdfExporter
 from graph_loader.settings import load_settings
 
-from ..conftest import free_port
+from ..conftest import free_port, wipe
 from .test_load_pipeline import CLI, PREFIXES, SOURCE, big_corpus, hta, snapshot, ttl
 
 LEDGER = ("MATCH (s:LoadedSource) RETURN s.key AS key, s.sha256 AS sha, s.complete AS complete, s.path AS path, "
@@ -106,7 +106,7 @@ def test_the_importer_bolt_and_offline_graphs_of_the_seed_are_one(db, empty):
         assert offline[part] == written[part] == imported[part]
     # Bolt into an empty graph creates the plan; the gazetteer first and then the article's files go through the
     # MERGE writer, row by row, into what the gazetteer wrote: the same graph again.
-    wipe_all(db)
+    wipe(db)  # keeps the test database's marker
     *gazetteer, article = DEFAULT_PATHS
     load(gazetteer, db, method="bolt")
     assert load([article], db, method="bolt").method_reason == "--method bolt"
