@@ -49,15 +49,20 @@ def wipe_all(db) -> None:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
-@pytest.fixture
-def empty(importer):
-    """A connection to the importer instance's database, emptied of everything (nodes, constraints, indexes)."""
-    db = open_database(importer.uri, "neo4j", importer.password(), "neo4j", instance=importer)
+def empty_out(db) -> None:
+    """Delete every node, constraint and index."""
     wipe_all(db)
     for row in db.read("SHOW CONSTRAINTS YIELD name RETURN name"):
         db.write(f"DROP CONSTRAINT `{row['name']}`")
     for row in db.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
         db.write(f"DROP INDEX `{row['name']}`")
+
+
+@pytest.fixture
+def empty(importer):
+    """A connection to the importer instance's database, emptied of everything (nodes, constraints, indexes)."""
+    db = open_database(importer.uri, "neo4j", importer.password(), "neo4j", instance=importer)
+    empty_out(db)
     yield db
     db.close()
 
@@ -94,26 +99,31 @@ def as_sets(graph) -> tuple[dict, dict]:
 
 
 def test_the_importer_bolt_and_offline_graphs_of_the_seed_are_one(db, empty):
-    """The three ways to "the graph a load writes" give one graph: the seed imported by Neo4j's importer and written
-    by Bolt into real Neo4j, read back, and the offline graph made from the files with no server."""
-    assert load(DEFAULT_PATHS, empty, method="import").method == "import"
-    assert load(DEFAULT_PATHS, db, method="bolt").method == "bolt"
-    imported, written = as_sets(read_property_graph(empty)), as_sets(read_property_graph(db))
+    """The ways to "the graph a load writes" give one graph: the seed imported by Neo4j's importer; written by Bolt
+    into an empty graph (the plan created whole), into one that holds a node (nodes and ties created whole, since
+    none exists), and file by file (the article's files merged into what the gazetteer wrote); read back from real
+    Neo4j; and the offline graph made from the files with no server."""
     offline = as_sets(from_files(DEFAULT_PATHS))
     assert len(offline[0]) > 900 and len(offline[1]) > 1_000
-    for part in (0, 1):  # nodes, then relationships; the differing keys first, for a readable failure
-        assert {u for u in offline[part] if offline[part][u] != written[part].get(u)} == set()
-        assert offline[part] == written[part] == imported[part]
-    # Bolt into an empty graph creates the plan; the gazetteer first and then the article's files go through the
-    # MERGE writer, row by row, into what the gazetteer wrote: the same graph again.
-    wipe(db)  # keeps the test database's marker
+
+    def same_as_offline(database) -> None:
+        graph = as_sets(read_property_graph(database))
+        for part in (0, 1):  # nodes, then relationships; the differing keys first, for a readable failure
+            assert {u for u in offline[part] if offline[part][u] != graph[part].get(u)} == set()
+            assert offline[part] == graph[part]
+
+    assert load(DEFAULT_PATHS, empty, method="import").method == "import"
+    same_as_offline(empty)
+    empty_out(empty)
+    assert load(DEFAULT_PATHS, empty, method="bolt").method == "bolt"  # the empty graph: the plan, created whole
+    same_as_offline(empty)
+    assert load(DEFAULT_PATHS, db, method="bolt").method == "bolt"  # the test database holds its marker node
+    same_as_offline(db)
+    wipe(db)
     *gazetteer, article = DEFAULT_PATHS
     load(gazetteer, db, method="bolt")
     assert load([article], db, method="bolt").method_reason == "--method bolt"
-    merged = as_sets(read_property_graph(db))
-    for part in (0, 1):
-        assert {u for u in offline[part] if offline[part][u] != merged[part].get(u)} == set()
-        assert offline[part] == merged[part]
+    same_as_offline(db)
 
 
 def test_after_an_import_reloads_changes_and_unloads_work_as_after_bolt(empty, tmp_path, monkeypatch):
