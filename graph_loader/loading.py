@@ -401,12 +401,9 @@ def _import_first_load(db: Database, prepared: list[PreparedSource], rows: dict[
             indexing(total)
             for item in prepared:
                 ledger.mark_started(db, item.source.key, item.source.sha256, item.source.path)
-                ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
-                                     relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
+                _mark_complete(db, item)
         session.commit()
-    seconds = (time.perf_counter() - started) / max(len(prepared), 1)
-    return [FileReport(item.source.key, "loaded", item.mapped.triples, plan.counts[item.source.key],
-                       item.mapped.warnings, seconds) for item in prepared]
+    return _first_load_reports(prepared, plan, started)
 
 
 def _first_load_plan(schema: GraphSchema, rows: dict[str, tuple[list, list]]) -> GraphPlan:
@@ -439,11 +436,21 @@ def _create_first_load(db: Database, writer: GraphWriter, prepared: list[Prepare
         if indexes_after:
             writer.ensure_schema()  # the indexes, filled in one pass each
         for item in prepared:
-            ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
-                                 relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
+            _mark_complete(db, item)
+    return _first_load_reports(prepared, plan, started)
+
+
+def _first_load_reports(prepared: list[PreparedSource], plan: GraphPlan, started: float) -> list[FileReport]:
+    """What a first load reports per file: the plan's counts, and an equal share of the time since ``started``."""
     seconds = (time.perf_counter() - started) / max(len(prepared), 1)
     return [FileReport(item.source.key, "loaded", item.mapped.triples, plan.counts[item.source.key],
                        item.mapped.warnings, seconds) for item in prepared]
+
+
+def _mark_complete(db: Database, item: PreparedSource) -> None:
+    """Record in the ledger that ``item`` is loaded whole, with its counts and prefixes."""
+    ledger.mark_complete(db, item.source.key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
+                         relationships=len(item.mapped.relationships), prefixes=item.mapped.prefixes)
 
 
 def _load_one(db: Database, writer: GraphWriter, item: PreparedSource, rows: tuple[list, list], existed: bool,
@@ -458,8 +465,7 @@ def _load_one(db: Database, writer: GraphWriter, item: PreparedSource, rows: tup
     writer.on_progress = advance or (lambda n: None)
     counts = writer.write_nodes(nodes, key)
     counts.add(writer.write_relationships(relationships, key))
-    ledger.mark_complete(db, key, triples=item.mapped.triples, nodes=len(item.mapped.nodes),
-                         relationships=len(relationships), prefixes=item.mapped.prefixes)
+    _mark_complete(db, item)
     return FileReport(key, "reloaded" if existed else "loaded", item.mapped.triples, counts,
                       item.mapped.warnings, time.perf_counter() - started)
 

@@ -32,12 +32,23 @@ if TYPE_CHECKING:  # for annotations only: the schema is a later stage than the 
 
 #: The label every node carries beside its classes' labels; its ``uri`` is unique.
 RESOURCE_LABEL = "Resource"
+
 #: The W3C namespaces the plain-value code needs, written once (the ontology's own are in ontology/terms.py).
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF_NS + "type"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 #: The W3C Basic Geo vocabulary (``geo:lat``, ``geo:long``), which the ontology borrows for coordinates.
 GEO_NS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+
+
+def stored_labels(labels) -> list[str]:
+    """A node's labels as Neo4j holds them: its own, most specific first, and always :data:`RESOURCE_LABEL` (the
+    label of the ``uri`` constraint every write looks nodes up by).
+
+    >>> stored_labels(("Federation", "Organisation"))
+    ['Federation', 'Organisation', 'Resource']
+    """
+    return list(dict.fromkeys([*labels, RESOURCE_LABEL]))
 
 
 def local_name(iri: str) -> str:

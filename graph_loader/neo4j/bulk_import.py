@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ServerError, UsageError
-from ..model import RESOURCE_LABEL, GeoPoint, PropertyGraph
+from ..model import GeoPoint, PropertyGraph, stored_labels
 from .connection import Database
 from .server import DatabaseNotEmpty, ImportSession, ManagedNeo4j
 
@@ -141,7 +141,7 @@ def _write_import_files(graph: PropertyGraph, folder: Path, on_rows: Callable[[i
 
     def node_cells(uri: str) -> list[str]:
         # Every node is a Resource: the Bolt writer's MERGE gives the label whatever the row's labels say.
-        labels = ARRAY_DELIMITER.join(dict.fromkeys([*graph.nodes[uri]["labels"], RESOURCE_LABEL]))
+        labels = ARRAY_DELIMITER.join(stored_labels(graph.nodes[uri]["labels"]))
         return [field_text(uri, uri), f'"{labels}"']
 
     def relationship_cells(uri: str) -> list[str]:

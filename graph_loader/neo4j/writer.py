@@ -44,7 +44,7 @@ from ..merge import (
     relationship_after,
     stored_value,
 )
-from ..model import GeoPoint, NodeRow, PropertyGraph, RelationshipRow
+from ..model import GeoPoint, NodeRow, PropertyGraph, RelationshipRow, stored_labels
 from ..ontology.schema import RESOURCE_LABEL, GraphSchema
 from .connection import Database
 from .read import plain_props
@@ -205,7 +205,7 @@ class GraphWriter:
     def _node_batch(self, tx, by_uri: dict[str, NodeRow], params: list[dict], source: str) -> WriteCounts:
         local = WriteCounts()
         present = {record["uri"] for record in tx.run(PRESENT_NODES, uris=list(by_uri)).data()}
-        new = [{"labels": list(dict.fromkeys([*item["labels"], RESOURCE_LABEL])), "props": item["props"]}
+        new = [{"labels": stored_labels(item["labels"]), "props": item["props"]}
                for item in params if item["uri"] not in present]
         if new:  # one statement, planned once, for every label
             tx.run(CREATE_NODES, rows=new).consume()
@@ -285,7 +285,7 @@ class GraphWriter:
         def node_batches():
             for batch in batched(list(graph.nodes.items()), self.batch_size):
                 yield self._create, "nodes", CREATE_NODES, [
-                    {"labels": list(dict.fromkeys([*node["labels"], RESOURCE_LABEL])),
+                    {"labels": stored_labels(node["labels"]),
                      "props": driver_props({**node["props"], "uri": uri})} for uri, node in batch]
 
         def relationship_batches():
