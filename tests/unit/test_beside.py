@@ -28,7 +28,7 @@ def test_without_fork_it_runs_in_the_caller():
         assert inline.result() == os.getpid()
 
 
-def test_the_child_sees_the_callers_data_without_a_copy_and_returns_only_the_result():
+def test_a_large_input_reaches_the_child_and_only_the_result_comes_back():
     big = list(range(2_000_000))
     with Beside(sum, big) as child:
         assert child.result() == sum(big)
